@@ -1,0 +1,75 @@
+using Discovery.Model;
+
+namespace Discovery.Hypervisors;
+
+/// <summary>
+/// The seed's "bare hardware wrapper": everything Discovery asks of one physical machine's
+/// hypervisor. Implemented over libvirt (real PMs) and over the simulated datacentre.
+/// Every method is safe to await from a grain: implementations never block the caller's thread.
+/// </summary>
+public interface IHypervisor
+{
+    /// <summary>The node (PM) this hypervisor runs on.</summary>
+    string Node { get; }
+
+    /// <summary>Capacity and model of the machine.</summary>
+    Task<HostInfo> GetHostInfoAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every VM the hypervisor knows, with state and measured usage.</summary>
+    Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Makes the VM known to the hypervisor, stopped.</summary>
+    Task DefineAsync(VmSpec vm, CancellationToken cancellationToken = default);
+
+    /// <summary>Boots a defined, stopped VM.</summary>
+    Task StartAsync(string vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the guest to shut down (graceful).</summary>
+    Task StopAsync(string vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a running VM, keeping its memory.</summary>
+    Task SuspendAsync(string vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a suspended VM.</summary>
+    Task ResumeAsync(string vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Powers the VM off at once (not graceful); it stays defined.</summary>
+    Task DestroyAsync(string vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a stopped VM.</summary>
+    Task UndefineAsync(string vmId, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves the VM to <paramref name="destination"/>; completes when it has landed.</summary>
+    Task<MigrationOutcome> MigrateAsync(string vmId, IHypervisor destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Raised when a VM is defined, started, stopped, crashes, ... Handlers run off the caller's thread.</summary>
+    event Action<VmLifecycleEvent>? LifecycleChanged;
+}
+
+/// <summary>A machine's identity and capacity.</summary>
+public sealed record HostInfo(string Node, Resources Capacity, string Model);
+
+/// <summary>One VM as its hypervisor sees it: CPU usage in hundredths of a core.</summary>
+public sealed record VmStatus(string Id, VmState State, int VCpus, int MemoryMiB, int CpuUsage)
+{
+    /// <summary>As a snapshot attributed to <paramref name="host"/>.</summary>
+    public VmSnapshot ToSnapshot(string host) => new(Id, State, VCpus, MemoryMiB, CpuUsage, host);
+}
+
+/// <summary>What happened to a VM, as the hypervisor reports it.</summary>
+public enum VmLifecycleKind { Defined, Undefined, Started, Suspended, Resumed, Stopped, Shutdown, Crashed, Migrated, Other }
+
+/// <summary>A lifecycle notification from one hypervisor.</summary>
+public sealed record VmLifecycleEvent(string Node, string VmId, VmLifecycleKind Kind, int Detail, DateTimeOffset At);
+
+/// <summary>How a migration was carried out.</summary>
+public enum MigrationMode
+{
+    /// <summary>Live migration by the hypervisor (the guest keeps running).</summary>
+    Live,
+    /// <summary>The driver cannot migrate: defined on the destination, then undefined on the source (the guest restarts).</summary>
+    RedefineFallback,
+}
+
+/// <summary>Result of <see cref="IHypervisor.MigrateAsync"/>.</summary>
+public sealed record MigrationOutcome(string VmId, string From, string To, MigrationMode Mode, TimeSpan Duration);

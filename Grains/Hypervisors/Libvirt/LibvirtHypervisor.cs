@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Discovery.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Discovery.Hypervisors.Libvirt;
+
+/// <summary>
+/// A PM's hypervisor reached through libvirt (<c>qemu:///system</c>, <c>qemu+ssh://host/system</c>,
+/// or the test driver <c>test:///default</c> / <c>test:///path/node.xml</c>). Every call runs on the
+/// connection's own thread; the returned tasks complete off it.
+/// </summary>
+public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
+{
+    private readonly LibvirtConnection _connection;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, (ulong CpuNs, long Timestamp)> _lastCpu = new(StringComparer.Ordinal);
+    private GCHandle _self;
+    private int _lifecycleCallback = -1;
+
+    private LibvirtHypervisor(LibvirtConnection connection, string domainType, ILogger logger, TimeProvider time)
+    {
+        _connection = connection;
+        DomainType = domainType;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public string Node => _connection.Node;
+
+    /// <summary>The connection URI.</summary>
+    public string Uri => _connection.Uri;
+
+    /// <summary>The domain type written into definitions (<c>test</c> or <c>kvm</c>).</summary>
+    public string DomainType { get; }
+
+    /// <inheritdoc />
+    public event Action<VmLifecycleEvent>? LifecycleChanged;
+
+    /// <summary>Opens a connection to <paramref name="uri"/> for node <paramref name="node"/> and subscribes to lifecycle events.</summary>
+    public static async Task<LibvirtHypervisor> OpenAsync(string node, string uri, ILogger? logger = null, TimeProvider? time = null, string? domainType = null)
+    {
+        var connection = await LibvirtConnection.OpenAsync(node, uri);
+        var hypervisor = new LibvirtHypervisor(connection, domainType ?? (uri.StartsWith("test:", StringComparison.Ordinal) ? "test" : "kvm"),
+            logger ?? NullLogger.Instance, time ?? TimeProvider.System);
+        try
+        {
+            await hypervisor.SubscribeAsync();
+            return hypervisor;
+        }
+        catch
+        {
+            await hypervisor.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Task SubscribeAsync()
+    {
+        _self = GCHandle.Alloc(this);
+        var opaque = GCHandle.ToIntPtr(_self);
+        return _connection.RunAsync("subscribe to lifecycle events", conn =>
+        {
+            int id;
+            unsafe { id = LibvirtNative.virConnectDomainEventRegisterAny(conn, IntPtr.Zero, LibvirtNative.EventIdLifecycle, &OnLifecycle, opaque, IntPtr.Zero); }
+            if (id < 0) throw _connection.LastError("virConnectDomainEventRegisterAny");
+            _lifecycleCallback = id;
+            return id;
+        });
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int OnLifecycle(IntPtr conn, IntPtr domain, int kind, int detail, IntPtr opaque)
+    {
+        try
+        {
+            if (GCHandle.FromIntPtr(opaque).Target is not LibvirtHypervisor self) return 0;
+            var name = Marshal.PtrToStringUTF8(LibvirtNative.virDomainGetName(domain)) ?? "?";
+            var evt = new VmLifecycleEvent(self.Node, name, MapEvent(kind), detail, self._time.GetUtcNow());
+            // Handlers run on the thread pool, never on libvirt's event loop thread.
+            ThreadPool.QueueUserWorkItem(static s => s.self.RaiseLifecycle(s.evt), (self, evt), preferLocal: false);
+        }
+        catch
+        {
+            // An exception must never unwind into libvirt.
+        }
+        return 0;
+    }
+
+    private void RaiseLifecycle(VmLifecycleEvent evt)
+    {
+        try { LifecycleChanged?.Invoke(evt); }
+        catch (Exception e) { _logger.LogError(e, "Lifecycle handler failed for {Node} {Vm} {Kind}", evt.Node, evt.VmId, evt.Kind); }
+    }
+
+    private static VmLifecycleKind MapEvent(int kind) => kind switch
+    {
+        0 => VmLifecycleKind.Defined,
+        1 => VmLifecycleKind.Undefined,
+        2 => VmLifecycleKind.Started,
+        3 => VmLifecycleKind.Suspended,
+        4 => VmLifecycleKind.Resumed,
+        5 => VmLifecycleKind.Stopped,
+        6 => VmLifecycleKind.Shutdown,
+        8 => VmLifecycleKind.Crashed,
+        _ => VmLifecycleKind.Other,
+    };
+
+    internal static VmState MapState(int state) => state switch
+    {
+        LibvirtNative.StateRunning or LibvirtNative.StateBlocked => VmState.Running,
+        LibvirtNative.StatePaused => VmState.Suspended,
+        LibvirtNative.StateShutdown => VmState.ShuttingDown,
+        LibvirtNative.StateShutoff => VmState.Stopped,
+        LibvirtNative.StateCrashed => VmState.Crashed,
+        LibvirtNative.StatePmSuspended => VmState.PowerSuspended,
+        _ => VmState.Unknown,
+    };
+
+    /// <inheritdoc />
+    public Task<HostInfo> GetHostInfoAsync(CancellationToken cancellationToken = default) =>
+        _connection.RunAsync("node info", ReadHostInfo);
+
+    private unsafe HostInfo ReadHostInfo(IntPtr conn)
+    {
+        LibvirtNative.VirNodeInfo info;
+        if (LibvirtNative.virNodeGetInfo(conn, &info) != 0) throw _connection.LastError("virNodeGetInfo");
+        var model = Marshal.PtrToStringUTF8((IntPtr)info.Model) ?? "";
+        return new HostInfo(Node, Resources.OfCores((int)info.Cpus, (int)((ulong)info.MemoryKiB / 1024)), model);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken = default) =>
+        _connection.RunAsync<IReadOnlyList<VmStatus>>("list domains", ListDomains);
+
+    private unsafe IReadOnlyList<VmStatus> ListDomains(IntPtr conn)
+    {
+            IntPtr array;
+            var count = LibvirtNative.virConnectListAllDomains(conn, &array, LibvirtNative.ListAllDomains);
+            if (count < 0) throw _connection.LastError("virConnectListAllDomains");
+            var result = new List<VmStatus>(count);
+            var now = _time.GetTimestamp();
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var domain = ((IntPtr*)array)[i];
+                    try { result.Add(ReadStatus(domain, now)); }
+                    finally { LibvirtNative.virDomainFree(domain); }
+                }
+            }
+            finally
+            {
+                LibvirtNative.Free(array);
+            }
+            // Forget CPU counters of domains that are gone.
+            foreach (var gone in _lastCpu.Keys.Except(result.Select(r => r.Id)).ToList()) _lastCpu.Remove(gone);
+            return result;
+    }
+
+    private unsafe VmStatus ReadStatus(IntPtr domain, long now)
+    {
+        var name = Marshal.PtrToStringUTF8(LibvirtNative.virDomainGetName(domain)) ?? "?";
+        LibvirtNative.VirDomainInfo info;
+        if (LibvirtNative.virDomainGetInfo(domain, &info) != 0) throw _connection.LastError($"virDomainGetInfo({name})");
+        var state = MapState(info.State);
+        var usage = 0;
+        // CPU usage = CPU time consumed since the previous reading over the wall time elapsed.
+        if (_lastCpu.TryGetValue(name, out var previous) && info.CpuTimeNs >= previous.CpuNs)
+        {
+            var elapsed = _time.GetElapsedTime(previous.Timestamp, now);
+            if (elapsed > TimeSpan.Zero)
+                usage = (int)Math.Round((info.CpuTimeNs - previous.CpuNs) / (elapsed.TotalMilliseconds * 1_000_000) * 100);
+        }
+        _lastCpu[name] = (info.CpuTimeNs, now);
+        var vcpus = Math.Max(1, (int)info.NrVirtCpu);
+        var memoryMiB = (int)((ulong)(info.MemoryKiB != 0 ? info.MemoryKiB : info.MaxMemKiB) / 1024);
+        return new VmStatus(name, state, vcpus, memoryMiB, state == VmState.Running ? Math.Clamp(usage, 0, vcpus * 100) : 0);
+    }
+
+    /// <inheritdoc />
+    public Task DefineAsync(VmSpec vm, CancellationToken cancellationToken = default) =>
+        DefineXmlAsync(vm.Id, DomainXml.For(vm, DomainType));
+
+    /// <summary>Defines a domain from raw libvirt XML.</summary>
+    public Task DefineXmlAsync(string vmId, string xml) =>
+        _connection.RunAsync($"define '{vmId}'", conn =>
+        {
+            var existing = LibvirtNative.virDomainLookupByName(conn, vmId);
+            if (existing != IntPtr.Zero)
+            {
+                LibvirtNative.virDomainFree(existing);
+                throw new HypervisorException(Node, HypervisorErrorKind.AlreadyExists, $"define '{vmId}': a domain with that name already exists");
+            }
+            LibvirtNative.virResetLastError();
+            var domain = LibvirtNative.virDomainDefineXML(conn, xml);
+            if (domain == IntPtr.Zero) throw _connection.LastError($"define '{vmId}'");
+            LibvirtNative.virDomainFree(domain);
+            return true;
+        });
+
+    /// <inheritdoc />
+    public Task StartAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("start", vmId, LibvirtNative.virDomainCreate);
+
+    /// <inheritdoc />
+    public Task StopAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("shutdown", vmId, LibvirtNative.virDomainShutdown);
+
+    /// <inheritdoc />
+    public Task SuspendAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("suspend", vmId, LibvirtNative.virDomainSuspend);
+
+    /// <inheritdoc />
+    public Task ResumeAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("resume", vmId, LibvirtNative.virDomainResume);
+
+    /// <inheritdoc />
+    public Task DestroyAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("destroy", vmId, LibvirtNative.virDomainDestroy);
+
+    /// <inheritdoc />
+    public Task UndefineAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("undefine", vmId, LibvirtNative.virDomainUndefine);
+
+    /// <summary>The domain's XML description (live state).</summary>
+    public Task<string> GetXmlAsync(string vmId) =>
+        _connection.RunAsync($"XML of '{vmId}'", conn => WithDomain(conn, "XML of", vmId, d =>
+            LibvirtNative.TakeString(LibvirtNative.virDomainGetXMLDesc(d, 0)) ?? throw _connection.LastError($"virDomainGetXMLDesc({vmId})")));
+
+    private Task OnDomain(string operation, string vmId, Func<IntPtr, int> call) =>
+        _connection.RunAsync($"{operation} '{vmId}'", conn => WithDomain(conn, operation, vmId, d =>
+        {
+            if (call(d) != 0) throw _connection.LastError($"{operation} '{vmId}'");
+            return true;
+        }));
+
+    private T WithDomain<T>(IntPtr conn, string operation, string vmId, Func<IntPtr, T> use)
+    {
+        var domain = LibvirtNative.virDomainLookupByName(conn, vmId);
+        if (domain == IntPtr.Zero) throw _connection.LastError($"{operation} '{vmId}'");
+        try { return use(domain); }
+        finally { LibvirtNative.virDomainFree(domain); }
+    }
+
+    /// <inheritdoc />
+    public async Task<MigrationOutcome> MigrateAsync(string vmId, IHypervisor destination, CancellationToken cancellationToken = default)
+    {
+        if (destination is not LibvirtHypervisor target)
+            throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"migrate '{vmId}': destination {destination.Node} is not a libvirt hypervisor");
+        var started = Stopwatch.GetTimestamp();
+        const uint flags = LibvirtNative.MigrateLive | LibvirtNative.MigratePeer2Peer | LibvirtNative.MigratePersistDest | LibvirtNative.MigrateUndefineSource;
+        try
+        {
+            // Peer-to-peer: the source daemon connects to the destination itself (production QEMU/KVM).
+            await _connection.RunAsync($"migrate '{vmId}' to {target.Uri}", conn => WithDomain(conn, "migrate", vmId, d =>
+            {
+                if (LibvirtNative.virDomainMigrateToURI3(d, target.Uri, IntPtr.Zero, 0, flags) != 0)
+                    throw _connection.LastError($"virDomainMigrateToURI3('{vmId}' -> {target.Uri})");
+                return true;
+            }));
+            return new MigrationOutcome(vmId, Node, target.Node, MigrationMode.Live, Stopwatch.GetElapsedTime(started));
+        }
+        catch (LibvirtException e) when (e.IsUnsupported)
+        {
+            _logger.LogWarning("Driver of {Node} cannot migrate {Vm} to {Destination} ({Reason}); falling back to define-on-destination + undefine-on-source, the guest restarts",
+                Node, vmId, target.Node, e.LibvirtMessage);
+        }
+        await RedefineOnAsync(vmId, target);
+        return new MigrationOutcome(vmId, Node, target.Node, MigrationMode.RedefineFallback, Stopwatch.GetElapsedTime(started));
+    }
+
+    // Nothing is lost on failure: the source copy is only removed once the destination holds the VM.
+    private async Task RedefineOnAsync(string vmId, LibvirtHypervisor target)
+    {
+        var (xml, wasActive) = await _connection.RunAsync($"read '{vmId}' for migration", conn => WithDomain(conn, "migrate", vmId, d =>
+        {
+            var desc = LibvirtNative.TakeString(LibvirtNative.virDomainGetXMLDesc(d, 0)) ?? throw _connection.LastError($"virDomainGetXMLDesc({vmId})");
+            var active = LibvirtNative.virDomainIsActive(d);
+            if (active < 0) throw _connection.LastError($"virDomainIsActive({vmId})");
+            return (desc, active == 1);
+        }));
+        await target.DefineXmlAsync(vmId, xml);
+        try
+        {
+            if (wasActive) await target.StartAsync(vmId);
+        }
+        catch
+        {
+            await target.UndefineAsync(vmId);
+            throw;
+        }
+        if (wasActive) await DestroyAsync(vmId);
+        await UndefineAsync(vmId);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_lifecycleCallback >= 0)
+        {
+            var id = _lifecycleCallback;
+            _lifecycleCallback = -1;
+            try { await _connection.RunAsync("unsubscribe", conn => LibvirtNative.virConnectDomainEventDeregisterAny(conn, id)); }
+            catch (HypervisorException) { /* closing anyway */ }
+        }
+        _connection.Dispose();
+        if (_self.IsAllocated) _self.Free();
+    }
+}

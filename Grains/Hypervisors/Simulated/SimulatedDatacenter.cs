@@ -1,0 +1,466 @@
+using Discovery.Model;
+
+namespace Discovery.Hypervisors.Simulated;
+
+/// <summary>
+/// An in-memory datacentre of many nodes whose VM demands are set by a load injector. It is the
+/// ground truth of simulations: state is a function of its clock, advanced lazily. Each read or
+/// operation first replays, in time order, every load change and migration completion due by
+/// now, so results are exact and deterministic for a given seed and clock (no background
+/// thread; with a FakeTimeProvider, tests advance time explicitly).
+/// Violation time (seconds a node's demand exceeds its capacity) is integrated exactly at every
+/// change of a node's demand.
+/// </summary>
+public sealed class SimulatedDatacenter
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, SimNode> _nodes = new(StringComparer.Ordinal);
+    private readonly List<SimNode> _nodeOrder = [];
+    private readonly Dictionary<string, SimVm> _vms = new(StringComparer.Ordinal);
+    private readonly List<SimVm> _vmOrder = [];
+    private readonly PriorityQueue<PendingMigration, (DateTimeOffset, long)> _migrations = new();
+    private long _migrationSequence;
+    private DateTimeOffset _processedUntil;
+    private LoadInjection? _injection;
+
+    /// <summary>A datacentre on <paramref name="clock"/>; migrations move memory at <paramref name="migrationBandwidthMbps"/>.</summary>
+    public SimulatedDatacenter(TimeProvider clock, double migrationBandwidthMbps = 1000)
+    {
+        if (!(migrationBandwidthMbps > 0))
+            throw new ArgumentOutOfRangeException(nameof(migrationBandwidthMbps), migrationBandwidthMbps, "migration bandwidth must be positive (Mbit/s)");
+        Clock = clock;
+        MigrationBandwidthMbps = migrationBandwidthMbps;
+        _processedUntil = clock.GetUtcNow();
+        StartedAt = _processedUntil;
+    }
+
+    /// <summary>The infrastructure clock.</summary>
+    public TimeProvider Clock { get; }
+
+    /// <summary>When the datacentre was created (infrastructure time).</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Bandwidth of a migration, Mbit/s (1 Gbit/s by default).</summary>
+    public double MigrationBandwidthMbps { get; }
+
+    /// <summary>Raised (off the caller's thread) for every VM lifecycle change.</summary>
+    public event Action<VmLifecycleEvent>? LifecycleChanged;
+
+    /// <summary>Every node's hypervisor, in creation order.</summary>
+    public IReadOnlyList<SimulatedHypervisor> Hypervisors
+    {
+        get { lock (_gate) return _nodeOrder.Select(n => n.Hypervisor).ToList(); }
+    }
+
+    /// <summary>Number of VMs defined anywhere.</summary>
+    public int VmCount { get { lock (_gate) return _vmOrder.Count; } }
+
+    /// <summary>How long a migration of <paramref name="memoryMiB"/> takes at the configured bandwidth.</summary>
+    public TimeSpan MigrationDuration(int memoryMiB) => TimeSpan.FromSeconds(memoryMiB * 8.388608 / MigrationBandwidthMbps);
+
+    /// <summary>Adds a node; its name must be unique.</summary>
+    public SimulatedHypervisor AddNode(string name, Resources capacity, string site = "local")
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("node name must not be empty", nameof(name));
+        if (capacity.Cpu <= 0 || capacity.MemoryMiB <= 0)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"node '{name}': capacity must be positive");
+        lock (_gate)
+        {
+            if (_nodes.ContainsKey(name)) throw new ArgumentException($"node '{name}' already exists", nameof(name));
+            var node = new SimNode(name, site, capacity) { Index = _nodeOrder.Count };
+            node.Hypervisor = new SimulatedHypervisor(this, name);
+            _nodes.Add(name, node);
+            _nodeOrder.Add(node);
+            return node.Hypervisor;
+        }
+    }
+
+    /// <summary>The hypervisor of <paramref name="node"/>.</summary>
+    public SimulatedHypervisor this[string node]
+    {
+        get { lock (_gate) return Node(node).Hypervisor; }
+    }
+
+    /// <summary>Starts the seed's load injector: initial demands and every later change drawn with <paramref name="seed"/>.</summary>
+    public void StartLoadInjection(LoadLaw law, int seed)
+    {
+        lock (_gate)
+        {
+            CatchUpLocked(Clock.GetUtcNow());
+            var random = new Random(seed);
+            foreach (var vm in _vmOrder) SetDemandLocked(vm, law.DrawDemand(random, vm.VCpus), _processedUntil);
+            _injection = new LoadInjection(law, random, _processedUntil + law.DrawInterval(random, _vmOrder.Count));
+        }
+    }
+
+    /// <summary>Stops the load injector; demands stay as they are.</summary>
+    public void StopLoadInjection()
+    {
+        lock (_gate)
+        {
+            CatchUpLocked(Clock.GetUtcNow());
+            _injection = null;
+        }
+    }
+
+    /// <summary>Sets a VM's CPU demand now (tests and scenario scripts), clipped to 0..100 per vCPU.</summary>
+    public void SetDemand(string vmId, int cpuDemand)
+    {
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            SetDemandLocked(Vm(vmId), cpuDemand, now);
+        }
+    }
+
+    /// <summary>Simulates a guest crash: the VM stops holding resources and a Crashed event is raised.</summary>
+    public void Crash(string vmId)
+    {
+        VmLifecycleEvent evt;
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var vm = Vm(vmId);
+            if (vm.MigratingTo is not null)
+                throw new HypervisorException(vm.Host.Name, HypervisorErrorKind.InvalidState, $"crash '{vmId}': it is migrating");
+            ChangeLocked(vm, now, () => vm.State = VmState.Crashed);
+            evt = new VmLifecycleEvent(vm.Host.Name, vmId, VmLifecycleKind.Crashed, 0, now);
+        }
+        Raise(evt);
+    }
+
+    /// <summary>Ground truth at now: per-node violation seconds and loads.</summary>
+    public DatacenterTotals GetTotals()
+    {
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var perNode = new Dictionary<string, double>(_nodeOrder.Count, StringComparer.Ordinal);
+            double total = 0, cpuDemand = 0, cpuCapacity = 0;
+            var overloaded = 0;
+            foreach (var n in _nodeOrder)
+            {
+                var v = n.ViolationSeconds + (n.OverloadedSince is { } since ? (now - since).TotalSeconds : 0);
+                perNode[n.Name] = v;
+                total += v;
+                cpuDemand += n.Demand.Cpu;
+                cpuCapacity += n.Capacity.Cpu;
+                if (n.OverloadedSince is not null) overloaded++;
+            }
+            return new DatacenterTotals(now, total, perNode, cpuCapacity == 0 ? 0 : cpuDemand / cpuCapacity, overloaded,
+                _vmOrder.Count(v => v.MigratingTo is not null), LoadChanges, MigrationsCompleted);
+        }
+    }
+
+    /// <summary>Load changes applied so far by the injector.</summary>
+    public long LoadChanges { get; private set; }
+
+    /// <summary>Migrations that have landed so far.</summary>
+    public long MigrationsCompleted { get; private set; }
+
+    // ---- operations used by SimulatedHypervisor ----
+
+    internal HostInfo HostInfo(string node)
+    {
+        lock (_gate)
+        {
+            var n = Node(node);
+            return new HostInfo(n.Name, n.Capacity, "simulated");
+        }
+    }
+
+    internal string SiteOf(string node)
+    {
+        lock (_gate) return Node(node).Site;
+    }
+
+    internal IReadOnlyList<VmStatus> List(string node)
+    {
+        lock (_gate)
+        {
+            CatchUpLocked(Clock.GetUtcNow());
+            var n = Node(node);
+            var list = new List<VmStatus>(n.Vms.Count + n.Incoming.Count);
+            foreach (var vm in n.Vms) list.Add(vm.Status());
+            foreach (var vm in n.Incoming) list.Add(vm.Status() with { State = VmState.Migrating });
+            return list;
+        }
+    }
+
+    internal void Define(string node, VmSpec spec)
+    {
+        VmLifecycleEvent evt;
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var n = Node(node);
+            if (spec.VCpus <= 0 || spec.MemoryMiB <= 0)
+                throw new HypervisorException(node, HypervisorErrorKind.InvalidDefinition, $"define '{spec.Id}': vCPUs and memory must be positive");
+            if (_vms.ContainsKey(spec.Id))
+                throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"define '{spec.Id}': a VM with that id already exists on {_vms[spec.Id].Host.Name}");
+            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100) };
+            _vms.Add(vm.Id, vm);
+            _vmOrder.Add(vm);
+            n.Vms.Add(vm);
+            evt = new VmLifecycleEvent(node, spec.Id, VmLifecycleKind.Defined, 0, now);
+        }
+        Raise(evt);
+    }
+
+    internal void Transition(string node, string vmId, VmLifecycleKind kind)
+    {
+        VmLifecycleEvent evt;
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var vm = VmOn(node, vmId);
+            var operation = kind.ToString().ToLowerInvariant();
+            if (vm.MigratingTo is not null)
+                throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"{operation} '{vmId}': it is migrating to {vm.MigratingTo.Name}");
+            var target = (kind, vm.State) switch
+            {
+                (VmLifecycleKind.Started, VmState.Stopped or VmState.Crashed) => VmState.Running,
+                (VmLifecycleKind.Shutdown, VmState.Running) => VmState.Stopped,
+                (VmLifecycleKind.Suspended, VmState.Running) => VmState.Suspended,
+                (VmLifecycleKind.Resumed, VmState.Suspended) => VmState.Running,
+                (VmLifecycleKind.Stopped, VmState.Running or VmState.Suspended) => VmState.Stopped,
+                (VmLifecycleKind.Undefined, VmState.Stopped or VmState.Crashed) => VmState.Stopped,
+                _ => throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"{operation} '{vmId}': not allowed while the VM is {vm.State}"),
+            };
+            if (kind == VmLifecycleKind.Started && !Fits(vm.Host, new Resources(0, vm.MemoryMiB)))
+                throw new HypervisorException(node, HypervisorErrorKind.InsufficientResources,
+                    $"start '{vmId}': needs {vm.MemoryMiB} MiB, node has {vm.Host.Capacity.MemoryMiB - vm.Host.Demand.MemoryMiB} MiB free");
+            if (kind == VmLifecycleKind.Undefined)
+            {
+                vm.Host.Vms.Remove(vm);
+                _vms.Remove(vmId);
+                _vmOrder.Remove(vm);
+            }
+            else
+            {
+                ChangeLocked(vm, now, () => vm.State = target);
+            }
+            evt = new VmLifecycleEvent(node, vmId, kind, 0, now);
+        }
+        Raise(evt);
+    }
+
+    internal async Task<MigrationOutcome> MigrateAsync(string node, string vmId, string destination, CancellationToken cancellationToken)
+    {
+        PendingMigration pending;
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var vm = VmOn(node, vmId);
+            var to = _nodes.GetValueOrDefault(destination)
+                ?? throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"migrate '{vmId}': unknown destination node '{destination}'");
+            if (ReferenceEquals(to, vm.Host))
+                throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': it is already on {destination}");
+            if (vm.MigratingTo is not null)
+                throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': already migrating to {vm.MigratingTo.Name}");
+            if (vm.HoldsResources && !Fits(to, new Resources(0, vm.MemoryMiB)))
+                throw new HypervisorException(node, HypervisorErrorKind.InsufficientResources,
+                    $"migrate '{vmId}' to {destination}: needs {vm.MemoryMiB} MiB, destination has {to.Capacity.MemoryMiB - to.Demand.MemoryMiB} MiB free");
+            if (!vm.HoldsResources)
+            {
+                // A stopped VM is only a definition: it moves at once.
+                vm.Host.Vms.Remove(vm);
+                vm.Host = to;
+                to.Vms.Add(vm);
+                MigrationsCompleted++;
+                return new MigrationOutcome(vmId, node, destination, MigrationMode.Live, TimeSpan.Zero);
+            }
+            // In flight, the VM holds CPU and memory on both hosts until it lands.
+            var state = vm.State;
+            ChangeLocked(vm, now, () => { vm.MigratingTo = to; vm.StateBeforeMigration = state; vm.State = VmState.Migrating; });
+            var due = now + MigrationDuration(vm.MemoryMiB);
+            pending = new PendingMigration(vm, node, due, now);
+            _migrations.Enqueue(pending, (due, _migrationSequence++));
+        }
+        // Wake up at the completion time; any earlier read that passes it completes it too.
+        using var timer = Clock.CreateTimer(_ => CompleteDue(pending.Due), null, pending.Due - Clock.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        await pending.Landed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new MigrationOutcome(vmId, node, destination, MigrationMode.Live, pending.Due - pending.Started);
+    }
+
+    private void CompleteDue(DateTimeOffset due)
+    {
+        lock (_gate)
+        {
+            var now = Clock.GetUtcNow();
+            // A timer may fire a hair before the infrastructure clock reads its due time.
+            CatchUpLocked(now > due ? now : due);
+        }
+    }
+
+    // ---- the replay of due events ----
+
+    /// <summary>Applies, in time order, every event due by <paramref name="until"/>; returns the time now reached.</summary>
+    private DateTimeOffset CatchUpLocked(DateTimeOffset until)
+    {
+        while (true)
+        {
+            var nextLoad = _injection?.Next ?? DateTimeOffset.MaxValue;
+            var nextMigration = _migrations.TryPeek(out var m, out var key) ? key.Item1 : DateTimeOffset.MaxValue;
+            var next = nextLoad < nextMigration ? nextLoad : nextMigration;
+            if (next > until) break;
+            if (nextLoad <= nextMigration)
+            {
+                var inj = _injection!;
+                if (_vmOrder.Count > 0)
+                {
+                    var vm = _vmOrder[inj.Random.Next(_vmOrder.Count)];
+                    SetDemandLocked(vm, inj.Law.DrawDemand(inj.Random, vm.VCpus), next);
+                    LoadChanges++;
+                }
+                inj.Next = next + inj.Law.DrawInterval(inj.Random, _vmOrder.Count);
+            }
+            else
+            {
+                _migrations.Dequeue();
+                LandLocked(m!);
+            }
+        }
+        if (until > _processedUntil) _processedUntil = until;
+        return _processedUntil;
+    }
+
+    private void LandLocked(PendingMigration m)
+    {
+        var vm = m.Vm;
+        var from = vm.Host;
+        var to = vm.MigratingTo!;
+        var t = m.Due > _processedUntil ? m.Due : _processedUntil;
+        from.Vms.Remove(vm);
+        to.Incoming.Remove(vm);
+        vm.Host = to;
+        vm.MigratingTo = null;
+        vm.State = vm.StateBeforeMigration;
+        to.Vms.Add(vm);
+        from.Demand -= vm.Demand;
+        Recompute(from, t);
+        Recompute(to, t);
+        MigrationsCompleted++;
+        m.Landed.TrySetResult();
+        Raise(new VmLifecycleEvent(to.Name, vm.Id, VmLifecycleKind.Migrated, 0, t));
+    }
+
+    private void SetDemandLocked(SimVm vm, int cpuDemand, DateTimeOffset t) =>
+        ChangeLocked(vm, t, () => vm.CpuDemand = Math.Clamp(cpuDemand, 0, vm.VCpus * 100));
+
+    /// <summary>Applies a change to a VM and updates the demand and violation time of every node it touches.</summary>
+    private void ChangeLocked(SimVm vm, DateTimeOffset t, Action change)
+    {
+        var before = vm.Demand;
+        var beforeTarget = vm.MigratingTo;
+        change();
+        vm.Host.Demand += vm.Demand - before;
+        if (beforeTarget is not null) beforeTarget.Demand -= before;
+        if (vm.MigratingTo is not null)
+        {
+            vm.MigratingTo.Demand += vm.Demand;
+            if (beforeTarget is null) vm.MigratingTo.Incoming.Add(vm);
+        }
+        Recompute(vm.Host, t);
+        if (beforeTarget is not null) Recompute(beforeTarget, t);
+        if (vm.MigratingTo is not null && !ReferenceEquals(vm.MigratingTo, beforeTarget)) Recompute(vm.MigratingTo, t);
+    }
+
+    private static void Recompute(SimNode node, DateTimeOffset t)
+    {
+        var overloaded = !node.Demand.FitsIn(node.Capacity);
+        if (overloaded && node.OverloadedSince is null) node.OverloadedSince = t;
+        else if (!overloaded && node.OverloadedSince is { } since)
+        {
+            node.ViolationSeconds += Math.Max(0, (t - since).TotalSeconds);
+            node.OverloadedSince = null;
+        }
+    }
+
+    private static bool Fits(SimNode node, Resources extra) => (node.Demand + extra).MemoryMiB <= node.Capacity.MemoryMiB;
+
+    private SimNode Node(string name) => _nodes.GetValueOrDefault(name)
+        ?? throw new HypervisorException(name, HypervisorErrorKind.NotFound, $"unknown node '{name}'");
+
+    private SimVm Vm(string id) => _vms.GetValueOrDefault(id)
+        ?? throw new HypervisorException("simulated", HypervisorErrorKind.NotFound, $"unknown VM '{id}'");
+
+    private SimVm VmOn(string node, string id)
+    {
+        var vm = _vms.GetValueOrDefault(id);
+        if (vm is null || !ReferenceEquals(vm.Host, Node(node)))
+            throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"no VM '{id}' on {node}");
+        return vm;
+    }
+
+    private void Raise(VmLifecycleEvent evt)
+    {
+        var handlers = LifecycleChanged;
+        if (handlers is null && !_nodes[evt.Node].Hypervisor.HasSubscribers) return;
+        ThreadPool.QueueUserWorkItem(static s =>
+        {
+            var (self, e) = s;
+            self.LifecycleChanged?.Invoke(e);
+            self._nodes[e.Node].Hypervisor.RaiseLifecycle(e);
+        }, (this, evt), preferLocal: false);
+    }
+
+    private sealed class SimNode(string name, string site, Resources capacity)
+    {
+        public string Name { get; } = name;
+        public string Site { get; } = site;
+        public Resources Capacity { get; } = capacity;
+        public int Index { get; init; }
+        public SimulatedHypervisor Hypervisor { get; set; } = null!;
+        public List<SimVm> Vms { get; } = [];
+        public List<SimVm> Incoming { get; } = [];
+        public Resources Demand { get; set; }
+        public DateTimeOffset? OverloadedSince { get; set; }
+        public double ViolationSeconds { get; set; }
+    }
+
+    private sealed class SimVm(string id, int vcpus, int memoryMiB, SimNode host)
+    {
+        public string Id { get; } = id;
+        public int VCpus { get; } = vcpus;
+        public int MemoryMiB { get; } = memoryMiB;
+        public SimNode Host { get; set; } = host;
+        public SimNode? MigratingTo { get; set; }
+        public VmState State { get; set; } = VmState.Stopped;
+        public VmState StateBeforeMigration { get; set; }
+        public int CpuDemand { get; set; }
+        public bool HoldsResources => State is VmState.Running or VmState.Suspended or VmState.Migrating;
+        // A suspended VM keeps its memory but uses no CPU.
+        public Resources Demand => State switch
+        {
+            VmState.Running => new(CpuDemand, MemoryMiB),
+            VmState.Migrating => new(StateBeforeMigration == VmState.Running ? CpuDemand : 0, MemoryMiB),
+            VmState.Suspended => new(0, MemoryMiB),
+            _ => Resources.Zero,
+        };
+        public VmStatus Status() => new(Id, State, VCpus, MemoryMiB, Demand.Cpu);
+    }
+
+    private sealed record PendingMigration(SimVm Vm, string From, DateTimeOffset Due, DateTimeOffset Started)
+    {
+        public TaskCompletionSource Landed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class LoadInjection(LoadLaw law, Random random, DateTimeOffset next)
+    {
+        public LoadLaw Law { get; } = law;
+        public Random Random { get; } = random;
+        public DateTimeOffset Next { get; set; } = next;
+    }
+}
+
+/// <summary>Ground truth of a simulated datacentre at one instant.</summary>
+public sealed record DatacenterTotals(
+    DateTimeOffset At,
+    double ViolationSeconds,
+    IReadOnlyDictionary<string, double> ViolationSecondsPerNode,
+    double MeanCpuLoad,
+    int OverloadedNodes,
+    int MigrationsInFlight,
+    long LoadChanges,
+    long MigrationsCompleted);

@@ -1,0 +1,64 @@
+using Discovery.Hypervisors;
+using Discovery.Hypervisors.Libvirt;
+using Discovery.Hypervisors.Simulated;
+using Discovery.Silo.Configuration;
+using Discovery.Time;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>Registers this silo's hypervisors (simulated datacentre or libvirt connections).</summary>
+internal static class HypervisorSetup
+{
+    public static IServiceCollection AddHypervisors(this IServiceCollection services, SiloSettings settings)
+    {
+        var directory = new HypervisorDirectory();
+        services.AddSingleton(directory);
+        if (settings.Hypervisor == HypervisorKind.Simulated)
+        {
+            var sim = settings.Simulated;
+            // Infrastructure time: the wall clock, or faster than it with a speedup.
+            TimeProvider clock = sim.Speedup > 1 ? new ScaledTimeProvider(sim.Speedup) : TimeProvider.System;
+            var datacenter = sim.Shape.Build(clock, sim.MigrationBandwidthMbps);
+            if (sim.LoadInjector) datacenter.StartLoadInjection(LoadLaw.Seed, sim.Seed);
+            foreach (var hypervisor in datacenter.Hypervisors) directory.Register(hypervisor, hypervisor.Site);
+            services.AddSingleton(datacenter);
+            services.AddSingleton(clock);
+        }
+        else
+        {
+            services.AddSingleton(TimeProvider.System);
+            services.AddHostedService(sp => new LibvirtConnector(settings, directory, sp.GetRequiredService<ILoggerFactory>()));
+        }
+        return services;
+    }
+
+    /// <summary>Opens every configured libvirt connection before the silo starts; fails the start naming the node and URI.</summary>
+    private sealed class LibvirtConnector(SiloSettings settings, HypervisorDirectory directory, ILoggerFactory loggers) : IHostedService
+    {
+        private readonly List<LibvirtHypervisor> _open = [];
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var logger = loggers.CreateLogger<LibvirtHypervisor>();
+            foreach (var (node, uri) in settings.LibvirtNodes)
+            {
+                try
+                {
+                    var hypervisor = await LibvirtHypervisor.OpenAsync(node, uri, logger);
+                    _open.Add(hypervisor);
+                    directory.Register(hypervisor, settings.Site);
+                    logger.LogInformation("Connected node {Node} through {Uri}", node, uri);
+                }
+                catch (HypervisorException e)
+                {
+                    throw new InvalidOperationException($"{SiloSettings.Section}:Libvirt:Nodes:{node}: cannot connect to '{uri}': {e.Message}", e);
+                }
+            }
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            foreach (var h in _open) await h.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using Discovery.Silo.Configuration;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace Discovery.Silo.Hosting;
+
+/// <summary>Clustering, storage and dashboard of one silo, from its settings.</summary>
+internal static class OrleansSetup
+{
+    /// <summary>Name of the grain storage provider every persistent grain uses.</summary>
+    public const string StorageName = "discovery";
+
+    public static void Configure(ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        if (settings.Clustering == ClusteringKind.Localhost)
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        }
+        else
+        {
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        if (settings.Storage == StorageKind.Memory)
+            silo.AddMemoryGrainStorage(StorageName);
+        else
+            silo.AddAdoNetGrainStorage(StorageName, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+
+        silo.UseSiloMetadata(new Dictionary<string, string> { ["site"] = settings.Site });
+        silo.AddDashboard();
+    }
+}

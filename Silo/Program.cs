@@ -1,0 +1,54 @@
+using Discovery.Grains;
+using Discovery.Silo.Configuration;
+using Discovery.Silo.Hosting;
+using Orleans.Dashboard;
+
+// One silo per PoP. With no arguments: the embedded default (localhost clustering, memory
+// storage, 32 simulated nodes with the load injector, dashboard on http://127.0.0.1:8080).
+var builder = WebApplication.CreateBuilder(args);
+var settings = SiloSettings.Read(builder.Configuration, out var problems);
+if (problems.Count > 0)
+{
+    Console.Error.WriteLine("Discovery silo: invalid configuration:");
+    foreach (var p in problems) Console.Error.WriteLine($"  {p}");
+    Console.Error.WriteLine("Set keys in appsettings.json, as environment variables (Discovery__Simulated__Nodes=64) or on the command line (--Discovery:Simulated:Nodes 64).");
+    return 2;
+}
+
+builder.WebHost.UseUrls(settings.Urls);
+builder.Services.AddHypervisors(settings);
+builder.UseOrleans(silo => OrleansSetup.Configure(silo, settings));
+
+var app = builder.Build();
+app.UseDashboardRoot("/dashboard");
+app.UseRouting();
+app.MapOrleansDashboard("/dashboard");
+app.MapGet("/", () => Results.Content(
+    $"""
+    <!doctype html><html><head><meta charset="utf-8"><title>Discovery — {settings.Site}</title></head>
+    <body><h1>Discovery silo — site {System.Net.WebUtility.HtmlEncode(settings.Site)}</h1>
+    <ul><li><a href="dashboard">Orleans dashboard</a></li><li><a href="api/nodes">nodes (JSON)</a></li></ul></body></html>
+    """, "text/html"));
+app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapGet("/api/nodes", async (IGrainFactory grains, Discovery.Hypervisors.HypervisorDirectory directory) =>
+{
+    var snapshots = await Task.WhenAll(directory.Nodes.Select(n => grains.GetGrain<INodeGrain>(n).GetSnapshotAsync()));
+    return Results.Json(snapshots.Select(s => new
+    {
+        s.Node, s.Site, capacity = s.Capacity, demand = s.Demand, cpuLoad = Math.Round(s.CpuLoad, 3), s.Overloaded, vms = s.Vms.Length,
+    }));
+});
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidOperationException e) when (e.Message.StartsWith(SiloSettings.Section, StringComparison.Ordinal))
+{
+    Console.Error.WriteLine($"Discovery silo: {e.Message}");
+    return 3;
+}
+
+/// <summary>Entry point, visible to tests.</summary>
+public partial class Program;
