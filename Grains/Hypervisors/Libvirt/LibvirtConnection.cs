@@ -35,7 +35,8 @@ internal sealed class LibvirtConnection : IDisposable
             connection._conn = await connection.RunAsync($"open '{uri}'", _ =>
             {
                 var c = LibvirtNative.virConnectOpen(uri);
-                if (c == IntPtr.Zero) throw connection.LastError($"open '{uri}'");
+                // Whatever libvirt's code (system error, XML error of a node file, auth), the node is unreachable.
+                if (c == IntPtr.Zero) throw connection.LastError($"open '{uri}'", HypervisorErrorKind.ConnectionFailed);
                 return c;
             }, requireOpen: false);
             return connection;
@@ -76,12 +77,12 @@ internal sealed class LibvirtConnection : IDisposable
     }
 
     /// <summary>The error libvirt recorded for this thread's last failed call, as a typed exception.</summary>
-    internal unsafe LibvirtException LastError(string operation)
+    internal unsafe LibvirtException LastError(string operation, HypervisorErrorKind? kind = null)
     {
         var e = LibvirtNative.virGetLastError();
-        if (e == null) return new LibvirtException(Node, operation, -1, 0, "libvirt reported no error details");
+        if (e == null) return new LibvirtException(Node, operation, -1, 0, "libvirt reported no error details", kind);
         var message = Marshal.PtrToStringUTF8(e->Message) ?? "(no message)";
-        return new LibvirtException(Node, operation, e->Code, e->Domain, message);
+        return new LibvirtException(Node, operation, e->Code, e->Domain, message, kind);
     }
 
     private void Run()

@@ -1,8 +1,8 @@
 namespace Discovery.Hypervisors.Libvirt;
 
 /// <summary>A libvirt call failed: carries libvirt's error code, domain and message (from virGetLastError).</summary>
-public sealed class LibvirtException(string node, string operation, int code, int errorDomain, string libvirtMessage)
-    : HypervisorException(node, Classify(code), $"{operation} failed: {libvirtMessage} (libvirt error {code}, domain {errorDomain})")
+public sealed class LibvirtException(string node, string operation, int code, int errorDomain, string libvirtMessage, HypervisorErrorKind? kind = null)
+    : HypervisorException(node, kind ?? Classify(code), $"{operation} failed: {libvirtMessage} (libvirt error {code}, domain {errorDomain})")
 {
     /// <summary>libvirt's virErrorNumber.</summary>
     public int Code { get; } = code;
@@ -26,7 +26,7 @@ public sealed class LibvirtException(string node, string operation, int code, in
         LibvirtNative.ErrXmlError or LibvirtNative.ErrXmlDetail or LibvirtNative.ErrInvalidArg or LibvirtNative.ErrConfigUnsupported => HypervisorErrorKind.InvalidDefinition,
         LibvirtNative.ErrOperationInvalid => HypervisorErrorKind.InvalidState,
         LibvirtNative.ErrNoSupport or LibvirtNative.ErrArgumentUnsupported or LibvirtNative.ErrOperationUnsupported => HypervisorErrorKind.Unsupported,
-        LibvirtNative.ErrNoConnect => HypervisorErrorKind.ConnectionFailed,
+        LibvirtNative.ErrNoConnect or LibvirtNative.ErrOpenFailed or LibvirtNative.ErrAuthFailed => HypervisorErrorKind.ConnectionFailed,
         _ => HypervisorErrorKind.Other,
     };
 }

@@ -28,9 +28,10 @@ internal static unsafe partial class LibvirtNative
     internal const int EventIdLifecycle = 0;
 
     // virErrorNumber values Discovery reacts to.
-    internal const int ErrNoSupport = 3, ErrNoConnect = 38, ErrInvalidArg = 8, ErrXmlError = 27,
-        ErrOperationFailed = 9, ErrOperationInvalid = 55, ErrNoDomain = 42, ErrDomExist = 52,
-        ErrArgumentUnsupported = 74, ErrXmlDetail = 68, ErrOperationUnsupported = 84, ErrConfigUnsupported = 67;
+    internal const int ErrNoSupport = 3, ErrNoConnect = 5, ErrInvalidArg = 8, ErrOperationFailed = 9,
+        ErrXmlError = 27, ErrDomExist = 28, ErrOpenFailed = 30, ErrXmlDetail = 35, ErrAuthFailed = 45,
+        ErrNoDomain = 42, ErrOperationInvalid = 55, ErrConfigUnsupported = 67, ErrArgumentUnsupported = 74,
+        ErrOperationUnsupported = 84;
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct VirError

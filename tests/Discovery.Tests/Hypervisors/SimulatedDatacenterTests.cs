@@ -1,0 +1,176 @@
+using Discovery.Hypervisors;
+using Discovery.Hypervisors.Simulated;
+using Discovery.Model;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Discovery.Tests.Hypervisors;
+
+/// <summary>The simulated hypervisor: ground truth driven by a fake clock, never by wall-clock sleeps.</summary>
+public sealed class SimulatedDatacenterTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private SimulatedDatacenter TwoNodes(out SimulatedHypervisor a, out SimulatedHypervisor b, int memoryMiB = 8192)
+    {
+        var dc = new SimulatedDatacenter(_clock, migrationBandwidthMbps: 1000);
+        a = dc.AddNode("a", Resources.OfCores(4, memoryMiB));
+        b = dc.AddNode("b", Resources.OfCores(4, memoryMiB));
+        return dc;
+    }
+
+    private static async Task Run(SimulatedHypervisor h, string id, int vcpus = 1, int memoryMiB = 1024, int demand = 50)
+    {
+        await h.DefineAsync(new VmSpec(id, vcpus, memoryMiB, "img", demand));
+        await h.StartAsync(id);
+    }
+
+    [Fact]
+    public async Task Uniform_shape_builds_nodes_sites_and_running_vms()
+    {
+        var dc = new SimulationShape(Nodes: 12, VmsPerNode: 3, Sites: 3).Build(_clock);
+        Assert.Equal(12, dc.Hypervisors.Count);
+        Assert.Equal(36, dc.VmCount);
+        Assert.Equal(["site-00", "site-01", "site-02"], dc.Hypervisors.Select(h => h.Site).Distinct());
+        foreach (var h in dc.Hypervisors)
+            Assert.Equal(3, (await h.ListVmsAsync()).Count(v => v.State == VmState.Running));
+    }
+
+    [Fact]
+    public void Seed_load_law_gives_about_85_percent_average_load()
+    {
+        var dc = new SimulationShape(Nodes: 200, VmsPerNode: 10).Build(_clock);
+        dc.StartLoadInjection(LoadLaw.Seed, seed: 7);
+        var load = dc.GetTotals().MeanCpuLoad;
+        Assert.InRange(load, 0.80, 0.90);
+    }
+
+    [Fact]
+    public void Load_changes_follow_the_seed_rate_and_are_reproducible()
+    {
+        static (long changes, double load, double violation) RunOnce(int seed)
+        {
+            var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+            var dc = new SimulationShape(Nodes: 30, VmsPerNode: 10).Build(clock);
+            dc.StartLoadInjection(LoadLaw.Seed, seed);
+            clock.Advance(TimeSpan.FromSeconds(3000));
+            var t = dc.GetTotals();
+            return (t.LoadChanges, t.MeanCpuLoad, t.ViolationSeconds);
+        }
+
+        var first = RunOnce(11);
+        Assert.Equal(first, RunOnce(11));
+        Assert.NotEqual(first, RunOnce(12));
+        // 300 VMs / 300 s = 1 change per second: about 3,000 in 3,000 s (Poisson, sd ~55).
+        Assert.InRange(first.changes, 2700, 3300);
+    }
+
+    [Fact]
+    public async Task Violation_time_is_integrated_exactly()
+    {
+        var dc = TwoNodes(out var a, out _);
+        await Run(a, "v1", vcpus: 4, demand: 300);
+        await Run(a, "v2", vcpus: 2, demand: 50);
+        Assert.Equal(0, dc.GetTotals().ViolationSeconds);
+
+        dc.SetDemand("v2", 200);                  // 300 + 200 > 400: overloaded
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(10, dc.GetTotals().ViolationSecondsPerNode["a"], 6);
+        dc.SetDemand("v2", 100);                  // exactly at capacity: viable
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var totals = dc.GetTotals();
+        Assert.Equal(10, totals.ViolationSeconds, 6);
+        Assert.Equal(0, totals.OverloadedNodes);
+    }
+
+    [Fact]
+    public async Task Migration_holds_resources_on_both_hosts_until_it_lands()
+    {
+        var dc = TwoNodes(out var a, out var b);
+        await Run(a, "m", memoryMiB: 1000, demand: 80);
+
+        var migration = a.MigrateAsync("m", b);
+        Assert.False(migration.IsCompleted);
+        var duration = dc.MigrationDuration(1000);
+        Assert.Equal(8.388608, duration.TotalSeconds, 6); // 1000 MiB at 1 Gbit/s
+
+        var onA = Assert.Single(await a.ListVmsAsync());
+        var onB = Assert.Single(await b.ListVmsAsync());
+        Assert.Equal(VmState.Migrating, onA.State);
+        Assert.Equal(VmState.Migrating, onB.State);
+        Assert.Equal(80, onB.CpuUsage);
+        Assert.Equal(1, dc.GetTotals().MigrationsInFlight);
+
+        _clock.Advance(duration - TimeSpan.FromMilliseconds(1));
+        Assert.False(migration.IsCompleted);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        var outcome = await migration.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(duration, outcome.Duration);
+        Assert.Empty(await a.ListVmsAsync());
+        Assert.Equal(VmState.Running, Assert.Single(await b.ListVmsAsync()).State);
+        Assert.Equal(1, dc.GetTotals().MigrationsCompleted);
+    }
+
+    [Fact]
+    public async Task Overload_during_a_migration_counts_on_the_destination()
+    {
+        var dc = TwoNodes(out var a, out var b);
+        await Run(a, "m", vcpus: 4, demand: 300);
+        await Run(b, "resident", vcpus: 4, demand: 300);
+        var migration = a.MigrateAsync("m", b);    // b holds 600 of 400 while it runs
+        _clock.Advance(dc.MigrationDuration(1024));
+        await migration.WaitAsync(TimeSpan.FromSeconds(30));
+        var totals = dc.GetTotals();
+        Assert.Equal(dc.MigrationDuration(1024).TotalSeconds, totals.ViolationSecondsPerNode["b"], 6);
+        Assert.Equal(0, totals.ViolationSecondsPerNode["a"]);
+        Assert.Equal(1, totals.OverloadedNodes);    // b still holds both VMs
+    }
+
+    [Fact]
+    public async Task Migration_is_refused_without_memory_on_the_destination()
+    {
+        TwoNodes(out var a, out var b, memoryMiB: 2048);
+        await Run(a, "big", memoryMiB: 1536);
+        await Run(b, "resident", memoryMiB: 1024);
+        var e = await Assert.ThrowsAsync<HypervisorException>(() => a.MigrateAsync("big", b));
+        Assert.Equal(HypervisorErrorKind.InsufficientResources, e.Kind);
+        Assert.Contains("1536 MiB", e.Message);
+        Assert.Equal(VmState.Running, Assert.Single(await a.ListVmsAsync()).State);
+    }
+
+    [Fact]
+    public async Task Lifecycle_operations_change_state_and_raise_events()
+    {
+        var dc = TwoNodes(out var a, out _);
+        var events = new List<VmLifecycleEvent>();
+        var crashed = new TaskCompletionSource();
+        a.LifecycleChanged += e => { lock (events) events.Add(e); if (e.Kind == VmLifecycleKind.Crashed) crashed.TrySetResult(); };
+
+        await Run(a, "x", demand: 70);
+        await a.SuspendAsync("x");
+        Assert.Equal((VmState.Suspended, 0), (await a.ListVmsAsync()).Select(v => (v.State, v.CpuUsage)).Single());
+        await a.ResumeAsync("x");
+        await a.StopAsync("x");
+        Assert.Equal(VmState.Stopped, Assert.Single(await a.ListVmsAsync()).State);
+        await a.StartAsync("x");
+        dc.Crash("x");
+        await crashed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(VmState.Crashed, Assert.Single(await a.ListVmsAsync()).State);
+        await a.UndefineAsync("x");
+        Assert.Empty(await a.ListVmsAsync());
+
+        var bad = await Assert.ThrowsAsync<HypervisorException>(() => a.ResumeAsync("nobody"));
+        Assert.Equal(HypervisorErrorKind.NotFound, bad.Kind);
+        lock (events) Assert.Contains(events, e => e.Kind == VmLifecycleKind.Started);
+    }
+
+    [Fact]
+    public async Task Invalid_transitions_and_duplicates_are_typed_errors()
+    {
+        TwoNodes(out var a, out var b);
+        await a.DefineAsync(new VmSpec("s", 1, 512, "img"));
+        Assert.Equal(HypervisorErrorKind.InvalidState, (await Assert.ThrowsAsync<HypervisorException>(() => a.SuspendAsync("s"))).Kind);
+        Assert.Equal(HypervisorErrorKind.AlreadyExists, (await Assert.ThrowsAsync<HypervisorException>(() => b.DefineAsync(new VmSpec("s", 1, 512, "img")))).Kind);
+        Assert.Equal(HypervisorErrorKind.InvalidDefinition, (await Assert.ThrowsAsync<HypervisorException>(() => b.DefineAsync(new VmSpec("z", 0, 512, "img")))).Kind);
+    }
+}

@@ -1,0 +1,38 @@
+using Discovery.Grains;
+using Discovery.Hypervisors;
+using Discovery.Hypervisors.Simulated;
+using Discovery.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Discovery.Tests.Silo;
+
+/// <summary>The node grain reads its node's hypervisor inside a real (in-process) Orleans cluster.</summary>
+public sealed class NodeGrainTests
+{
+    [Fact]
+    public async Task Snapshot_reports_the_simulated_node()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var dc = new SimulationShape(Nodes: 4, VmsPerNode: 3).Build(clock);
+        dc.SetDemand("vm-00000", 90);
+        var directory = new HypervisorDirectory();
+        foreach (var h in dc.Hypervisors) directory.Register(h, h.Site);
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton(directory).AddSingleton<TimeProvider>(clock));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        var snapshot = await cluster.Client.GetGrain<INodeGrain>("node-0000").GetSnapshotAsync();
+
+        Assert.Equal("node-0000", snapshot.Node);
+        Assert.Equal("site-00", snapshot.Site);
+        Assert.Equal(Resources.OfCores(8, 32768), snapshot.Capacity);
+        Assert.Equal(3, snapshot.Vms.Length);
+        Assert.All(snapshot.Vms, v => Assert.Equal(VmState.Running, v.State));
+        Assert.Equal(90, snapshot.Vms.Single(v => v.Id == "vm-00000").CpuDemand);
+        Assert.Equal(clock.GetUtcNow(), snapshot.At);
+    }
+}

@@ -1,0 +1,73 @@
+using Discovery.Silo.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Discovery.Tests.Silo;
+
+public sealed class SiloSettingsTests
+{
+    private static (SiloSettings settings, List<string> problems) Read(params (string key, string value)[] values)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.key, v.value)))
+            .Build();
+        var settings = SiloSettings.Read(configuration, out var problems);
+        return (settings, problems);
+    }
+
+    [Fact]
+    public void Defaults_are_the_embedded_single_silo()
+    {
+        var (s, problems) = Read();
+        Assert.Empty(problems);
+        Assert.Equal(ClusteringKind.Localhost, s.Clustering);
+        Assert.Equal(StorageKind.Memory, s.Storage);
+        Assert.Equal(HypervisorKind.Simulated, s.Hypervisor);
+        Assert.Equal("http://127.0.0.1:8080", s.Urls);
+        Assert.Equal((32, 10), (s.Simulated.Nodes, s.Simulated.VmsPerNode));
+        Assert.True(s.Simulated.LoadInjector);
+    }
+
+    [Fact]
+    public void Bad_values_name_their_key()
+    {
+        var (_, problems) = Read(
+            ("Discovery:Clustering", "Zookeeper"),
+            ("Discovery:Simulated:Nodes", "-3"),
+            ("Discovery:Simulated:Speedup", "fast"),
+            ("Discovery:Simulated:LoadInjector", "maybe"),
+            ("Discovery:Urls", "ftp://x"));
+        Assert.Contains("Discovery:Clustering: 'Zookeeper' is not one of Localhost, PostgreSql", problems);
+        Assert.Contains("Discovery:Simulated:Nodes: '-3' is not a whole number within 1..1000000", problems);
+        Assert.Contains("Discovery:Simulated:Speedup: 'fast' is not a number within 1..100000", problems);
+        Assert.Contains("Discovery:Simulated:LoadInjector: 'maybe' is not true or false", problems);
+        Assert.Contains(problems, p => p.StartsWith("Discovery:Urls: 'ftp://x'"));
+        Assert.Equal(5, problems.Count);
+    }
+
+    [Fact]
+    public void PostgreSql_needs_a_connection_string()
+    {
+        var (_, problems) = Read(("Discovery:Clustering", "postgresql"));
+        Assert.Single(problems, p => p.StartsWith("Discovery:ConnectionString: required"));
+        var (s, ok) = Read(("Discovery:Clustering", "PostgreSql"), ("Discovery:Storage", "PostgreSql"), ("Discovery:ConnectionString", "Host=127.0.0.1"));
+        Assert.Empty(ok);
+        Assert.Equal(StorageKind.PostgreSql, s.Storage);
+    }
+
+    [Fact]
+    public void Libvirt_needs_nodes_with_uris()
+    {
+        var (_, none) = Read(("Discovery:Hypervisor", "Libvirt"));
+        Assert.Single(none, p => p.StartsWith("Discovery:Libvirt:Nodes: name at least one node"));
+        var (s, problems) = Read(("Discovery:Hypervisor", "Libvirt"), ("Discovery:Libvirt:Nodes:pm-1", "qemu+ssh://pm-1/system"), ("Discovery:Libvirt:Nodes:pm-2", "pm-2"));
+        Assert.Equal(["Discovery:Libvirt:Nodes:pm-2: 'pm-2' is not a libvirt URI such as qemu:///system or test:///default"], problems);
+        Assert.Equal("qemu+ssh://pm-1/system", s.LibvirtNodes["pm-1"]);
+    }
+
+    [Fact]
+    public void Numbers_as_enum_values_are_refused()
+    {
+        var (_, problems) = Read(("Discovery:Hypervisor", "7"));
+        Assert.Equal(["Discovery:Hypervisor: '7' is not one of Simulated, Libvirt"], problems);
+    }
+}
