@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using Discovery.Cli;
+
+return DiscoveryCommand.Build().Parse(args).Invoke();

@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using Discovery.Constraints;
+using Discovery.Model;
+
+namespace Discovery.Placement;
+
+/// <summary>A node of a placement problem: its name and capacity.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.placement.node")]
+public sealed record PlacementNode([property: Id(0)] string Name, [property: Id(1)] Resources Capacity);
+
+/// <summary>
+/// A VM of a placement problem: its current demand and host. A pinned VM stays where it is
+/// (e.g. it is migrating already, or it belongs to another partition's plan).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("discovery.placement.vm")]
+public sealed record PlacementVm(
+    [property: Id(0)] string Id,
+    [property: Id(1)] Resources Demand,
+    [property: Id(2)] string Host,
+    [property: Id(3)] bool Pinned = false);
+
+/// <summary>
+/// What a scheduler asks the solver: the nodes of a partition (or of the whole infrastructure),
+/// the VMs on them with their current host and demand, and the constraints that concern them.
+/// Constraints may name VMs and nodes outside the problem; they are projected on it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("discovery.placement.problem")]
+public sealed record PlacementProblem(
+    [property: Id(0)] ImmutableArray<PlacementNode> Nodes,
+    [property: Id(1)] ImmutableArray<PlacementVm> Vms,
+    [property: Id(2)] ImmutableArray<PlacementConstraint> Constraints)
+{
+    /// <summary>Builds a problem from node snapshots: every VM holding resources, with its current demand.</summary>
+    public static PlacementProblem FromSnapshots(IEnumerable<NodeSnapshot> nodes, IEnumerable<PlacementConstraint>? constraints = null)
+    {
+        var list = nodes.ToList();
+        var maintenance = list.Where(n => n.Maintenance).Select(n => n.Node).ToImmutableArray();
+        var all = (constraints ?? []).ToList();
+        if (!maintenance.IsEmpty) all.Add(new Offline(maintenance));
+        return new(
+            [.. list.Select(n => new PlacementNode(n.Node, n.Capacity))],
+            [.. list.SelectMany(n => n.Vms.Where(v => v.HoldsResources && v.Host == n.Node)
+                .Select(v => new PlacementVm(v.Id, v.Demand, n.Node, Pinned: v.State == VmState.Migrating)))],
+            [.. all]);
+    }
+
+    /// <summary>Demand on each node in the current placement.</summary>
+    public Dictionary<string, Resources> CurrentLoad()
+    {
+        var load = Nodes.ToDictionary(n => n.Name, _ => Resources.Zero, StringComparer.Ordinal);
+        foreach (var vm in Vms)
+            if (load.TryGetValue(vm.Host, out var l)) load[vm.Host] = l + vm.Demand;
+        return load;
+    }
+
+    /// <summary>Problems with the problem itself (not with its placement): unknown hosts, duplicates, bad capacities.</summary>
+    public IReadOnlyList<string> StructuralProblems()
+    {
+        var problems = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in Nodes)
+        {
+            if (!names.Add(n.Name)) problems.Add($"node '{n.Name}' appears twice");
+            if (n.Capacity.Cpu < 0 || n.Capacity.MemoryMiB < 0) problems.Add($"node '{n.Name}' has a negative capacity");
+        }
+        var vms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var v in Vms)
+        {
+            if (!vms.Add(v.Id)) problems.Add($"VM '{v.Id}' appears twice");
+            if (!names.Contains(v.Host)) problems.Add($"VM '{v.Id}' is on '{v.Host}', which is not a node of the problem");
+            if (v.Demand.Cpu < 0 || v.Demand.MemoryMiB < 0) problems.Add($"VM '{v.Id}' has a negative demand");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using Discovery.Constraints;
+using Google.OrTools.Sat;
+
+namespace Discovery.Placement;
+
+/// <summary>
+/// The placement solver: a CP-SAT model (Google OR-Tools) of where each VM ends, with CPU and
+/// memory capacities, every constraint, and the migration cost (memory moved, then number of
+/// migrations) as objective. Repair mode keeps it tractable at thousands of nodes: only the VMs
+/// that must be considered (on overloaded or offline nodes, or named by a constraint) are
+/// variables, each over a bounded set of candidate nodes; all other VMs are constants. The
+/// greedy baseline's answer, when it has one, is the solver's starting hint, so CP-SAT returns
+/// nothing worse than it.
+/// </summary>
+public sealed class CpSatPlacementSolver : IPlacementSolver
+{
+    private const long MemoryWeight = 1000; // objective = 1000 x MiB moved + migrations: memory first, count breaks ties
+
+    /// <inheritdoc />
+    public string Name => "cpsat";
+
+    /// <inheritdoc />
+    public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var structural = problem.StructuralProblems();
+        if (structural.Count > 0) return PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, Name, string.Join("; ", structural));
+
+        var index = new ProblemIndex(problem);
+        var small = index.Nodes.Length <= options.FullModelMaxNodes;
+        var considered = Enumerable.Range(0, index.Vms.Length).Where(index.MustConsider).ToArray();
+        if (considered.Length == 0 && !Enumerable.Range(0, index.Nodes.Length).Any(index.Overloaded))
+            return new PlacementResult(PlacementStatus.Solved, Current(index), MigrationPlan.Empty, clock.Elapsed, Optimal: true, Name, "already viable");
+
+        var hint = GreedyPlacementSolver.TryPlace(index, out _);
+        var attempt = Attempt(index, considered, small ? null : options.RepairCandidates, hint, options, clock);
+        // A repair that found nothing is not a proof on a small problem: let every VM move.
+        if (attempt.Status == CpSolverStatus.Infeasible && small && considered.Length < index.Vms.Count(v => !v.Pinned))
+            attempt = Attempt(index, [.. Enumerable.Range(0, index.Vms.Length).Where(v => !index.Pinned[v])], null, hint, options, clock);
+        else if (attempt.Status == CpSolverStatus.Infeasible && !small)
+            attempt = Attempt(index, considered, options.RepairCandidates * 4, hint, options, clock);
+
+        switch (attempt.Status)
+        {
+            case CpSolverStatus.Optimal or CpSolverStatus.Feasible:
+                var (plan, failure) = PlanBuilder.Build(problem, attempt.Target!);
+                return plan is null
+                    ? PlacementResult.Failed(PlacementStatus.NoSafePlan, clock.Elapsed, Name, failure!)
+                    : new PlacementResult(PlacementStatus.Solved, attempt.Target!, plan, clock.Elapsed, attempt.Status == CpSolverStatus.Optimal, Name);
+            case CpSolverStatus.Infeasible:
+                return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name,
+                    small ? "no viable placement on these nodes" : "no viable placement among the repair candidates");
+            case CpSolverStatus.ModelInvalid:
+                return PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, Name, "CP-SAT rejected the model: " + attempt.Detail);
+            default:
+                return PlacementResult.Failed(PlacementStatus.TimedOut, clock.Elapsed, Name,
+                    $"no viable placement found within {options.TimeLimit.TotalSeconds:0.###} s");
+        }
+    }
+
+    private static ImmutableDictionary<string, string> Current(ProblemIndex index) =>
+        index.Vms.ToImmutableDictionary(v => v.Id, v => v.Host, StringComparer.Ordinal);
+
+    private sealed record Outcome(CpSolverStatus Status, ImmutableDictionary<string, string>? Target, string? Detail = null);
+
+    private static Outcome Attempt(ProblemIndex index, int[] movable, int? candidates, int[]? hint, SolverOptions options, Stopwatch clock)
+    {
+        var remaining = options.TimeLimit - clock.Elapsed;
+        if (remaining <= TimeSpan.Zero) return new Outcome(CpSolverStatus.Unknown, null);
+        var model = new CpModel();
+        var encoding = new PlacementModel(index, model, movable, candidates, hint);
+        if (!encoding.Build(out var reason)) return new Outcome(CpSolverStatus.Infeasible, null, reason);
+
+        using var solver = new CpSolver
+        {
+            StringParameters = string.Create(CultureInfo.InvariantCulture,
+                $"max_time_in_seconds:{Math.Max(0.01, remaining.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:1"),
+        };
+        var status = solver.Solve(model);
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return new Outcome(status, null, status.ToString());
+        return new Outcome(status, encoding.Read(solver));
+    }
+
+    /// <summary>The CP-SAT encoding of one problem: one boolean per (movable VM, candidate node).</summary>
+    private sealed class PlacementModel(ProblemIndex index, CpModel model, int[] movable, int? candidateCount, int[]? hint)
+    {
+        private readonly Dictionary<int, (int[] Nodes, BoolVar[] Vars)> _x = [];
+
+        public bool Build(out string? reason)
+        {
+            reason = null;
+            var isMovable = new bool[index.Vms.Length];
+            foreach (var v in movable) isMovable[v] = true;
+            var staticLoad = new Model.Resources[index.Nodes.Length];
+            for (var v = 0; v < index.Vms.Length; v++)
+                if (!isMovable[v]) staticLoad[index.Host[v]] += index.Vms[v].Demand;
+
+            var spare = candidateCount is null ? null : SpareNodes(staticLoad);
+            for (var i = 0; i < movable.Length; i++)
+            {
+                var v = movable[i];
+                var nodes = candidateCount is { } k ? Candidates(v, i, k, spare!) : index.Allowed[v];
+                if (nodes.Length == 0)
+                {
+                    reason = $"VM '{index.Vms[v].Id}' may run on no node of the problem";
+                    return false;
+                }
+                var vars = nodes.Select(n => model.NewBoolVar($"x_{v}_{n}")).ToArray();
+                _x[v] = (nodes, vars);
+                model.AddExactlyOne(vars);
+                var hinted = hint is not null && hint[v] >= 0 ? hint[v] : index.Host[v];
+                for (var j = 0; j < nodes.Length; j++) model.AddHint(vars[j], nodes[j] == hinted);
+            }
+
+            // Capacity: what the movable VMs bring must fit in what the fixed ones leave.
+            var cpu = new LinearExprBuilder?[index.Nodes.Length];
+            var mem = new LinearExprBuilder?[index.Nodes.Length];
+            foreach (var (v, (nodes, vars)) in _x)
+                for (var j = 0; j < nodes.Length; j++)
+                {
+                    var n = nodes[j];
+                    (cpu[n] ??= LinearExpr.NewBuilder()).AddTerm(vars[j], index.Vms[v].Demand.Cpu);
+                    (mem[n] ??= LinearExpr.NewBuilder()).AddTerm(vars[j], index.Vms[v].Demand.MemoryMiB);
+                }
+            for (var n = 0; n < index.Nodes.Length; n++)
+            {
+                var cap = index.Nodes[n].Capacity - staticLoad[n];
+                if (cap.Cpu < 0 || cap.MemoryMiB < 0)
+                {
+                    reason = $"node '{index.Nodes[n].Name}' is overloaded by VMs that cannot move";
+                    return false;
+                }
+                if (cpu[n] is { } c) model.Add(c <= cap.Cpu);
+                if (mem[n] is { } m) model.Add(m <= cap.MemoryMiB);
+            }
+
+            foreach (var c in index.Constraints) Encode(c);
+
+            // Least memory moved, then fewest migrations.
+            var stay = new List<ILiteral>();
+            var weights = new List<long>();
+            long forced = 0;
+            foreach (var (v, (nodes, vars)) in _x)
+            {
+                var weight = index.Vms[v].Demand.MemoryMiB * MemoryWeight + 1;
+                var at = Array.IndexOf(nodes, index.Host[v]);
+                if (at < 0) forced += weight;
+                else { stay.Add(vars[at].Not()); weights.Add(weight); }
+            }
+            model.Minimize(LinearExpr.WeightedSum(stay, weights) + forced);
+            return true;
+        }
+
+        public ImmutableDictionary<string, string> Read(CpSolver solver)
+        {
+            var target = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+            for (var v = 0; v < index.Vms.Length; v++)
+            {
+                var node = index.Host[v];
+                if (_x.TryGetValue(v, out var x))
+                    for (var j = 0; j < x.Nodes.Length; j++)
+                        if (solver.BooleanValue(x.Vars[j])) { node = x.Nodes[j]; break; }
+                target[index.Vms[v].Id] = index.Nodes[node].Name;
+            }
+            return target.ToImmutable();
+        }
+
+        /// <summary>"VM v ends on node n": a variable, the constant true (a fixed VM on its host), or null (impossible).</summary>
+        private ILiteral? On(int v, int n)
+        {
+            if (!_x.TryGetValue(v, out var x)) return index.Host[v] == n ? model.TrueLiteral() : null;
+            var j = Array.IndexOf(x.Nodes, n);
+            return j < 0 ? null : x.Vars[j];
+        }
+
+        private IEnumerable<int> PossibleNodes(int v) => _x.TryGetValue(v, out var x) ? x.Nodes : [index.Host[v]];
+
+        // One encoding per constraint, named as the constraint. Ban, fence and offline are in the domains.
+        private void Encode(PlacementConstraint c)
+        {
+            var members = index.Members(c);
+            switch (c)
+            {
+                case Spread: EncodeSpread(members); break;
+                case Gather: EncodeGather(members); break;
+                case Lonely: EncodeLonely(members); break;
+                case Latency l: EncodeLatency(members, l); break;
+            }
+        }
+
+        private void EncodeSpread(int[] members)
+        {
+            foreach (var n in members.SelectMany(PossibleNodes).Distinct())
+            {
+                var here = members.Select(m => On(m, n)).OfType<ILiteral>().ToList();
+                if (here.Count > 1) model.AddAtMostOne(here);
+            }
+        }
+
+        private void EncodeGather(int[] members)
+        {
+            var common = members.Select(m => PossibleNodes(m).ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; });
+            if (common.Count == 0) { model.AddBoolOr([model.FalseLiteral()]); return; }
+            var chosen = new List<ILiteral>();
+            foreach (var n in common)
+            {
+                var y = model.NewBoolVar($"gather_{n}");
+                chosen.Add(y);
+                foreach (var m in members) model.Add(On(m, n)!.AsExpr() == y);
+            }
+            model.AddExactlyOne(chosen);
+            foreach (var m in members)
+                foreach (var n in PossibleNodes(m).Where(n => !common.Contains(n)))
+                    model.AddImplication(On(m, n)!, model.FalseLiteral());
+        }
+
+        private void EncodeLonely(int[] members)
+        {
+            var isMember = members.ToHashSet();
+            foreach (var n in members.SelectMany(PossibleNodes).Distinct())
+            {
+                var mine = members.Select(m => On(m, n)).OfType<ILiteral>().ToList();
+                var others = Enumerable.Range(0, index.Vms.Length).Where(v => !isMember.Contains(v))
+                    .Select(v => On(v, n)).OfType<ILiteral>().ToList();
+                if (mine.Count == 0 || others.Count == 0) continue;
+                var used = model.NewBoolVar($"lonely_{n}");
+                foreach (var l in mine) model.AddImplication(l, used);
+                foreach (var o in others) model.AddImplication(used, o.Not());
+            }
+        }
+
+        private void EncodeLatency(int[] members, Latency latency)
+        {
+            var groups = latency.Groups.Select(g => index.Indexes(g)).ToList();
+            var pick = groups.Select((_, i) => (ILiteral)model.NewBoolVar($"latency_group_{i}")).ToList();
+            model.AddExactlyOne(pick);
+            foreach (var m in members)
+                foreach (var n in PossibleNodes(m))
+                {
+                    var clause = new List<ILiteral> { On(m, n)!.Not() };
+                    clause.AddRange(groups.Select((g, i) => (g, i)).Where(t => t.g.Contains(n)).Select(t => pick[t.i]));
+                    model.AddBoolOr(clause);
+                }
+        }
+
+        /// <summary>Nodes with room, most room first: where evicted VMs may go in repair mode.</summary>
+        private int[] SpareNodes(Model.Resources[] staticLoad) =>
+            Enumerable.Range(0, index.Nodes.Length)
+                .Where(n => !index.Offline[n] && staticLoad[n].FitsIn(index.Nodes[n].Capacity))
+                .OrderByDescending(n => index.Nodes[n].Capacity.Cpu - staticLoad[n].Cpu)
+                .ToArray();
+
+        /// <summary>
+        /// A bounded candidate set: the VM's host, the greedy's choice, half of the budget among the
+        /// roomiest nodes and half in a window that rotates with the VM, so that evicted VMs spread
+        /// over the spare nodes instead of all competing for the same few.
+        /// </summary>
+        private int[] Candidates(int v, int ordinal, int k, int[] spare)
+        {
+            var allowed = index.Allowed[v];
+            if (allowed.Length <= 2 * k) return allowed;
+            var chosen = new SortedSet<int>();
+            void Offer(int n) { if (Array.BinarySearch(allowed, n) >= 0) chosen.Add(n); }
+            Offer(index.Host[v]);
+            if (hint is not null && hint[v] >= 0) Offer(hint[v]);
+            for (var i = 0; i < spare.Length && chosen.Count < k / 2 + 2; i++) Offer(spare[i]);
+            for (var i = 0; i < spare.Length && chosen.Count < k + 2; i++) Offer(spare[(ordinal * (k / 2) + i) % spare.Length]);
+            return [.. chosen];
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Discovery.Constraints;
+using Discovery.Model;
+
+namespace Discovery.Placement;
+
+/// <summary>
+/// The baseline simple schedulers use: evict the largest VMs of each overloaded node until it
+/// fits (every VM of an offline node, every VM off its allowed nodes), then place the evicted VMs
+/// first-fit by decreasing CPU demand on the first node with room whose constraints allow it.
+/// </summary>
+public sealed class GreedyPlacementSolver : IPlacementSolver
+{
+    /// <inheritdoc />
+    public string Name => "greedy";
+
+    /// <inheritdoc />
+    public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var structural = problem.StructuralProblems();
+        if (structural.Count > 0) return PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, Name, string.Join("; ", structural));
+        var index = new ProblemIndex(problem);
+        var target = TryPlace(index, out var failure);
+        if (target is null) return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name, failure!);
+        var names = target.Select((n, v) => KeyValuePair.Create(index.Vms[v].Id, index.Nodes[n].Name)).ToImmutableDictionary(StringComparer.Ordinal);
+        var (plan, planFailure) = PlanBuilder.Build(problem, names);
+        return plan is null
+            ? PlacementResult.Failed(PlacementStatus.NoSafePlan, clock.Elapsed, Name, planFailure!)
+            : new PlacementResult(PlacementStatus.Solved, names, plan, clock.Elapsed, Optimal: false, Name);
+    }
+
+    /// <summary>The greedy target (node index per VM), or null with the reason.</summary>
+    internal static int[]? TryPlace(ProblemIndex index, out string? failure)
+    {
+        failure = null;
+        var target = (int[])index.Host.Clone();
+        var load = (Resources[])index.Load.Clone();
+        var evicted = new List<int>();
+        var placement = new GreedyConstraints(index, target);
+
+        // VMs that cannot stay: offline host, outside their allowed nodes, breaking a constraint.
+        for (var v = 0; v < index.Vms.Length; v++)
+            if (!index.Pinned[v] && (index.Offline[target[v]] || Array.BinarySearch(index.Allowed[v], target[v]) < 0))
+                Evict(v);
+        foreach (var v in placement.ViolatingVms().ToList())
+            if (!index.Pinned[v] && target[v] >= 0) Evict(v);
+        // Overloaded nodes shed their largest VMs until they fit.
+        var byNode = Enumerable.Range(0, index.Vms.Length).Where(v => target[v] >= 0 && !index.Pinned[v]).ToLookup(v => target[v]);
+        for (var n = 0; n < index.Nodes.Length; n++)
+        {
+            if (load[n].FitsIn(index.Nodes[n].Capacity)) continue;
+            var onNode = byNode[n].OrderByDescending(v => index.Vms[v].Demand.Cpu).ThenByDescending(v => index.Vms[v].Demand.MemoryMiB).ToList();
+            foreach (var v in onNode)
+            {
+                if (load[n].FitsIn(index.Nodes[n].Capacity)) break;
+                Evict(v);
+            }
+            if (!load[n].FitsIn(index.Nodes[n].Capacity))
+            {
+                failure = $"node '{index.Nodes[n].Name}' stays overloaded by its pinned VMs";
+                return null;
+            }
+        }
+
+        foreach (var v in evicted.OrderByDescending(v => index.Vms[v].Demand.Cpu).ThenByDescending(v => index.Vms[v].Demand.MemoryMiB))
+        {
+            var demand = index.Vms[v].Demand;
+            var chosen = -1;
+            foreach (var n in index.Allowed[v])
+            {
+                if (n == index.Host[v] && index.Overloaded(n)) continue; // don't put it back where it was evicted from
+                if ((load[n] + demand).FitsIn(index.Nodes[n].Capacity) && placement.MayPlace(v, n)) { chosen = n; break; }
+            }
+            if (chosen < 0)
+            {
+                failure = $"no node has room for VM '{index.Vms[v].Id}' ({demand})";
+                return null;
+            }
+            target[v] = chosen;
+            load[chosen] += demand;
+        }
+        return target;
+
+        void Evict(int v)
+        {
+            if (target[v] < 0) return;
+            load[target[v]] -= index.Vms[v].Demand;
+            target[v] = -1;
+            evicted.Add(v);
+        }
+    }
+
+    /// <summary>The greedy's view of the constraints on a partial placement (-1 = not placed yet).</summary>
+    private sealed class GreedyConstraints(ProblemIndex index, int[] target)
+    {
+        public IEnumerable<int> ViolatingVms()
+        {
+            foreach (var c in index.Constraints)
+            {
+                var members = index.Members(c);
+                var nodes = members.Select(m => target[m]).Where(n => n >= 0).ToList();
+                var broken = c switch
+                {
+                    Spread => nodes.Count != nodes.Distinct().Count(),
+                    Gather => nodes.Distinct().Count() > 1,
+                    Latency l => !l.Groups.Any(g => nodes.All(n => g.Contains(index.Nodes[n].Name))),
+                    Lonely => members.Any(m => Enumerable.Range(0, target.Length).Any(o => target[o] == target[m] && !members.Contains(o))),
+                    _ => false,
+                };
+                if (broken)
+                    foreach (var m in members.Skip(c is Lonely ? 0 : 1)) yield return m;
+            }
+        }
+
+        public bool MayPlace(int vm, int node)
+        {
+            var name = index.Nodes[node].Name;
+            foreach (var c in index.Constraints)
+            {
+                var members = index.Members(c);
+                var isMember = members.Contains(vm);
+                switch (c)
+                {
+                    case Spread when isMember && members.Any(m => m != vm && target[m] == node): return false;
+                    case Gather when isMember && members.Any(m => m != vm && target[m] >= 0 && target[m] != node): return false;
+                    case Latency l when isMember:
+                        var others = members.Where(m => m != vm && target[m] >= 0).Select(m => index.Nodes[target[m]].Name).ToList();
+                        if (!l.Groups.Any(g => g.Contains(name) && others.All(g.Contains))) return false;
+                        break;
+                    case Lonely:
+                        var hosted = Enumerable.Range(0, target.Length).Where(o => o != vm && target[o] == node);
+                        if (isMember ? hosted.Any(o => !members.Contains(o)) : hosted.Any(members.Contains)) return false;
+                        break;
+                }
+            }
+            return true;
+        }
+    }
+}

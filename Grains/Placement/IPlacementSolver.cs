@@ -1,0 +1,11 @@
+namespace Discovery.Placement;
+
+/// <summary>Finds a viable placement of a problem and a safe plan to reach it.</summary>
+public interface IPlacementSolver
+{
+    /// <summary>Short name for tables and logs (cpsat, greedy).</summary>
+    string Name { get; }
+
+    /// <summary>Solves <paramref name="problem"/> within <paramref name="options"/>' limits. Never throws for an unsolvable problem: the status says.</summary>
+    PlacementResult Solve(PlacementProblem problem, SolverOptions options);
+}
