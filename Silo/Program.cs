@@ -16,8 +16,8 @@ if (problems.Count > 0)
 }
 
 builder.WebHost.UseUrls(settings.Urls);
-builder.Services.AddHypervisors(settings);
-builder.UseOrleans(silo => OrleansSetup.Configure(silo, settings));
+var infrastructure = builder.Services.AddHypervisors(settings);
+builder.UseOrleans(silo => OrleansSetup.Configure(silo, settings, infrastructure));
 
 var app = builder.Build();
 app.UseDashboardRoot("/dashboard");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Discovery.Hypervisors.Simulated;
+using Discovery.Scheduling;
 
 namespace Discovery.Silo.Configuration;
 
@@ -35,6 +36,8 @@ public sealed record SiloSettings
     public SimulatedSettings Simulated { get; init; } = new();
     /// <summary>Libvirt URI per node name, for <see cref="HypervisorKind.Libvirt"/>.</summary>
     public IReadOnlyDictionary<string, string> LibvirtNodes { get; init; } = new Dictionary<string, string>();
+    /// <summary>Distributed scheduling (DVMS) timings and switches.</summary>
+    public DvmsOptions Scheduling { get; init; } = new();
 
     /// <summary>Reads and validates the settings; <paramref name="problems"/> names each bad key.</summary>
     public static SiloSettings Read(IConfiguration configuration, out List<string> problems)
@@ -72,7 +75,25 @@ public sealed record SiloSettings
             LibvirtNodes = section.GetSection("Libvirt:Nodes").GetChildren()
                 .ToDictionary(c => c.Key, c => c.Value ?? "", StringComparer.Ordinal),
         };
+        var dvms = new DvmsOptions();
+        var underload = section["Scheduling:UnderloadThreshold"];
+        settings = settings with
+        {
+            Scheduling = new DvmsOptions
+            {
+                Enabled = reader.Boolean("Scheduling:Enabled", dvms.Enabled),
+                MonitoringPeriod = TimeSpan.FromSeconds(reader.Number("Scheduling:MonitoringPeriodSeconds", dvms.MonitoringPeriod.TotalSeconds, 0.01, 3600)),
+                LeaseRenewalPeriod = TimeSpan.FromSeconds(reader.Number("Scheduling:LeaseRenewalSeconds", dvms.LeaseRenewalPeriod.TotalSeconds, 0.01, 3600)),
+                LeaseTimeout = TimeSpan.FromSeconds(reader.Number("Scheduling:LeaseTimeoutSeconds", dvms.LeaseTimeout.TotalSeconds, 0.02, 3600)),
+                SolverTimeLimit = TimeSpan.FromSeconds(reader.Number("Scheduling:SolverTimeLimitSeconds", dvms.SolverTimeLimit.TotalSeconds, 0.01, 3600)),
+                UnderloadThreshold = string.IsNullOrWhiteSpace(underload) ? null : reader.Number("Scheduling:UnderloadThreshold", 0, 0.001, 0.999),
+                Solver = reader.Text("Scheduling:Solver", dvms.Solver),
+            },
+        };
         problems = reader.Problems;
+        if (settings.Scheduling.Solver is not ("cpsat" or "greedy"))
+            problems.Add($"{Section}:Scheduling:Solver: '{settings.Scheduling.Solver}' is not one of cpsat, greedy");
+        problems.AddRange(settings.Scheduling.Validate().Select(p => $"{Section}:Scheduling:{p}"));
 
         if (string.IsNullOrWhiteSpace(settings.Site)) problems.Add($"{Section}:Site: must not be empty");
         foreach (var url in settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

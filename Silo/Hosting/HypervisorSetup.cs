@@ -9,27 +9,27 @@ namespace Discovery.Silo.Hosting;
 /// <summary>Registers this silo's hypervisors (simulated datacentre or libvirt connections).</summary>
 internal static class HypervisorSetup
 {
-    public static IServiceCollection AddHypervisors(this IServiceCollection services, SiloSettings settings)
+    /// <summary>Registers the hypervisors and returns the infrastructure clock they run on.</summary>
+    public static TimeProvider AddHypervisors(this IServiceCollection services, SiloSettings settings)
     {
+        TimeProvider infrastructure = TimeProvider.System;
         var directory = new HypervisorDirectory();
         services.AddSingleton(directory);
         if (settings.Hypervisor == HypervisorKind.Simulated)
         {
             var sim = settings.Simulated;
             // Infrastructure time: the wall clock, or faster than it with a speedup.
-            TimeProvider clock = sim.Speedup > 1 ? new ScaledTimeProvider(sim.Speedup) : TimeProvider.System;
-            var datacenter = sim.Shape.Build(clock, sim.MigrationBandwidthMbps);
+            infrastructure = sim.Speedup > 1 ? new ScaledTimeProvider(sim.Speedup) : TimeProvider.System;
+            var datacenter = sim.Shape.Build(infrastructure, sim.MigrationBandwidthMbps);
             if (sim.LoadInjector) datacenter.StartLoadInjection(LoadLaw.Seed, sim.Seed);
             foreach (var hypervisor in datacenter.Hypervisors) directory.Register(hypervisor, hypervisor.Site);
             services.AddSingleton(datacenter);
-            services.AddSingleton(clock);
         }
         else
         {
-            services.AddSingleton(TimeProvider.System);
             services.AddHostedService(sp => new LibvirtConnector(settings, directory, sp.GetRequiredService<ILoggerFactory>()));
         }
-        return services;
+        return infrastructure;
     }
 
     /// <summary>Opens every configured libvirt connection before the silo starts; fails the start naming the node and URI.</summary>

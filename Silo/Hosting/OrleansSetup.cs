@@ -1,4 +1,5 @@
 using System.Net;
+using Discovery.Hosting;
 using Discovery.Silo.Configuration;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -12,7 +13,7 @@ internal static class OrleansSetup
     /// <summary>Name of the grain storage provider every persistent grain uses.</summary>
     public const string StorageName = "discovery";
 
-    public static void Configure(ISiloBuilder silo, SiloSettings settings)
+    public static void Configure(ISiloBuilder silo, SiloSettings settings, TimeProvider infrastructure)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -44,5 +45,6 @@ internal static class OrleansSetup
 
         silo.UseSiloMetadata(new Dictionary<string, string> { ["site"] = settings.Site });
         silo.AddDashboard();
+        silo.AddDiscoveryScheduling(infrastructure, settings.Scheduling);
     }
 }

@@ -1,4 +1,6 @@
 using Discovery.Grains;
+using Discovery.Hosting;
+using Discovery.Scheduling;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
@@ -21,7 +23,12 @@ public sealed class NodeGrainTests
         foreach (var h in dc.Hypervisors) directory.Register(h, h.Site);
 
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton(directory).AddSingleton<TimeProvider>(clock));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(directory);
+            // Monitoring timers run on the fake clock, which this test never advances.
+            silo.AddDiscoveryScheduling(clock, new DvmsOptions());
+        });
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 

@@ -1,0 +1,15 @@
+using Discovery.Placement;
+
+namespace Discovery.Grains;
+
+/// <summary>
+/// The placement solver as a stateless worker: builds and solves the CP-SAT model of one
+/// partition (or of the whole infrastructure, for the centralized baseline).
+/// </summary>
+[Alias("discovery.ISolverGrain")]
+public interface ISolverGrain : IGrainWithIntegerKey
+{
+    /// <summary>Solves <paramref name="problem"/> with the named solver (<c>cpsat</c> or <c>greedy</c>).</summary>
+    [Alias("Solve")]
+    Task<PlacementResult> SolveAsync(PlacementProblem problem, SolverOptions options, string solver = "cpsat");
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using Discovery.Model;
+
+namespace Discovery.Scheduling;
+
+// The DVMS protocol in one place: the partition's states and outcomes, and the messages
+// exchanged between node grains (monitoring) and partition grains (leaders).
+//
+//   node detects an event, is not reserved   -> reserves itself for a new partition, Start(event) one-way
+//   partition: Growing  -- snapshot nodes, solve --> Applying (plan found) -> Finished(Solved)
+//              Growing  -- no solution --> Reserve(next node on the overlay); a node held by
+//                                          another partition is skipped (shortcut)
+//              Growing  -- went round the overlay --> Blocked -> Absorb(lower-id partitions it met)
+//                                          or, having none, Finished(GaveUp)
+//   every partition renews its nodes' leases (Renew) while alive and Releases them at the end;
+//   a node drops a reservation whose leader has been silent for the lease timeout.
+
+/// <summary>States of a partition (the DVMS leader), in protocol order.</summary>
+public enum PartitionState
+{
+    /// <summary>Activated, not started.</summary>
+    Created,
+    /// <summary>Snapshotting its nodes, solving, reserving the next node when there is no solution.</summary>
+    Growing,
+    /// <summary>Went round the overlay without a solution: merging with the partitions it met, or giving up.</summary>
+    Blocked,
+    /// <summary>Applying its plan: no other partition may absorb it any more.</summary>
+    Applying,
+    /// <summary>Done; every node released (or handed over to the absorbing partition).</summary>
+    Finished,
+}
+
+/// <summary>How a partition ended.</summary>
+public enum PartitionOutcome
+{
+    /// <summary>A plan was applied: the event is solved.</summary>
+    Solved,
+    /// <summary>The event had disappeared by the time the partition looked (load went down).</summary>
+    Vanished,
+    /// <summary>No solution anywhere reachable and nobody to merge with: released everything.</summary>
+    GaveUp,
+    /// <summary>Another (higher-id) partition took its nodes over.</summary>
+    Absorbed,
+    /// <summary>A migration or a call failed; nodes released, the event will be detected again.</summary>
+    Failed,
+}
+
+/// <summary>A node's reservation by a partition, with the last time the leader renewed it.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.dvms.reservation")]
+public sealed record Reservation([property: Id(0)] string PartitionId, [property: Id(1)] DateTimeOffset RenewedAt);
+
+/// <summary>Answer to a reservation request: granted, or held by another partition (the shortcut).</summary>
+[GenerateSerializer, Immutable, Alias("discovery.dvms.reserve-reply")]
+public sealed record ReserveReply([property: Id(0)] bool Granted, [property: Id(1)] string? HeldBy)
+{
+    /// <summary>The reservation is granted.</summary>
+    public static ReserveReply Grant { get; } = new(true, null);
+}
+
+/// <summary>What a node grain reports about itself (operators, tests, the simulator).</summary>
+[GenerateSerializer, Immutable, Alias("discovery.dvms.node-status")]
+public sealed record NodeStatus(
+    [property: Id(0)] string Node,
+    [property: Id(1)] Reservation? Reservation,
+    [property: Id(2)] SchedulingEvent? PendingEvent,
+    [property: Id(3)] bool Maintenance,
+    [property: Id(4)] NodeSnapshot? LastSnapshot);
+
+/// <summary>What a partition reports when it ends.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.dvms.partition-report")]
+public sealed record PartitionReport(
+    [property: Id(0)] string PartitionId,
+    [property: Id(1)] SchedulingEvent Event,
+    [property: Id(2)] PartitionOutcome Outcome,
+    [property: Id(3)] ImmutableArray<string> Nodes,
+    [property: Id(4)] int Migrations,
+    [property: Id(5)] DateTimeOffset StartedAt,
+    [property: Id(6)] DateTimeOffset EndedAt,
+    [property: Id(7)] TimeSpan SolverTime,
+    [property: Id(8)] string? Detail);
+
+/// <summary>Builds sortable partition ids: DVMS lets the higher id absorb the lower one.</summary>
+public static class PartitionIds
+{
+    /// <summary>Detection time first (older partitions have lower ids), then the initiator for uniqueness.</summary>
+    public static string New(string initiator, DateTimeOffset detectedAt, long sequence) =>
+        $"{detectedAt.UtcTicks:D19}-{sequence:D6}-{initiator}";
+}

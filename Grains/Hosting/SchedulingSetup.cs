@@ -1,0 +1,47 @@
+using Discovery.Environments;
+using Discovery.Grains;
+using Discovery.Hypervisors;
+using Discovery.Overlay;
+using Discovery.Scheduling;
+using Discovery.Time;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace Discovery.Hosting;
+
+/// <summary>Wires distributed scheduling into a silo whose <see cref="HypervisorDirectory"/> is registered.</summary>
+public static class SchedulingSetup
+{
+    /// <summary>
+    /// Registers the infrastructure clock (also as Orleans' grain-timer clock, so an accelerated
+    /// simulation speeds up grain timers but not Orleans' own machinery), the DVMS options, the
+    /// overlay, the constraint catalog, the plan journal and the metrics; and starts every local
+    /// node's monitoring once the silo is up.
+    /// </summary>
+    public static ISiloBuilder AddDiscoveryScheduling(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0) throw new ArgumentException("invalid scheduling options: " + string.Join("; ", problems), nameof(options));
+        silo.Services.AddSingleton(new InfrastructureClock(infrastructureTime));
+        silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);
+        silo.Services.AddSingleton(options);
+        silo.Services.AddSingleton<IOverlay>(sp =>
+        {
+            var directory = sp.GetRequiredService<HypervisorDirectory>();
+            return new RingOverlay(directory.Nodes.Select(n => (n, directory.SiteOf(n))));
+        });
+        silo.Services.TryAddSingleton<ConstraintCatalog>();
+        silo.Services.TryAddSingleton<PlanJournal>();
+        silo.Services.TryAddSingleton<SchedulingMetrics>(sp => new SchedulingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        silo.AddStartupTask(async (services, cancellationToken) =>
+        {
+            var grains = services.GetRequiredService<IGrainFactory>();
+            var directory = services.GetRequiredService<HypervisorDirectory>();
+            foreach (var chunk in directory.Nodes.Chunk(256))
+                await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
+        });
+        return silo;
+    }
+}

@@ -1,0 +1,30 @@
+using Discovery.Grains;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Discovery.Placement;
+
+/// <summary>
+/// Thin shell over the placement library. A solve is CPU-bound for up to its time limit, so it
+/// runs on the thread pool, not on the grain scheduler's thread.
+/// </summary>
+[StatelessWorker]
+public sealed class SolverGrain(ILogger<SolverGrain> logger) : Grain, ISolverGrain
+{
+    private static readonly Dictionary<string, IPlacementSolver> Solvers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["cpsat"] = new CpSatPlacementSolver(),
+        ["greedy"] = new GreedyPlacementSolver(),
+    };
+
+    /// <inheritdoc />
+    public async Task<PlacementResult> SolveAsync(PlacementProblem problem, SolverOptions options, string solver = "cpsat")
+    {
+        if (!Solvers.TryGetValue(solver, out var chosen))
+            throw new ArgumentException($"unknown solver '{solver}': use one of {string.Join(", ", Solvers.Keys)}", nameof(solver));
+        var result = await Task.Run(() => chosen.Solve(problem, options));
+        logger.LogDebug("Solved {Nodes} nodes / {Vms} VMs with {Solver}: {Status} in {Ms} ms, {Migrations} migrations",
+            problem.Nodes.Length, problem.Vms.Length, chosen.Name, result.Status, result.SolveTime.TotalMilliseconds, result.Migrations);
+        return result;
+    }
+}

@@ -1,0 +1,82 @@
+using Discovery.Grains;
+using Discovery.Scheduling;
+using Discovery.Tests.Support;
+
+namespace Discovery.Tests.Scheduling;
+
+/// <summary>Safety and liveness: contention, dead leaders, leases, merges.</summary>
+[Collection(DvmsCollection.Name)]
+public sealed class DvmsSafetyTests
+{
+    private static int[] Vms(int count, int demand) => Enumerable.Repeat(demand, count).ToArray();
+
+    [Fact]
+    public async Task Many_simultaneous_overloads_on_a_tight_ring_all_end_and_leave_no_reservation()
+    {
+        // Six overloaded nodes next to each other, six with room further on: partitions meet,
+        // skip each other's nodes, block and merge. 240 of CPU must move; 400 is free.
+        int[][] vms =
+        [
+            Vms(11, 40), Vms(11, 40), Vms(11, 40), Vms(11, 40), Vms(11, 40), Vms(11, 40),
+            Vms(8, 40), Vms(8, 40), Vms(8, 40), Vms(8, 40), Vms(9, 40), Vms(9, 40),
+        ];
+        await using var c = await DvmsCluster.StartAsync(vms);
+        await c.WaitUntilQuietAsync();
+
+        var reports = c.Journal.Reports;
+        Assert.All(reports, r => Assert.Contains(r.Outcome, new[]
+            { PartitionOutcome.Solved, PartitionOutcome.GaveUp, PartitionOutcome.Absorbed, PartitionOutcome.Vanished, PartitionOutcome.Failed }));
+        // Partitions ran at the same time, on disjoint nodes (an event may be solved inside another's partition).
+        Assert.Contains(reports, a => reports.Any(b => a != b && a.StartedAt < b.EndedAt && b.StartedAt < a.EndedAt));
+        foreach (var a in reports.Where(r => r.Outcome == PartitionOutcome.Solved))
+            foreach (var b in reports.Where(r => r != a && r.Outcome == PartitionOutcome.Solved && r.StartedAt < a.EndedAt && a.StartedAt < r.EndedAt))
+                Assert.Empty(a.Nodes.Intersect(b.Nodes));
+        Assert.Empty(await c.Reservations());
+        Assert.Equal(0, c.Datacenter.GetTotals().OverloadedNodes);
+        c.AssertPlansSafe();
+    }
+
+    [Fact]
+    public async Task A_dead_leaders_reservation_expires_and_the_event_is_solved_anyway()
+    {
+        // n1 is the only node with room, but a leader that died right after reserving it holds it.
+        await using var c = await DvmsCluster.StartAsync([Vms(5, 80), Vms(1, 100), Vms(4, 100), Vms(4, 100)]);
+        var ghost = "0000000000000000000-000000-dead-leader";
+        Assert.True((await c.Grains.GetGrain<INodeGrain>("n1").ReserveAsync(ghost)).Granted);
+        for (var j = 0; j < 5; j++) c.Datacenter.SetDemand($"v0-{j}", 100); // now n0 is overloaded
+
+        await c.WaitUntilAsync(async () => (await c.Grains.GetGrain<INodeGrain>("n1").GetStatusAsync()).Reservation?.PartitionId != ghost,
+            "the dead leader's lease on n1 expired");
+        await c.WaitUntilQuietAsync();
+
+        Assert.Contains(c.Journal.Reports, r => r.Event.Node == "n0" && r.Outcome == PartitionOutcome.Solved && r.Nodes.Contains("n1"));
+        Assert.DoesNotContain(c.Journal.Reports, r => r.Nodes.Contains("n1") && r.StartedAt < c.Datacenter.StartedAt);
+        c.AssertPlansSafe();
+    }
+
+    [Fact]
+    public async Task A_partition_killed_mid_way_frees_its_nodes_through_the_lease()
+    {
+        // No node has room: n0's partition grows round the ring and then gives up, again and again.
+        // Kill its leader while it holds nodes: those nodes must free themselves.
+        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), Vms(4, 100), Vms(4, 100), Vms(4, 100)],
+            new DvmsOptions { RetryBackoff = TimeSpan.FromSeconds(1) });
+
+        string? leader = null;
+        await c.WaitUntilAsync(async () =>
+        {
+            var held = (await c.Reservations()).Select(r => r.PartitionId).Distinct().ToList();
+            leader = held.FirstOrDefault();
+            return leader is not null && (await c.Grains.GetGrain<IPartitionGrain>(leader).GetStateAsync()).Nodes.Length >= 2;
+        }, "a partition holding two nodes or more");
+
+        await c.Cluster.DeactivateAsync(c.Grains.GetGrain<IPartitionGrain>(leader!));
+        // Make room so that the next partition can succeed once the dead one's nodes are free.
+        c.Datacenter.SetDemand("v3-0", 0);
+        c.Datacenter.SetDemand("v3-1", 0);
+        await c.WaitUntilQuietAsync();
+
+        Assert.Contains(c.Journal.Reports, r => r.Event.Node == "n0" && r.Outcome == PartitionOutcome.Solved);
+        c.AssertPlansSafe();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Discovery.Environments;
+using Discovery.Grains;
+using Discovery.Hosting;
+using Discovery.Hypervisors;
+using Discovery.Hypervisors.Simulated;
+using Discovery.Model;
+using Discovery.Placement.Checking;
+using Discovery.Scheduling;
+using Discovery.Time;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Discovery.Tests.Support;
+
+/// <summary>
+/// An in-process Orleans silo over a simulated datacentre whose clock runs <c>speedup</c> times
+/// faster than the wall clock. Tests wait for outcomes on the ground truth (the simulated
+/// hypervisor) with a generous deadline; no test sleeps for its correctness.
+/// </summary>
+public sealed class DvmsCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    private DvmsCluster(SimulatedDatacenter datacenter, InProcessTestCluster cluster, PlanJournal journal, ConstraintCatalog catalog)
+    {
+        Datacenter = datacenter;
+        Cluster = cluster;
+        Journal = journal;
+        Catalog = catalog;
+    }
+
+    public SimulatedDatacenter Datacenter { get; }
+    public InProcessTestCluster Cluster { get; }
+    public PlanJournal Journal { get; }
+    public ConstraintCatalog Catalog { get; }
+    public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>Nodes n0..n{count-1} of 4 cores and 8 GiB in one site; <paramref name="vms"/> gives each node's VM demands (1 vCPU, 512 MiB each).</summary>
+    public static async Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 4,
+        Action<ConstraintCatalog>? constraints = null, Action<SimulatedDatacenter>? arrange = null)
+    {
+        var clock = new ScaledTimeProvider(speedup);
+        var datacenter = new SimulatedDatacenter(clock);
+        var directory = new HypervisorDirectory();
+        for (var n = 0; n < vms.Length; n++)
+        {
+            var node = datacenter.AddNode($"n{n}", Resources.OfCores(4, 8192), "local");
+            directory.Register(node, "local");
+            for (var j = 0; j < vms[n].Length; j++)
+            {
+                var id = $"v{n}-{j}";
+                await node.DefineAsync(new VmSpec(id, 1, 512, "img", vms[n][j]));
+                await node.StartAsync(id);
+            }
+        }
+        arrange?.Invoke(datacenter);
+        var journal = new PlanJournal();
+        var catalog = new ConstraintCatalog();
+        constraints?.Invoke(catalog);
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal).AddSingleton(catalog);
+            silo.AddDiscoveryScheduling(clock, options ?? new DvmsOptions());
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new DvmsCluster(datacenter, cluster, journal, catalog);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> and the journal after the deadline.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > Deadline)
+                throw new TimeoutException($"not reached within {Deadline.TotalSeconds} s: {what}. Partitions so far:{Environment.NewLine}" +
+                    string.Join(Environment.NewLine, Journal.Reports.Select(r => $"  {r.PartitionId} {r.Event.Kind} {r.Outcome} [{string.Join(",", r.Nodes)}] {r.Detail}")));
+            await Task.Delay(50);
+        }
+    }
+
+    public Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>No node overloaded (ground truth) and no reservation held anywhere.</summary>
+    public async Task WaitUntilQuietAsync()
+    {
+        await WaitUntilAsync(async () => Datacenter.GetTotals() is { OverloadedNodes: 0, MigrationsInFlight: 0 } && (await Reservations()).Count == 0,
+            "every node viable and no reservation left");
+    }
+
+    public async Task<IReadOnlyList<NodeStatus>> Statuses() =>
+        await Task.WhenAll(Datacenter.Hypervisors.Select(h => Grains.GetGrain<INodeGrain>(h.Node).GetStatusAsync()));
+
+    public async Task<IReadOnlyList<Reservation>> Reservations() =>
+        (await Statuses()).Select(s => s.Reservation).OfType<Reservation>().ToList();
+
+    /// <summary>VM id to hosts, from the hypervisors.</summary>
+    public async Task<Dictionary<string, string>> Placement()
+    {
+        var placement = new Dictionary<string, string>();
+        foreach (var h in Datacenter.Hypervisors)
+            foreach (var vm in await h.ListVmsAsync())
+                if (vm.State != VmState.Migrating) placement[vm.Id] = h.Node;
+        return placement;
+    }
+
+    /// <summary>Every plan applied passes the independent checker, and no VM was in two plans at once.</summary>
+    public void AssertPlansSafe()
+    {
+        foreach (var plan in Journal.Plans)
+            Assert.Empty(PlacementChecker.CheckPlan(plan.Problem, plan.Result.Target, plan.Result.Plan));
+        var moves = Journal.Plans
+            .SelectMany(p => p.Result.Plan.Migrations.Select(m => (m.Vm, p.PartitionId, p.StartedAt, p.EndedAt)))
+            .GroupBy(m => m.Vm);
+        foreach (var vm in moves)
+        {
+            var plans = vm.DistinctBy(m => m.PartitionId).OrderBy(m => m.StartedAt).ToList();
+            for (var i = 1; i < plans.Count; i++)
+                Assert.True(plans[i].StartedAt >= plans[i - 1].EndedAt,
+                    $"VM {vm.Key} is in plans {plans[i - 1].PartitionId} and {plans[i].PartitionId} at the same time");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
