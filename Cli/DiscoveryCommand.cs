@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Discovery.Cli.Bench;
+using Discovery.Cli.Simulation;
 using Discovery.Placement;
 
 namespace Discovery.Cli;
@@ -15,6 +16,7 @@ public static class DiscoveryCommand
         var bench = new Command("bench", "Benchmarks (commands, never timed tests): figures go into BENCHMARKS.md.");
         bench.Subcommands.Add(BenchSolver());
         root.Subcommands.Add(bench);
+        root.Subcommands.Add(SimulateCommand.Build());
         return root;
     }
 

@@ -33,6 +33,7 @@ public static class SchedulingSetup
             return new RingOverlay(directory.Nodes.Select(n => (n, directory.SiteOf(n))));
         });
         silo.Services.TryAddSingleton<ConstraintCatalog>();
+        silo.Services.TryAddSingleton<SchedulerControl>();
         silo.Services.TryAddSingleton<PlanJournal>();
         silo.Services.TryAddSingleton<SchedulingMetrics>(sp => new SchedulingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         silo.AddStartupTask(async (services, cancellationToken) =>

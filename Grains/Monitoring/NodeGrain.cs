@@ -17,6 +17,7 @@ public sealed class NodeGrain(
     HypervisorDirectory directory,
     InfrastructureClock clock,
     DvmsOptions options,
+    SchedulerControl control,
     SchedulingMetrics metrics,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
@@ -70,7 +71,7 @@ public sealed class NodeGrain(
             logger.LogWarning(e, "Node {Node}: cannot read its hypervisor", Node);
             return;
         }
-        if (!options.Enabled || _reservation is not null || clock.Now < _retryAfter) return;
+        if (!options.Enabled || control.Paused || _reservation is not null || clock.Now < _retryAfter) return;
         if (EventDetector.Detect(snapshot, options.UnderloadThreshold) is not { } kind) return;
 
         var evt = new SchedulingEvent(Node, kind, clock.Now, snapshot.Demand, snapshot.Capacity);

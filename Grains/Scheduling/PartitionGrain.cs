@@ -90,6 +90,7 @@ public sealed class PartitionGrain(
             var solveTime = clock.Since(started);
             _solverTime += solveTime;
             metrics.SolverTime.Record(solveTime.TotalMilliseconds);
+            journal.RecordSolve(solveTime);
 
             if (_absorbedBy is not null) return (PartitionOutcome.Absorbed, $"absorbed by {_absorbedBy}");
             if (_lostLease is not null) return (PartitionOutcome.Failed, $"lost the lease of {_lostLease}");

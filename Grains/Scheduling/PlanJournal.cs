@@ -15,6 +15,17 @@ public sealed class PlanJournal(int capacity = 100_000)
 {
     private readonly ConcurrentQueue<AppliedPlan> _plans = new();
     private readonly ConcurrentQueue<PartitionReport> _reports = new();
+    private readonly ConcurrentQueue<double> _solveMs = new();
+
+    /// <summary>Records one solver call's duration (infrastructure time).</summary>
+    public void RecordSolve(TimeSpan duration)
+    {
+        _solveMs.Enqueue(duration.TotalMilliseconds);
+        while (_solveMs.Count > capacity && _solveMs.TryDequeue(out _)) { }
+    }
+
+    /// <summary>Every solver call's duration, infrastructure milliseconds.</summary>
+    public IReadOnlyList<double> SolveTimesMs => _solveMs.ToArray();
 
     public void Record(AppliedPlan plan)
     {
@@ -36,5 +47,6 @@ public sealed class PlanJournal(int capacity = 100_000)
     {
         _plans.Clear();
         _reports.Clear();
+        _solveMs.Clear();
     }
 }

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Discovery.Cli.Simulation;
+
+/// <summary><c>discovery simulate</c>: the seed's experiment, several schedulers on one seeded workload.</summary>
+public static class SimulateCommand
+{
+    public static Command Build()
+    {
+        var defaults = new SimulationSettings();
+        var nodes = new Option<int>("--nodes") { Description = "Physical machines (8 cores, 32 GiB each).", DefaultValueFactory = _ => defaults.Nodes };
+        var vms = new Option<int>("--vms") { Description = "VMs (1 vCPU, 1 GiB), a multiple of --nodes; 10 per node gives the seed's ~85 % load.", DefaultValueFactory = _ => defaults.Vms };
+        var sites = new Option<int>("--sites") { Description = "Sites (PoPs); the hierarchical scheduler runs one scheduler per site.", DefaultValueFactory = _ => defaults.Sites };
+        var duration = new Option<double>("--duration") { Description = "Infrastructure seconds simulated per scheduler.", DefaultValueFactory = _ => defaults.DurationSeconds };
+        var speedup = new Option<double>("--speedup") { Description = "Infrastructure seconds per wall second. Scheduler computation counts that many times: always pessimistic for the scheduler.", DefaultValueFactory = _ => defaults.Speedup };
+        var schedulers = new Option<string>("--schedulers") { Description = "Comma-separated, run in this order on the same workload: dvms, centralized, hierarchical, none.", DefaultValueFactory = _ => string.Join(",", defaults.Schedulers) };
+        var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Seed };
+        var json = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to FILE." };
+        var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with charts to FILE." };
+        var command = new Command("simulate", """
+            Reproduces the seed's experiment on the simulated hypervisor: the load of every VM changes at
+            exponential intervals (rate VMs/300 s, demand per vCPU ~ Normal(70, 30)), and each scheduler
+            keeps the nodes viable on the same seeded workload. Violation time (seconds a node's demand
+            exceeds its capacity) is measured on the simulated hypervisor itself.
+            Example: discovery simulate --nodes 1024 --vms 10240 --duration 3600 --speedup 10 --schedulers dvms,centralized,hierarchical,none --json out.json --report out.html
+            """) { nodes, vms, sites, duration, speedup, schedulers, seed, json, report };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new SimulationSettings
+            {
+                Nodes = parse.GetValue(nodes), Vms = parse.GetValue(vms), Sites = parse.GetValue(sites),
+                DurationSeconds = parse.GetValue(duration), Speedup = parse.GetValue(speedup), Seed = parse.GetValue(seed),
+                Schedulers = parse.GetValue(schedulers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(s => s.ToLowerInvariant()).ToList(),
+            };
+            var problems = settings.Validate();
+            if (problems.Count > 0)
+            {
+                foreach (var p in problems) Console.Error.WriteLine($"discovery simulate: {p}");
+                return 2;
+            }
+            var results = new List<SchedulerResult>();
+            foreach (var scheduler in settings.Schedulers)
+            {
+                Console.Error.WriteLine($"{scheduler}: {settings.Nodes} nodes, {settings.Vms} VMs, {settings.DurationSeconds} s at speedup {settings.Speedup} (about {settings.DurationSeconds / settings.Speedup / 60:0.#} min)");
+                results.Add(await SimulationRunner.RunAsync(settings, scheduler,
+                    (done, total, detail) => Progress.Report((long)done, (long)total, detail), cancellationToken));
+                Progress.Done();
+            }
+            var document = new SimulationReport(settings.Nodes, settings.Vms, settings.DurationSeconds, settings.Speedup, settings.Sites, settings.Seed, results);
+            PrintTable(document);
+            if (parse.GetValue(json) is { } jsonFile)
+            {
+                await File.WriteAllTextAsync(jsonFile.FullName, JsonSerializer.Serialize(document, Bench.SolverBenchmark.Json), cancellationToken);
+                Console.Error.WriteLine($"wrote {jsonFile.FullName}");
+            }
+            if (parse.GetValue(report) is { } htmlFile)
+            {
+                await File.WriteAllTextAsync(htmlFile.FullName, HtmlReport.Render(document), cancellationToken);
+                Console.Error.WriteLine($"wrote {htmlFile.FullName}");
+            }
+            return results.Any(r => r.StuckReservations > 0) ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static void PrintTable(SimulationReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine($"{"scheduler",-13} {"violation s",12} {"mean load",9} {"events",7} {"resolved",8} {"res p50 s",9} {"res p99 s",9} {"migr.",7} {"solver p50 ms",13} {"max part.",9} {"stuck",5} {"wall s",7}");
+        foreach (var r in report.Results)
+            Console.WriteLine(string.Format(c, "{0,-13} {1,12:0.0} {2,9:P1} {3,7} {4,8} {5,9:0.0} {6,9:0.0} {7,7} {8,13:0.0} {9,9} {10,5} {11,7:0}",
+                r.Scheduler, r.ViolationSeconds, r.MeanLoad, r.Events, r.Resolved, r.ResolutionP50Ms / 1000, r.ResolutionP99Ms / 1000,
+                r.Migrations, r.SolverP50Ms, r.MaxPartition, r.StuckReservations, r.WallSeconds));
+        var dvms = report.Results.FirstOrDefault(r => r.Scheduler == "dvms");
+        var central = report.Results.FirstOrDefault(r => r.Scheduler == "centralized");
+        if (dvms is not null && central is { ViolationSeconds: > 0 })
+            Console.WriteLine(string.Format(c, "dvms / centralized cumulated violation: {0:0.###}", dvms.ViolationSeconds / central.ViolationSeconds));
+    }
+}
