@@ -17,6 +17,8 @@ public static class DiscoveryCommand
         bench.Subcommands.Add(BenchSolver());
         root.Subcommands.Add(bench);
         root.Subcommands.Add(SimulateCommand.Build());
+        root.Subcommands.Add(NodeCommands.Node());
+        root.Subcommands.Add(NodeCommands.Drain());
         return root;
     }
 

@@ -31,6 +31,30 @@ public sealed class SiloProcessTests
     }
 
     [Fact]
+    public async Task The_client_library_reads_a_node_and_drains_it()
+    {
+        var http = FreePort();
+        var gateway = FreePort();
+        using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}",
+            "--Discovery:Simulated:Speedup=10", "--Discovery:Simulated:Nodes=8");
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        await PollUntilUp(web, "/healthz", silo.Process);
+
+        await using var client = await Discovery.Client.DiscoveryClient.ConnectAsync(new Discovery.Client.DiscoveryClientOptions { GatewayPort = gateway });
+        var node = await client.GetNodeAsync("node-0003");
+        Assert.Equal(10, node.Vms.Length);
+
+        await client.DrainAsync("node-0003");
+        var deadline = Stopwatch.StartNew();
+        while ((await client.GetNodeAsync("node-0003")).Vms.Length > 0)
+        {
+            Assert.True(deadline.Elapsed < StartTimeout, "node-0003 was not drained");
+            await Task.Delay(200);
+        }
+        Assert.True((await client.GetNodeStatusAsync("node-0003")).Maintenance);
+    }
+
+    [Fact]
     public async Task Bad_configuration_stops_with_the_key_named()
     {
         using var silo = StartSilo("--Discovery:Hypervisor=vmware", "--Discovery:Simulated:Nodes=0");
