@@ -1,6 +1,7 @@
 using Discovery.Grains;
 using Discovery.Scheduling;
 using Discovery.Tests.Support;
+using static Discovery.Tests.Support.DvmsCluster;
 
 namespace Discovery.Tests.Scheduling;
 
@@ -8,8 +9,6 @@ namespace Discovery.Tests.Scheduling;
 [Collection(DvmsCollection.Name)]
 public sealed class DvmsSafetyTests
 {
-    private static int[] Vms(int count, int demand) => Enumerable.Repeat(demand, count).ToArray();
-
     [Fact]
     public async Task Many_simultaneous_overloads_on_a_tight_ring_all_end_and_leave_no_reservation()
     {

@@ -5,6 +5,7 @@ using Discovery.Model;
 using Discovery.Placement.Checking;
 using Discovery.Scheduling;
 using Discovery.Tests.Support;
+using static Discovery.Tests.Support.DvmsCluster;
 
 namespace Discovery.Tests.Scheduling;
 
@@ -15,8 +16,6 @@ namespace Discovery.Tests.Scheduling;
 [Collection(DvmsCollection.Name)]
 public sealed class DvmsScenarioTests
 {
-    private static int[] Vms(int count, int demand) => Enumerable.Repeat(demand, count).ToArray();
-
     private static IEnumerable<PartitionReport> Solved(DvmsCluster c, string initiator) =>
         c.Journal.Reports.Where(r => r.Event.Node == initiator && r.Outcome == PartitionOutcome.Solved);
 

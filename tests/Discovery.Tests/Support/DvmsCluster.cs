@@ -22,6 +22,9 @@ public sealed class DvmsCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+    /// <summary><paramref name="count"/> VMs of the same demand, for one node of <see cref="StartAsync"/>.</summary>
+    public static int[] Vms(int count, int demand) => Enumerable.Repeat(demand, count).ToArray();
+
     private DvmsCluster(SimulatedDatacenter datacenter, InProcessTestCluster cluster, PlanJournal journal, ConstraintCatalog catalog)
     {
         Datacenter = datacenter;
