@@ -32,10 +32,16 @@ app.MapGet("/", () => Results.Content(
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGet("/api/nodes", async (IGrainFactory grains, Discovery.Hypervisors.HypervisorDirectory directory) =>
 {
-    var snapshots = await Task.WhenAll(directory.Nodes.Select(n => grains.GetGrain<INodeGrain>(n).GetSnapshotAsync()));
-    return Results.Json(snapshots.Select(s => new
+    var nodes = await Task.WhenAll(directory.Nodes.Select(async n =>
     {
-        s.Node, s.Site, capacity = s.Capacity, demand = s.Demand, cpuLoad = Math.Round(s.CpuLoad, 3), s.Overloaded, vms = s.Vms.Length,
+        var grain = grains.GetGrain<INodeGrain>(n);
+        return (Snapshot: await grain.GetSnapshotAsync(), Status: await grain.GetStatusAsync());
+    }));
+    return Results.Json(nodes.Select(x => new
+    {
+        x.Snapshot.Node, x.Snapshot.Site, capacity = x.Snapshot.Capacity, demand = x.Snapshot.Demand, cpuLoad = Math.Round(x.Snapshot.CpuLoad, 3),
+        x.Snapshot.Overloaded, vms = x.Snapshot.Vms.Length, maintenance = x.Status.Maintenance,
+        reservedBy = x.Status.Reservation?.PartitionId, pendingEvent = x.Status.PendingEvent?.Kind.ToString(),
     }));
 });
 

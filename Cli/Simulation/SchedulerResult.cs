@@ -22,6 +22,8 @@ public sealed record SchedulerResult
     public double WallSeconds { get; init; }
     public long LoadChanges { get; init; }
     public double PeakWorkingSetMiB { get; init; }
+    /// <summary>How the partitions (or central rounds) ended: Solved, Vanished, GaveUp, Absorbed, Failed.</summary>
+    public IReadOnlyDictionary<string, int> Outcomes { get; init; } = new Dictionary<string, int>();
 
     [JsonIgnore] public IReadOnlyList<SimulationSample> Series { get; init; } = [];
     [JsonIgnore] public IReadOnlyList<double> ViolationPerNode { get; init; } = [];

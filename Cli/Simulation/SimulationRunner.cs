@@ -111,6 +111,7 @@ public static class SimulationRunner
             WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 1),
             LoadChanges = final.LoadChanges,
             PeakWorkingSetMiB = Math.Round(peak, 0),
+            Outcomes = reports.GroupBy(r => r.Outcome.ToString()).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
             Series = samples,
             ViolationPerNode = datacenter.Hypervisors.Select(h => Math.Round(final.ViolationSecondsPerNode[h.Node], 3)).ToList(),
             ResolutionTimesMs = resolution,
