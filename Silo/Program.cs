@@ -16,6 +16,8 @@ if (problems.Count > 0)
 }
 
 builder.WebHost.UseUrls(settings.Urls);
+if (settings.Clustering == ClusteringKind.PostgreSql)
+    builder.Services.AddHostedService(sp => new PostgreSqlSchema(settings.ConnectionString!, sp.GetRequiredService<ILogger<PostgreSqlSchema>>()));
 var infrastructure = builder.Services.AddHypervisors(settings);
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, settings, infrastructure));
 

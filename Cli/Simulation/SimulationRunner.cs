@@ -85,7 +85,9 @@ public static class SimulationRunner
             while (true)
             {
                 stuck = await CountReservationsAsync(grains!, directory);
-                if (stuck == 0 || drainUntil.Elapsed > drain) break;
+                var centralBusy = false;
+                foreach (var g in centralScopes) centralBusy |= await g.IsRunningAsync();
+                if ((stuck == 0 && !centralBusy) || drainUntil.Elapsed > drain) break;
                 await Task.Delay(clock.ToWall(TimeSpan.FromSeconds(1)), cancellationToken);
             }
             await host.StopAsync(CancellationToken.None);

@@ -30,9 +30,10 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         if (structural.Count > 0) return PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, Name, string.Join("; ", structural));
 
         var index = new ProblemIndex(problem);
+        if (index.StuckPinnedVm() is { } stuck) return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name, stuck);
         var small = index.Nodes.Length <= options.FullModelMaxNodes;
         var considered = Enumerable.Range(0, index.Vms.Length).Where(index.MustConsider).ToArray();
-        if (considered.Length == 0 && !Enumerable.Range(0, index.Nodes.Length).Any(index.Overloaded))
+        if (considered.Length == 0 && !index.Named.Any(n => n) && !Enumerable.Range(0, index.Nodes.Length).Any(index.Overloaded))
             return new PlacementResult(PlacementStatus.Solved, Current(index), MigrationPlan.Empty, clock.Elapsed, Optimal: true, Name, "already viable");
 
         var hint = GreedyPlacementSolver.TryPlace(index, out _);

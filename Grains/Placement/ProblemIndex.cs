@@ -96,6 +96,15 @@ internal sealed class ProblemIndex
 
     public bool Overloaded(int node) => !Load[node].FitsIn(Nodes[node].Capacity);
 
+    /// <summary>A pinned VM that sits where it may not end (an offline, banned or fenced-out node): no placement can fix that now.</summary>
+    public string? StuckPinnedVm()
+    {
+        for (var v = 0; v < Vms.Length; v++)
+            if (Pinned[v] && Array.BinarySearch(Allowed[v], Host[v]) < 0)
+                return $"VM '{Vms[v].Id}' cannot move now (it is migrating) and may not stay on '{Nodes[Host[v]].Name}'";
+        return null;
+    }
+
     /// <summary>VMs a repair must consider: on overloaded or offline nodes, off their allowed nodes, or named by a constraint.</summary>
     public bool MustConsider(int vm) => !Pinned[vm] &&
         (Overloaded(Host[vm]) || Offline[Host[vm]] || Named[vm] || Array.BinarySearch(Allowed[vm], Host[vm]) < 0);

@@ -102,6 +102,8 @@ public sealed record SiloSettings
         var needsDb = settings.Clustering == ClusteringKind.PostgreSql || settings.Storage == StorageKind.PostgreSql;
         if (needsDb && string.IsNullOrWhiteSpace(settings.ConnectionString))
             problems.Add($"{Section}:ConnectionString: required when Clustering or Storage is PostgreSql (e.g. Host=127.0.0.1;Database=discovery;Username=discovery;Password=...)");
+        if (settings.Storage == StorageKind.PostgreSql)
+            problems.Add($"{Section}:Storage: PostgreSql grain storage is not available yet (no grain persists state yet); use Memory");
         if (settings.SiloPort == settings.GatewayPort)
             problems.Add($"{Section}:GatewayPort: must differ from SiloPort ({settings.SiloPort})");
         if (settings.Hypervisor == HypervisorKind.Simulated && settings.Simulated.Sites > settings.Simulated.Nodes)

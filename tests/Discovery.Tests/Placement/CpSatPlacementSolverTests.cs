@@ -135,6 +135,19 @@ public sealed class CpSatPlacementSolverTests
     }
 
     [Fact]
+    public void A_pinned_vm_on_an_offline_node_is_no_solution_never_already_viable()
+    {
+        // The VM is mid-migration (pinned) on a node being drained: nothing can be decided now.
+        var problem = new Problems().Node("a").Node("b").Vm("moving", "a", 100, pinned: true).With(new Offline(Of("a"))).Build();
+        foreach (IPlacementSolver solver in new IPlacementSolver[] { _solver, new GreedyPlacementSolver() })
+        {
+            var r = solver.Solve(problem, Options);
+            Assert.Equal(PlacementStatus.NoSolution, r.Status);
+            Assert.Contains("cannot move now", r.Detail);
+        }
+    }
+
+    [Fact]
     public void Constraints_naming_vms_outside_the_problem_are_projected()
     {
         var r = SolveChecked(new Problems().Node("a").Node("b").Vm("in", "a", 500 - 100).Vm("in2", "a", 100)

@@ -1,4 +1,7 @@
+using Discovery.Constraints;
 using Discovery.Grains;
+using Discovery.Placement;
+using Discovery.Placement.Checking;
 using Discovery.Hosting;
 using Discovery.Scheduling;
 using Discovery.Hypervisors;
@@ -41,5 +44,14 @@ public sealed class NodeGrainTests
         Assert.All(snapshot.Vms, v => Assert.Equal(VmState.Running, v.State));
         Assert.Equal(90, snapshot.Vms.Single(v => v.Id == "vm-00000").CpuDemand);
         Assert.Equal(clock.GetUtcNow(), snapshot.At);
+
+        // The solver grain (a stateless worker) solves a problem built from live snapshots.
+        var snapshots = await Task.WhenAll(dc.Hypervisors.Select(h => cluster.Client.GetGrain<INodeGrain>(h.Node).GetSnapshotAsync()));
+        var problem = PlacementProblem.FromSnapshots(snapshots, [new Offline(["node-0000"])]);
+        var result = await cluster.Client.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default);
+        Assert.True(result.IsSolved, result.Detail);
+        Assert.Equal(3, result.Migrations);
+        Assert.Empty(PlacementChecker.CheckPlan(problem, result.Target, result.Plan));
+        await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, "magic"));
     }
 }

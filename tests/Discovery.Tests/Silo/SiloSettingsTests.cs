@@ -49,9 +49,11 @@ public sealed class SiloSettingsTests
     {
         var (_, problems) = Read(("Discovery:Clustering", "postgresql"));
         Assert.Single(problems, p => p.StartsWith("Discovery:ConnectionString: required"));
-        var (s, ok) = Read(("Discovery:Clustering", "PostgreSql"), ("Discovery:Storage", "PostgreSql"), ("Discovery:ConnectionString", "Host=127.0.0.1"));
+        var (s, ok) = Read(("Discovery:Clustering", "PostgreSql"), ("Discovery:ConnectionString", "Host=127.0.0.1"));
         Assert.Empty(ok);
-        Assert.Equal(StorageKind.PostgreSql, s.Storage);
+        Assert.Equal(ClusteringKind.PostgreSql, s.Clustering);
+        var (_, storage) = Read(("Discovery:Storage", "PostgreSql"), ("Discovery:ConnectionString", "Host=127.0.0.1"));
+        Assert.Equal(["Discovery:Storage: PostgreSql grain storage is not available yet (no grain persists state yet); use Memory"], storage);
     }
 
     [Fact]

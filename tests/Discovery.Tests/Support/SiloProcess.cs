@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Discovery.Tests.Support;
+
+/// <summary>Starts the real silo executable (its own build output) as an operator would.</summary>
+public static class SiloProcess
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<HttpResponseMessage> PollUntilUp(HttpClient client, string path, Process process)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.False(process.HasExited, $"silo exited with code {(process.HasExited ? process.ExitCode : 0)}");
+            try
+            {
+                var response = await client.GetAsync(path);
+                if (response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.ServiceUnavailable) return response;
+            }
+            catch (HttpRequestException) { /* not listening yet */ }
+            Assert.True(deadline.Elapsed < StartTimeout, $"silo did not answer {path} within {StartTimeout.TotalSeconds} s");
+            await Task.Delay(250);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public sealed class RunningSilo(Process process) : IDisposable
+    {
+        public Process Process { get; } = process;
+        public System.Text.StringBuilder Stderr { get; } = new();
+        public void Dispose()
+        {
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+            Process.Dispose();
+        }
+    }
+
+    public static RunningSilo StartSilo(params string[] args)
+    {
+        // The silo's own build output, same configuration as this test assembly.
+        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0
+        var root = testDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Discovery.sln"))) root = root.Parent;
+        Assert.NotNull(root);
+        var siloDir = Path.Combine(root.FullName, "Silo", "bin", configuration, "net10.0");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = siloDir, RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(siloDir, "Discovery.Silo.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        var running = new RunningSilo(process);
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (running.Stderr) running.Stderr.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return running;
+    }
+}
