@@ -27,6 +27,7 @@ public static class SchedulingSetup
         silo.Services.AddSingleton(new InfrastructureClock(infrastructureTime));
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);
         silo.Services.AddSingleton(options);
+        silo.Services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         silo.Services.AddSingleton<IOverlay>(sp =>
         {
             var directory = sp.GetRequiredService<HypervisorDirectory>();

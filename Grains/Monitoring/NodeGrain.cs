@@ -1,4 +1,5 @@
 using Discovery.Grains;
+using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Model;
 using Discovery.Scheduling;
@@ -13,6 +14,7 @@ namespace Discovery.Monitoring;
 /// reservation. Leases are checked lazily (on every tick and every reservation request): a
 /// reservation whose leader has been silent for the lease timeout is dropped.
 /// </summary>
+[NodePlacement]
 public sealed class NodeGrain(
     HypervisorDirectory directory,
     InfrastructureClock clock,
@@ -31,6 +33,17 @@ public sealed class NodeGrain(
     private long _sequence;
 
     private string Node => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Placed before the silos' metadata had propagated: refuse, so the next call places it again.
+        if (!directory.Contains(Node))
+        {
+            DeactivateOnIdle();
+            throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
+        }
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task<NodeSnapshot> GetSnapshotAsync()
     {

@@ -39,6 +39,11 @@ public sealed record SiloSettings
     /// <summary>Distributed scheduling (DVMS) timings and switches.</summary>
     public DvmsOptions Scheduling { get; init; } = new();
 
+    /// <summary>The nodes this silo drives.</summary>
+    public IEnumerable<string> NodeNames() => Hypervisor == HypervisorKind.Simulated
+        ? Enumerable.Range(0, Simulated.Nodes).Select(Simulated.Shape.NodeName)
+        : LibvirtNodes.Keys;
+
     /// <summary>Reads and validates the settings; <paramref name="problems"/> names each bad key.</summary>
     public static SiloSettings Read(IConfiguration configuration, out List<string> problems)
     {

@@ -43,7 +43,12 @@ internal static class OrleansSetup
                 o.ConnectionString = settings.ConnectionString;
             });
 
-        silo.UseSiloMetadata(new Dictionary<string, string> { ["site"] = settings.Site });
+        // Node grains are placed on the silo that drives their hypervisor (NodePlacement).
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            ["site"] = settings.Site,
+            [NodePlacement.MetadataKey] = NodePlacement.Describe(settings.NodeNames()),
+        });
         silo.AddDashboard();
         silo.AddDiscoveryScheduling(infrastructure, settings.Scheduling);
     }

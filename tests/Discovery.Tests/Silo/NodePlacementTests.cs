@@ -1,0 +1,70 @@
+using Discovery.Grains;
+using Discovery.Hosting;
+using Discovery.Hypervisors;
+using Discovery.Hypervisors.Simulated;
+using Discovery.Model;
+using Discovery.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
+
+namespace Discovery.Tests.Silo;
+
+/// <summary>Two silos, each driving its own PoP's nodes: every node grain lands where its hypervisor is.</summary>
+public sealed class NodePlacementTests
+{
+    [Fact]
+    public async Task Each_node_grain_runs_on_the_silo_that_drives_its_hypervisor()
+    {
+        var clock = TimeProvider.System;
+        (SimulatedDatacenter Dc, HypervisorDirectory Directory) Pop(string prefix)
+        {
+            var dc = new SimulatedDatacenter(clock);
+            var directory = new HypervisorDirectory();
+            for (var i = 0; i < 3; i++) directory.Register(dc.AddNode($"{prefix}{i}", Resources.OfCores(4, 8192), prefix), prefix);
+            return (dc, directory);
+        }
+        var pops = new[] { Pop("paris-"), Pop("lyon-") };
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            var (_, directory) = pops[options.SiloName.EndsWith('0') || options.SiloName == "Primary" ? 0 : 1];
+            silo.Services.AddSingleton(directory);
+            silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
+            silo.AddDiscoveryScheduling(clock, new DvmsOptions { Enabled = false });
+        });
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+        await cluster.WaitForLivenessToStabilizeAsync();
+
+        // Silo metadata propagates asynchronously: wait until every silo sees every other silo's node list.
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!cluster.Silos.All(s => cluster.Silos.All(other =>
+                   s.ServiceProvider.GetRequiredService<ISiloMetadataCache>().GetSiloMetadata(other.SiloAddress).Metadata.ContainsKey(NodePlacement.MetadataKey))))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "silo metadata did not propagate");
+            await Task.Delay(100);
+        }
+
+        // Then every node grain is placed right the first time (random placement would miss half of them).
+        foreach (var node in pops.SelectMany(p => p.Directory.Nodes))
+        {
+            var snapshot = await cluster.Client.GetGrain<INodeGrain>(node).GetSnapshotAsync();
+            Assert.Equal(node, snapshot.Node);
+            Assert.Equal(node[..node.IndexOf('-')] + "-", snapshot.Site);
+        }
+
+        // And each activation sits on the silo whose directory holds the node.
+        var stats = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(null, null);
+        var placed = stats.Where(s => s.GrainId.Type.ToString().Contains("node", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Equal(6, placed.Count);
+        foreach (var activation in placed)
+        {
+            var node = activation.GrainId.Key.ToString()!;
+            var silo = cluster.Silos.Single(s => s.SiloAddress.Equals(activation.SiloAddress));
+            Assert.True(silo.ServiceProvider.GetRequiredService<HypervisorDirectory>().Contains(node), $"{node} runs on {silo.Name}");
+        }
+        Assert.Equal(2, placed.Select(p => p.SiloAddress).Distinct().Count());
+    }
+}
