@@ -49,9 +49,10 @@ public sealed class PartitionGrain(
         _nodes.Add(evt.Node);
         _cursor = evt.Node;
         _state = PartitionState.Growing;
+        // Renew at once: the initiator's self-reservation has been ticking since detection.
         _renewal = this.RegisterGrainTimer(RenewLeasesAsync, new GrainTimerCreationOptions
         {
-            DueTime = options.LeaseRenewalPeriod,
+            DueTime = TimeSpan.Zero,
             Period = options.LeaseRenewalPeriod,
             Interleave = true,
             KeepAlive = true,
