@@ -26,11 +26,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var structural = problem.StructuralProblems();
-        if (structural.Count > 0) return PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, Name, string.Join("; ", structural));
-
-        var index = new ProblemIndex(problem);
-        if (index.StuckPinnedVm() is { } stuck) return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name, stuck);
+        if (ProblemIndex.Prepare(problem, Name, clock, out var refusal) is not { } index) return refusal!;
         var small = index.Nodes.Length <= options.FullModelMaxNodes;
         var considered = Enumerable.Range(0, index.Vms.Length).Where(index.MustConsider).ToArray();
         if (considered.Length == 0 && !index.Named.Any(n => n) && !Enumerable.Range(0, index.Nodes.Length).Any(index.Overloaded))

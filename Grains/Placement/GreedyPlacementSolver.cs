@@ -19,10 +19,7 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
     {
         var clock = Stopwatch.StartNew();
-        var structural = problem.StructuralProblems();
-        if (structural.Count > 0) return PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, Name, string.Join("; ", structural));
-        var index = new ProblemIndex(problem);
-        if (index.StuckPinnedVm() is { } stuck) return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name, stuck);
+        if (ProblemIndex.Prepare(problem, Name, clock, out var refusal) is not { } index) return refusal!;
         var target = TryPlace(index, out var failure);
         if (target is null) return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name, failure!);
         var names = target.Select((n, v) => KeyValuePair.Create(index.Vms[v].Id, index.Nodes[n].Name)).ToImmutableDictionary(StringComparer.Ordinal);

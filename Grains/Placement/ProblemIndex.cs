@@ -75,6 +75,28 @@ internal sealed class ProblemIndex
         }
     }
 
+    /// <summary>
+    /// What every solver does first: refuse a malformed problem (Invalid) and one where a migrating
+    /// VM sits where it may not stay (NoSolution); otherwise index it.
+    /// </summary>
+    public static ProblemIndex? Prepare(PlacementProblem problem, string solver, System.Diagnostics.Stopwatch clock, out PlacementResult? refusal)
+    {
+        refusal = null;
+        var structural = problem.StructuralProblems();
+        if (structural.Count > 0)
+        {
+            refusal = PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, solver, string.Join("; ", structural));
+            return null;
+        }
+        var index = new ProblemIndex(problem);
+        if (index.StuckPinnedVm() is { } stuck)
+        {
+            refusal = PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, solver, stuck);
+            return null;
+        }
+        return index;
+    }
+
     public PlacementProblem Problem { get; }
     public PlacementNode[] Nodes { get; }
     public PlacementVm[] Vms { get; }
