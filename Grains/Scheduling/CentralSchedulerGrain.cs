@@ -63,9 +63,9 @@ public sealed class CentralSchedulerGrain(
         foreach (var chunk in nodes.Chunk(512))
             snapshots.AddRange(await Task.WhenAll(chunk.Select(n => GrainFactory.GetGrain<INodeGrain>(n).GetSnapshotAsync())));
         var now = clock.Now;
-        var overloaded = snapshots.Where(s => s.Overloaded).Select(s => s.Node).ToList();
-        foreach (var gone in _overloadedSince.Keys.Except(overloaded).ToList()) _overloadedSince.Remove(gone);
-        foreach (var n in overloaded) _overloadedSince.TryAdd(n, now);
+        var overloaded = snapshots.Where(s => s.Overloaded).ToList();
+        foreach (var gone in _overloadedSince.Keys.Except(overloaded.Select(s => s.Node)).ToList()) _overloadedSince.Remove(gone);
+        foreach (var s in overloaded) _overloadedSince.TryAdd(s.Node, now);
         if (overloaded.Count == 0) return false;
 
         var started = clock.Timestamp();
@@ -80,32 +80,23 @@ public sealed class CentralSchedulerGrain(
         var migrations = 0;
         if (result.IsSolved)
         {
-            foreach (var step in result.Plan.Steps)
+            try
             {
-                var done = await Task.WhenAll(step.Migrations.Select(async m =>
-                {
-                    try
-                    {
-                        await GrainFactory.GetGrain<INodeGrain>(m.From).MigrateAsync(m.Vm, m.To);
-                        return true;
-                    }
-                    catch (Exception e)
-                    {
-                        logger.LogWarning(e, "Central scheduler {Scope}: migration of {Vm} {From}->{To} failed", Scope, m.Vm, m.From, m.To);
-                        return false;
-                    }
-                }));
-                migrations += done.Count(d => d);
+                migrations = await PlanExecution.ApplyAsync(GrainFactory, result.Plan, metrics);
             }
-            metrics.Migrations.Add(migrations);
+            catch (PlanExecutionException e)
+            {
+                migrations = e.Landed;
+                logger.LogWarning(e, "Central scheduler {Scope}: plan of round {Round} stopped", Scope, _round);
+            }
             journal.Record(new AppliedPlan($"{Scope}-{_round}", problem, result, roundStart, clock.Now));
         }
 
         var ended = clock.Now;
         var outcome = result.IsSolved ? PartitionOutcome.Solved : PartitionOutcome.GaveUp;
-        foreach (var node in overloaded)
+        foreach (var snapshot in overloaded)
         {
-            var snapshot = snapshots.First(s => s.Node == node);
+            var node = snapshot.Node;
             var evt = new SchedulingEvent(node, EventKind.Overload, _overloadedSince[node], snapshot.Demand, snapshot.Capacity);
             metrics.EventsDetected.Add(1);
             if (outcome == PartitionOutcome.Solved)

@@ -188,12 +188,14 @@ public sealed class PartitionGrain(
     private async Task ApplyAsync(PlacementProblem problem, PlacementResult result)
     {
         var started = clock.Now;
-        foreach (var step in result.Plan.Steps)
+        try
         {
-            await Task.WhenAll(step.Migrations.Select(m => GrainFactory.GetGrain<INodeGrain>(m.From).MigrateAsync(m.Vm, m.To)));
-            foreach (var m in step.Migrations) await GrainFactory.GetGrain<IVmGrain>(m.Vm).MovedAsync(m.To);
-            _migrations += step.Migrations.Length;
-            metrics.Migrations.Add(step.Migrations.Length);
+            _migrations += await PlanExecution.ApplyAsync(GrainFactory, result.Plan, metrics);
+        }
+        catch (PlanExecutionException e)
+        {
+            _migrations += e.Landed;
+            throw;
         }
         journal.Record(new AppliedPlan(Id, problem, result, started, clock.Now));
     }
