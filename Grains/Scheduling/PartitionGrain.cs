@@ -120,8 +120,8 @@ public sealed class PartitionGrain(
         var vms = snapshots.SelectMany(s => s.Vms).Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
         var nodes = _nodes.ToHashSet(StringComparer.Ordinal);
         var constraints = catalog.For(vms, nodes).ToList();
-        // Underload and maintenance are solved by emptying the initiator.
-        if (evt.Kind is EventKind.Underload or EventKind.Maintenance) constraints.Add(new Offline([evt.Node]));
+        // An underload is solved by emptying the initiator (maintenance nodes are offline already: see FromSnapshots).
+        if (evt.Kind == EventKind.Underload) constraints.Add(new Offline([evt.Node]));
         return PlacementProblem.FromSnapshots(snapshots, constraints);
     }
 
