@@ -20,8 +20,7 @@ public sealed class PlanJournal(int capacity = 100_000)
     /// <summary>Records one solver call's duration (infrastructure time).</summary>
     public void RecordSolve(TimeSpan duration)
     {
-        _solveMs.Enqueue(duration.TotalMilliseconds);
-        while (_solveMs.Count > capacity && _solveMs.TryDequeue(out _)) { }
+        Append(_solveMs, duration.TotalMilliseconds);
     }
 
     /// <summary>Every solver call's duration, infrastructure milliseconds.</summary>
@@ -29,19 +28,23 @@ public sealed class PlanJournal(int capacity = 100_000)
 
     public void Record(AppliedPlan plan)
     {
-        _plans.Enqueue(plan);
-        while (_plans.Count > capacity && _plans.TryDequeue(out _)) { }
+        Append(_plans, plan);
     }
 
     public void Record(PartitionReport report)
     {
-        _reports.Enqueue(report);
-        while (_reports.Count > capacity && _reports.TryDequeue(out _)) { }
+        Append(_reports, report);
     }
 
     public IReadOnlyList<AppliedPlan> Plans => _plans.ToArray();
 
     public IReadOnlyList<PartitionReport> Reports => _reports.ToArray();
+
+    private void Append<T>(ConcurrentQueue<T> queue, T item)
+    {
+        queue.Enqueue(item);
+        while (queue.Count > capacity && queue.TryDequeue(out _)) { }
+    }
 
     public void Clear()
     {

@@ -51,6 +51,7 @@ public sealed record SiloSettings
         var reader = new Reader(section);
         var defaults = new SiloSettings();
         var sim = new SimulatedSettings();
+        var dvms = new DvmsOptions();
         var settings = new SiloSettings
         {
             Site = reader.Text("Site", defaults.Site),
@@ -79,11 +80,6 @@ public sealed record SiloSettings
             },
             LibvirtNodes = section.GetSection("Libvirt:Nodes").GetChildren()
                 .ToDictionary(c => c.Key, c => c.Value ?? "", StringComparer.Ordinal),
-        };
-        var dvms = new DvmsOptions();
-        var underload = section["Scheduling:UnderloadThreshold"];
-        settings = settings with
-        {
             Scheduling = new DvmsOptions
             {
                 Enabled = reader.Boolean("Scheduling:Enabled", dvms.Enabled),
@@ -91,7 +87,8 @@ public sealed record SiloSettings
                 LeaseRenewalPeriod = TimeSpan.FromSeconds(reader.Number("Scheduling:LeaseRenewalSeconds", dvms.LeaseRenewalPeriod.TotalSeconds, 0.01, 3600)),
                 LeaseTimeout = TimeSpan.FromSeconds(reader.Number("Scheduling:LeaseTimeoutSeconds", dvms.LeaseTimeout.TotalSeconds, 0.02, 3600)),
                 SolverTimeLimit = TimeSpan.FromSeconds(reader.Number("Scheduling:SolverTimeLimitSeconds", dvms.SolverTimeLimit.TotalSeconds, 0.01, 3600)),
-                UnderloadThreshold = string.IsNullOrWhiteSpace(underload) ? null : reader.Number("Scheduling:UnderloadThreshold", 0, 0.001, 0.999),
+                UnderloadThreshold = string.IsNullOrWhiteSpace(section["Scheduling:UnderloadThreshold"])
+                    ? null : reader.Number("Scheduling:UnderloadThreshold", 0, 0.001, 0.999),
                 Solver = reader.Text("Scheduling:Solver", dvms.Solver),
             },
         };

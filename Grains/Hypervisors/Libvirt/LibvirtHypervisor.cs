@@ -139,27 +139,27 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
 
     private unsafe IReadOnlyList<VmStatus> ListDomains(IntPtr conn)
     {
-            IntPtr array;
-            var count = LibvirtNative.virConnectListAllDomains(conn, &array, LibvirtNative.ListAllDomains);
-            if (count < 0) throw _connection.LastError("virConnectListAllDomains");
-            var result = new List<VmStatus>(count);
-            var now = _time.GetTimestamp();
-            try
+        IntPtr array;
+        var count = LibvirtNative.virConnectListAllDomains(conn, &array, LibvirtNative.ListAllDomains);
+        if (count < 0) throw _connection.LastError("virConnectListAllDomains");
+        var result = new List<VmStatus>(count);
+        var now = _time.GetTimestamp();
+        try
+        {
+            for (var i = 0; i < count; i++)
             {
-                for (var i = 0; i < count; i++)
-                {
-                    var domain = ((IntPtr*)array)[i];
-                    try { result.Add(ReadStatus(domain, now)); }
-                    finally { LibvirtNative.virDomainFree(domain); }
-                }
+                var domain = ((IntPtr*)array)[i];
+                try { result.Add(ReadStatus(domain, now)); }
+                finally { LibvirtNative.virDomainFree(domain); }
             }
-            finally
-            {
-                LibvirtNative.Free(array);
-            }
-            // Forget CPU counters of domains that are gone.
-            foreach (var gone in _lastCpu.Keys.Except(result.Select(r => r.Id)).ToList()) _lastCpu.Remove(gone);
-            return result;
+        }
+        finally
+        {
+            LibvirtNative.Free(array);
+        }
+        // Forget CPU counters of domains that are gone.
+        foreach (var gone in _lastCpu.Keys.Except(result.Select(r => r.Id)).ToList()) _lastCpu.Remove(gone);
+        return result;
     }
 
     private unsafe VmStatus ReadStatus(IntPtr domain, long now)

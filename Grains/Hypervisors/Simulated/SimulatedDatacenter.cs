@@ -182,7 +182,7 @@ public sealed class SimulatedDatacenter
             var n = Node(node);
             var list = new List<VmStatus>(n.Vms.Count + n.Incoming.Count);
             foreach (var vm in n.Vms) list.Add(vm.Status());
-            foreach (var vm in n.Incoming) list.Add(vm.Status() with { State = VmState.Migrating });
+            foreach (var vm in n.Incoming) list.Add(vm.Status()); // in flight: State is Migrating
             return list;
         }
     }
