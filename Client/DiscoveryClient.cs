@@ -1,5 +1,6 @@
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -78,7 +78,7 @@ public static class SimulationRunner
         var stuck = 0;
         if (host is not null)
         {
-            host.Services.GetRequiredService<SchedulerControl>().Pause();
+            await grains!.GetGrain<ISchedulingControlGrain>(0).PauseAsync();
             foreach (var g in centralScopes) await g.StopAsync();
             var drainUntil = Stopwatch.StartNew();
             var drain = clock.ToWall(TimeSpan.FromSeconds(settings.DrainSeconds));

@@ -5,21 +5,21 @@ namespace Discovery.Grains;
 
 /// <summary>
 /// A centralized scheduler (the Entropy baseline; one per site for the hierarchical, Snooze-like
-/// baseline), key: its scope. In a loop it snapshots every node of its scope, solves them all at
-/// once, applies the plan and starts over.
+/// baseline), key: its scope. Round after round, on a grain timer, it snapshots every node of its
+/// scope, solves them all at once and applies the plan.
 /// </summary>
 [Alias("discovery.ICentralSchedulerGrain")]
 public interface ICentralSchedulerGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the loop over <paramref name="nodes"/> with a solver time limit per round.</summary>
-    [Alias("Run"), OneWay]
+    /// <summary>Starts the rounds over <paramref name="nodes"/> with a solver time limit per round (no effect while running).</summary>
+    [Alias("Run")]
     Task RunAsync(ImmutableArray<string> nodes, TimeSpan solverTimeLimit);
 
-    /// <summary>Ends the loop after the current round.</summary>
+    /// <summary>No round starts after this call; the round under way, if any, finishes.</summary>
     [Alias("Stop"), AlwaysInterleave]
     Task StopAsync();
 
-    /// <summary>True while a round is under way or the loop waits for the next one.</summary>
+    /// <summary>True while rounds are scheduled or one is under way.</summary>
     [Alias("IsRunning"), AlwaysInterleave]
     Task<bool> IsRunningAsync();
 }

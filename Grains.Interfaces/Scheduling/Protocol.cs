@@ -4,14 +4,18 @@ using Discovery.Model;
 namespace Discovery.Scheduling;
 
 // The DVMS protocol in one place: the partition's states and outcomes, and the messages
-// exchanged between node grains (monitoring) and partition grains (leaders).
+// exchanged between nodes (role IReservable) and partition grains (leaders, IPartitionGrain).
+// The state machines behind them are plain classes: PartitionLifecycle (leader side) and
+// ReservationLease (node side), in Grains/Scheduling/Protocol.
 //
 //   node detects an event, is not reserved   -> reserves itself for a new partition, Start(event) one-way
 //   partition: Growing  -- snapshot nodes, solve --> Applying (plan found) -> Finished(Solved)
 //              Growing  -- no solution --> Reserve(next node on the overlay); a node held by
 //                                          another partition is skipped (shortcut)
-//              Growing  -- went round the overlay --> Blocked -> Absorb(lower-id partitions it met)
-//                                          or, having none, Finished(GaveUp)
+//              Growing  -- went round the overlay --> Blocked -> Absorb(lower-id partitions it met): the
+//                                          absorbed one Transfers its nodes and ends Absorbed; the absorber
+//                                          grows again. Met only higher ids: wait (bounded) to be absorbed.
+//                                          Met none, or the wait ran out: Finished(GaveUp)
 //   every partition renews its nodes' leases (Renew) while alive and Releases them at the end;
 //   a node drops a reservation whose leader has been silent for the lease timeout.
 
@@ -56,15 +60,6 @@ public sealed record ReserveReply([property: Id(0)] bool Granted, [property: Id(
     /// <summary>The reservation is granted.</summary>
     public static ReserveReply Grant { get; } = new(true, null);
 }
-
-/// <summary>What a node grain reports about itself (operators, tests, the simulator).</summary>
-[GenerateSerializer, Immutable, Alias("discovery.dvms.node-status")]
-public sealed record NodeStatus(
-    [property: Id(0)] string Node,
-    [property: Id(1)] Reservation? Reservation,
-    [property: Id(2)] SchedulingEvent? PendingEvent,
-    [property: Id(3)] bool Maintenance,
-    [property: Id(4)] NodeSnapshot? LastSnapshot);
 
 /// <summary>What a partition reports when it ends.</summary>
 [GenerateSerializer, Immutable, Alias("discovery.dvms.partition-report")]

@@ -1,4 +1,3 @@
-using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Hypervisors;
 using Discovery.Overlay;
@@ -17,10 +16,15 @@ public static class SchedulingSetup
     /// <summary>
     /// Registers the infrastructure clock (also as Orleans' grain-timer clock, so an accelerated
     /// simulation speeds up grain timers but not Orleans' own machinery), the DVMS options, the
-    /// overlay, the constraint catalog, the plan journal and the metrics; and starts every local
-    /// node's monitoring once the silo is up.
+    /// overlay, the plan journal, the metrics and this silo's scheduling lifecycle (which stops
+    /// monitoring and partitions first when the silo stops); and starts every local node's
+    /// monitoring once the silo is up.
     /// </summary>
-    public static ISiloBuilder AddDiscoveryScheduling(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options)
+    /// <param name="silo">The silo being built.</param>
+    /// <param name="infrastructureTime">The infrastructure clock.</param>
+    /// <param name="options">Validated scheduling options.</param>
+    /// <param name="startMonitoring">False: the caller starts monitoring itself (tests that arrange state first).</param>
+    public static ISiloBuilder AddDiscoveryScheduling(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options, bool startMonitoring = true)
     {
         var problems = options.Validate();
         if (problems.Count > 0) throw new ArgumentException("invalid scheduling options: " + string.Join("; ", problems), nameof(options));
@@ -33,11 +37,14 @@ public static class SchedulingSetup
             var directory = sp.GetRequiredService<HypervisorDirectory>();
             return new RingOverlay(directory.Nodes.Select(n => (n, directory.SiteOf(n))));
         });
-        silo.Services.TryAddSingleton<ConstraintCatalog>();
-        silo.Services.TryAddSingleton<SchedulerControl>();
+        // Per silo by design: the journal is this silo's record of what its schedulers did (read by the
+        // in-process simulator and tests); SiloScheduling follows this silo's lifecycle. Cluster-wide
+        // state (constraints, the pause switch) lives in grains.
         silo.Services.TryAddSingleton<PlanJournal>();
+        silo.Services.AddSingleton<SiloScheduling>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloScheduling>());
         silo.Services.TryAddSingleton<SchedulingMetrics>(sp => new SchedulingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        silo.AddStartupTask(async (services, cancellationToken) =>
+        if (startMonitoring) silo.AddStartupTask(async (services, cancellationToken) =>
         {
             var grains = services.GetRequiredService<IGrainFactory>();
             var directory = services.GetRequiredService<HypervisorDirectory>();

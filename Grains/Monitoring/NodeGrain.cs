@@ -3,6 +3,7 @@ using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Model;
 using Discovery.Scheduling;
+using Discovery.Scheduling.Protocol;
 using Discovery.Time;
 using Microsoft.Extensions.Logging;
 
@@ -10,34 +11,42 @@ namespace Discovery.Monitoring;
 
 /// <summary>
 /// A node's grain (the seed's LRT monitoring layer): reads its hypervisor every monitoring period,
-/// detects events, starts a partition for an event when it is not reserved, and holds at most one
-/// reservation. Leases are checked lazily (on every tick and every reservation request): a
-/// reservation whose leader has been silent for the lease timeout is dropped.
+/// detects events, starts a partition for an event when it is free, and answers the reservation
+/// protocol through its <see cref="ReservationLease"/>. It never awaits a partition.
 /// </summary>
 [NodePlacement]
-public sealed class NodeGrain(
-    HypervisorDirectory directory,
-    InfrastructureClock clock,
-    DvmsOptions options,
-    SchedulerControl control,
-    SchedulingMetrics metrics,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain
+public sealed class NodeGrain : Grain, INodeGrain
 {
-    private Reservation? _reservation;
-    private string? _initiated;            // the partition this node started for its own event
-    private SchedulingEvent? _pending;
+    private readonly HypervisorDirectory _directory;
+    private readonly InfrastructureClock _clock;
+    private readonly DvmsOptions _options;
+    private readonly SchedulingMetrics _metrics;
+    private readonly SiloScheduling _silo;
+    private readonly ILogger<NodeGrain> _logger;
+    private readonly ReservationLease _lease;
     private bool _maintenance;
     private NodeSnapshot? _last;
-    private DateTimeOffset _retryAfter;
     private IGrainTimer? _monitor;
     private long _sequence;
+
+    public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
+        SiloScheduling silo, ILogger<NodeGrain> logger)
+    {
+        (_directory, _clock, _options, _metrics, _silo, _logger) = (directory, clock, options, metrics, silo, logger);
+        _lease = new ReservationLease(clock.Time, options.LeaseTimeout, options.RetryBackoff, expired =>
+        {
+            _logger.LogWarning("Node {Node}: partition {Partition} silent for {Seconds:0.0} s, reservation dropped",
+                Node, expired.PartitionId, (_clock.Now - expired.RenewedAt).TotalSeconds);
+            _metrics.ReservationsExpired.Add(1);
+        });
+    }
 
     private string Node => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Placed before the silos' metadata had propagated: refuse, so the next call places it again.
-        if (!directory.Contains(Node))
+        if (!_directory.Contains(Node))
         {
             DeactivateOnIdle();
             throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
@@ -47,33 +56,41 @@ public sealed class NodeGrain(
 
     public async Task<NodeSnapshot> GetSnapshotAsync()
     {
-        var hypervisor = directory.Get(Node);
+        var hypervisor = _directory.Get(Node);
         var host = await hypervisor.GetHostInfoAsync();
         var vms = await hypervisor.ListVmsAsync();
-        _last = new NodeSnapshot(Node, directory.SiteOf(Node), host.Capacity,
-            [.. vms.Select(v => v.ToSnapshot(Node))], _maintenance, clock.Now);
+        _last = new NodeSnapshot(Node, _directory.SiteOf(Node), host.Capacity,
+            [.. vms.Select(v => v.ToSnapshot(Node))], _maintenance, _clock.Now);
         return _last;
     }
 
     public Task StartMonitoringAsync()
     {
-        if (_monitor is null)
+        if (_monitor is null && !_silo.Stopping)
         {
             // Spread the nodes' ticks over the period so thousands of nodes do not tick at once.
             var phase = (uint)StringComparer.Ordinal.GetHashCode(Node) % 1000 / 1000.0;
             _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
             {
-                DueTime = options.MonitoringPeriod * phase,
-                Period = options.MonitoringPeriod,
+                DueTime = _options.MonitoringPeriod * phase,
+                Period = _options.MonitoringPeriod,
                 KeepAlive = true,
             });
         }
         return Task.CompletedTask;
     }
 
+    public Task StopMonitoringAsync()
+    {
+        _monitor?.Dispose();
+        _monitor = null;
+        return Task.CompletedTask;
+    }
+
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        DropExpiredLease();
+        if (_silo.Stopping) return;
+        var mayStart = _lease.MayStartPartition; // also drops a silent leader's reservation
         NodeSnapshot snapshot;
         try
         {
@@ -81,92 +98,49 @@ public sealed class NodeGrain(
         }
         catch (HypervisorException e)
         {
-            logger.LogWarning(e, "Node {Node}: cannot read its hypervisor", Node);
+            _logger.LogWarning(e, "Node {Node}: cannot read its hypervisor", Node);
             return;
         }
-        if (!options.Enabled || control.Paused || _reservation is not null || clock.Now < _retryAfter) return;
-        if (EventDetector.Detect(snapshot, options.UnderloadThreshold) is not { } kind) return;
+        if (!_options.Enabled || !mayStart) return;
+        if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
+        // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
+        if (await GrainFactory.GetGrain<ISchedulingControlGrain>(0).IsPausedAsync() || _silo.Stopping) return;
 
-        var evt = new SchedulingEvent(Node, kind, clock.Now, snapshot.Demand, snapshot.Capacity);
+        var evt = new SchedulingEvent(Node, kind, _clock.Now, snapshot.Demand, snapshot.Capacity);
         var partition = PartitionIds.New(Node, evt.DetectedAt, ++_sequence);
         // The initiator reserves itself before the partition exists: no other partition can take it meanwhile.
-        _reservation = new Reservation(partition, clock.Now);
-        _initiated = partition;
-        _pending = evt;
-        metrics.EventsDetected.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
-        logger.LogInformation("Node {Node}: {Kind} ({Demand} of {Capacity}), starting partition {Partition}",
+        _lease.ReserveForOwnEvent(partition, evt);
+        _metrics.EventsDetected.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
+        _logger.LogInformation("Node {Node}: {Kind} ({Demand} of {Capacity}), starting partition {Partition}",
             Node, kind, snapshot.Demand, snapshot.Capacity, partition);
         await GrainFactory.GetGrain<IPartitionGrain>(partition).StartAsync(evt);
     }
 
-    public Task<NodeStatus> GetStatusAsync()
-    {
-        DropExpiredLease();
-        return Task.FromResult(new NodeStatus(Node, _reservation, _pending, _maintenance, _last));
-    }
+    public Task<NodeStatus> GetStatusAsync() =>
+        Task.FromResult(new NodeStatus(Node, _lease.Holder, _lease.PendingEvent, _maintenance, _last));
 
-    public Task<ReserveReply> ReserveAsync(string partitionId)
-    {
-        DropExpiredLease();
-        if (_reservation is not null && _reservation.PartitionId != partitionId)
-            return Task.FromResult(new ReserveReply(false, _reservation.PartitionId));
-        _reservation = new Reservation(partitionId, clock.Now);
-        return Task.FromResult(ReserveReply.Grant);
-    }
+    public Task<ReserveReply> ReserveAsync(string partitionId) => Task.FromResult(_lease.Reserve(partitionId));
 
-    public Task<bool> RenewAsync(string partitionId)
-    {
-        DropExpiredLease();
-        if (_reservation?.PartitionId != partitionId) return Task.FromResult(false);
-        _reservation = _reservation with { RenewedAt = clock.Now };
-        return Task.FromResult(true);
-    }
+    public Task<bool> RenewAsync(string partitionId) => Task.FromResult(_lease.Renew(partitionId));
 
-    public Task<bool> TransferAsync(string fromPartition, string toPartition)
-    {
-        DropExpiredLease();
-        if (_reservation?.PartitionId != fromPartition) return Task.FromResult(false);
-        _reservation = new Reservation(toPartition, clock.Now);
-        if (_initiated == fromPartition) _initiated = toPartition; // the absorber now carries this node's event
-        return Task.FromResult(true);
-    }
+    public Task<bool> TransferAsync(string fromPartition, string toPartition) => Task.FromResult(_lease.Transfer(fromPartition, toPartition));
 
     public Task ReleaseAsync(string partitionId, PartitionOutcome outcome)
     {
-        if (_reservation?.PartitionId == partitionId) _reservation = null;
-        if (_initiated == partitionId)
-        {
-            _initiated = null;
-            _pending = null;
-            if (outcome is PartitionOutcome.GaveUp or PartitionOutcome.Failed) _retryAfter = clock.Now + options.RetryBackoff;
-        }
+        _lease.Release(partitionId, outcome);
         return Task.CompletedTask;
     }
 
     public async Task<TimeSpan> MigrateAsync(string vmId, string destination)
     {
-        var outcome = await directory.Get(Node).MigrateAsync(vmId, directory.Get(destination));
+        var outcome = await _directory.Get(Node).MigrateAsync(vmId, _directory.Get(destination));
         return outcome.Duration;
     }
 
     public Task SetMaintenanceAsync(bool maintenance)
     {
         _maintenance = maintenance;
-        logger.LogInformation("Node {Node}: maintenance {State}", Node, maintenance ? "requested" : "cancelled");
+        _logger.LogInformation("Node {Node}: maintenance {State}", Node, maintenance ? "requested" : "cancelled");
         return Task.CompletedTask;
-    }
-
-    private void DropExpiredLease()
-    {
-        if (_reservation is null || clock.Now - _reservation.RenewedAt <= options.LeaseTimeout) return;
-        logger.LogWarning("Node {Node}: partition {Partition} silent for {Seconds:0.0} s, reservation dropped",
-            Node, _reservation.PartitionId, (clock.Now - _reservation.RenewedAt).TotalSeconds);
-        metrics.ReservationsExpired.Add(1);
-        if (_initiated == _reservation.PartitionId)
-        {
-            _initiated = null;
-            _pending = null;
-        }
-        _reservation = null;
     }
 }

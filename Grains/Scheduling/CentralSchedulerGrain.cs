@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Placement;
@@ -14,44 +13,51 @@ namespace Discovery.Scheduling;
 /// counts as one event, resolved when the round's plan has been applied.
 /// </summary>
 public sealed class CentralSchedulerGrain(
-    ConstraintCatalog catalog,
     PlanJournal journal,
     SchedulingMetrics metrics,
     InfrastructureClock clock,
     DvmsOptions options,
+    SiloScheduling silo,
     ILogger<CentralSchedulerGrain> logger) : Grain, ICentralSchedulerGrain
 {
     private readonly Dictionary<string, DateTimeOffset> _overloadedSince = new(StringComparer.Ordinal);
-    private volatile bool _stop;
-    private bool _running;
+    private IGrainTimer? _rounds;
+    private bool _inRound;
     private long _round;
+    private ImmutableArray<string> _nodes = [];
+    private TimeSpan _solverTimeLimit;
 
     private string Scope => this.GetPrimaryKeyString();
 
-    public async Task RunAsync(ImmutableArray<string> nodes, TimeSpan solverTimeLimit)
+    public Task RunAsync(ImmutableArray<string> nodes, TimeSpan solverTimeLimit)
     {
-        if (_running) return;
-        _running = true;
-        _stop = false;
+        if (_rounds is not null) return Task.CompletedTask;
+        (_nodes, _solverTimeLimit) = (nodes, solverTimeLimit);
+        _rounds = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero,
+            Period = options.MonitoringPeriod,
+            KeepAlive = true,
+        });
+        return Task.CompletedTask;
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (silo.Stopping) return;
+        _inRound = true;
         try
         {
-            while (!_stop)
-            {
-                try
-                {
-                    if (!await RoundAsync(nodes, solverTimeLimit))
-                        await Task.Delay(options.MonitoringPeriod, clock.Time);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Central scheduler {Scope}: round {Round} failed", Scope, _round);
-                    await Task.Delay(options.MonitoringPeriod, clock.Time);
-                }
-            }
+            // A round with work is followed at once by the next; an idle one waits a monitoring period.
+            if (await RoundAsync(_nodes, _solverTimeLimit)) _rounds?.Change(TimeSpan.Zero, options.MonitoringPeriod);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Central scheduler {Scope}: round {Round} failed", Scope, _round);
         }
         finally
         {
-            _running = false;
+            _inRound = false;
         }
     }
 
@@ -70,7 +76,7 @@ public sealed class CentralSchedulerGrain(
 
         var started = clock.Timestamp();
         var roundStart = clock.Now;
-        var problem = PlacementProblem.FromSnapshots(snapshots, catalog.All);
+        var problem = PlacementProblem.FromSnapshots(snapshots, await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).AllAsync());
         var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
             SolverOptions.Default with { TimeLimit = solverTimeLimit, Workers = 2 }, options.Solver);
         var solveTime = clock.Since(started);
@@ -78,22 +84,28 @@ public sealed class CentralSchedulerGrain(
         metrics.SolverTime.Record(solveTime.TotalMilliseconds);
 
         var migrations = 0;
-        if (result.IsSolved)
+        var solved = result.IsSolved;
+        if (solved)
         {
             try
             {
-                migrations = await PlanExecution.ApplyAsync(GrainFactory, result.Plan, metrics);
+                migrations = await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, $"{Scope}-{_round}");
+                journal.Record(new AppliedPlan($"{Scope}-{_round}", problem, result, roundStart, clock.Now));
             }
             catch (PlanExecutionException e)
             {
                 migrations = e.Landed;
                 logger.LogWarning(e, "Central scheduler {Scope}: plan of round {Round} stopped", Scope, _round);
+                journal.Record(new AppliedPlan($"{Scope}-{_round}", problem, result, roundStart, clock.Now));
             }
-            journal.Record(new AppliedPlan($"{Scope}-{_round}", problem, result, roundStart, clock.Now));
+            catch (PlanRejectedException)
+            {
+                solved = false; // logged with its violations by PlanExecution; nothing was applied
+            }
         }
 
         var ended = clock.Now;
-        var outcome = result.IsSolved ? PartitionOutcome.Solved : PartitionOutcome.GaveUp;
+        var outcome = solved ? PartitionOutcome.Solved : PartitionOutcome.GaveUp;
         foreach (var snapshot in overloaded)
         {
             var node = snapshot.Node;
@@ -106,7 +118,7 @@ public sealed class CentralSchedulerGrain(
                 _overloadedSince.Remove(node);
             }
             journal.Record(new PartitionReport($"{Scope}-{_round}-{node}", evt, outcome, nodes, migrations, roundStart, ended, solveTime,
-                result.IsSolved ? null : result.Detail));
+                solved ? null : result.Detail ?? "plan rejected by the checker"));
         }
         logger.LogInformation("Central scheduler {Scope}: round {Round}, {Overloaded} overloaded, {Status} in {Solve:0.0} s, {Migrations} migrations",
             Scope, _round, overloaded.Count, result.Status, solveTime.TotalSeconds, migrations);
@@ -115,9 +127,10 @@ public sealed class CentralSchedulerGrain(
 
     public Task StopAsync()
     {
-        _stop = true;
+        _rounds?.Dispose();
+        _rounds = null;
         return Task.CompletedTask;
     }
 
-    public Task<bool> IsRunningAsync() => Task.FromResult(_running);
+    public Task<bool> IsRunningAsync() => Task.FromResult(_rounds is not null || _inRound);
 }

@@ -1,55 +1,56 @@
 using System.Collections.Immutable;
 using Discovery.Constraints;
-using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Overlay;
 using Discovery.Placement;
+using Discovery.Scheduling.Protocol;
 using Discovery.Time;
 using Microsoft.Extensions.Logging;
 
 namespace Discovery.Scheduling;
 
 /// <summary>
-/// The DVMS leader of one partition (the seed's LRT scheduling layer). Its protocol runs inside
-/// the one-way <see cref="StartAsync"/>; lease renewal runs on an interleaved timer, and
-/// <see cref="AbsorbAsync"/> interleaves so that blocked partitions can merge without deadlock.
-/// The call graph has no cycle: partitions call nodes and lower-id partitions; nodes call no one
-/// but (one-way) a new partition.
+/// The DVMS leader of one partition (the seed's LRT scheduling layer), a thin shell over its
+/// <see cref="PartitionLifecycle"/>: the protocol runs inside the one-way <see cref="StartAsync"/>;
+/// lease renewal runs on an interleaved timer, and <see cref="AbsorbAsync"/> interleaves so that
+/// blocked partitions can merge without deadlock. The call graph has no cycle: partitions call
+/// nodes and lower-id partitions; nodes call no one but (one-way) a new partition.
 /// </summary>
 public sealed class PartitionGrain(
     IOverlay overlay,
-    ConstraintCatalog catalog,
     PlanJournal journal,
     SchedulingMetrics metrics,
     InfrastructureClock clock,
     DvmsOptions options,
+    SiloScheduling silo,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
 {
-    private readonly List<string> _nodes = [];
-    private readonly HashSet<string> _metPartitions = new(StringComparer.Ordinal);
-    private PartitionState _state = PartitionState.Created;
+    private PartitionLifecycle? _lifecycle;
     private SchedulingEvent? _event;
-    private string? _absorbedBy;
-    private string? _lostLease;
     private string _cursor = "";
     private DateTimeOffset _startedAt;
     private TimeSpan _solverTime;
     private int _migrations;
     private IGrainTimer? _renewal;
+    private TaskCompletionSource? _absorbed;
 
     private string Id => this.GetPrimaryKeyString();
 
+    /// <summary>A blocked partition that met only higher ids waits this long for one of them to absorb it, then gives up.</summary>
+    private TimeSpan BlockedWait => options.LeaseTimeout * 2;
+
     public async Task StartAsync(SchedulingEvent evt)
     {
-        if (_state != PartitionState.Created) return; // a duplicate start
+        if (_lifecycle is not null) return; // a duplicate start
+        var lifecycle = _lifecycle = new PartitionLifecycle(Id);
         _event = evt;
         _startedAt = clock.Now;
-        _nodes.Add(evt.Node);
         _cursor = evt.Node;
-        _state = PartitionState.Growing;
-        // Renew at once: the initiator's self-reservation has been ticking since detection.
+        lifecycle.Start(evt.Node);
+        silo.Entered(Id);
+        // Renew at once: the initiator's self-reservation has been ageing since detection.
         _renewal = this.RegisterGrainTimer(RenewLeasesAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.Zero,
@@ -59,32 +60,36 @@ public sealed class PartitionGrain(
         });
 
         PartitionOutcome outcome;
-        string? detail = null;
+        string? detail;
         try
         {
-            (outcome, detail) = await RunAsync(evt);
+            (outcome, detail) = await RunAsync(lifecycle, evt);
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Partition {Partition}: failed", Id);
             (outcome, detail) = (PartitionOutcome.Failed, e.Message);
         }
-        await FinishAsync(outcome, detail);
+        await FinishAsync(lifecycle, outcome, detail);
     }
 
-    private async Task<(PartitionOutcome, string?)> RunAsync(SchedulingEvent evt)
+    private (PartitionOutcome, string?)? Interrupted(PartitionLifecycle lifecycle) =>
+        lifecycle.Interruption is { } i ? (i.Outcome, i.Detail)
+        : silo.Stopping ? (PartitionOutcome.Failed, "the silo is stopping")
+        : null;
+
+    private async Task<(PartitionOutcome, string?)> RunAsync(PartitionLifecycle lifecycle, SchedulingEvent evt)
     {
         while (true)
         {
-            if (_absorbedBy is not null) return (PartitionOutcome.Absorbed, $"absorbed by {_absorbedBy}");
-            if (_lostLease is not null) return (PartitionOutcome.Failed, $"lost the lease of {_lostLease}");
+            if (Interrupted(lifecycle) is { } stop) return stop;
             if (clock.Now - _startedAt > options.MaxPartitionLifetime) return (PartitionOutcome.GaveUp, "lifetime exceeded");
 
-            var snapshots = await Task.WhenAll(_nodes.ToArray().Select(n => GrainFactory.GetGrain<INodeGrain>(n).GetSnapshotAsync()));
+            var snapshots = await Task.WhenAll(lifecycle.Nodes.ToArray().Select(n => GrainFactory.GetGrain<INodeMonitor>(n).GetSnapshotAsync()));
             var initiator = snapshots.First(s => s.Node == evt.Node);
             if (!EventDetector.StillHolds(evt.Kind, initiator, options.UnderloadThreshold)) return (PartitionOutcome.Vanished, null);
 
-            var problem = BuildProblem(evt, snapshots);
+            var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
             var started = clock.Timestamp();
             var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
                 SolverOptions.Default with { TimeLimit = options.SolverTimeLimit, Workers = options.SolverWorkers }, options.Solver);
@@ -93,104 +98,106 @@ public sealed class PartitionGrain(
             metrics.SolverTime.Record(solveTime.TotalMilliseconds);
             journal.RecordSolve(solveTime);
 
-            if (_absorbedBy is not null) return (PartitionOutcome.Absorbed, $"absorbed by {_absorbedBy}");
-            if (_lostLease is not null) return (PartitionOutcome.Failed, $"lost the lease of {_lostLease}");
+            if (Interrupted(lifecycle) is { } late) return late;
             if (result.IsSolved)
             {
-                _state = PartitionState.Applying; // from here on nobody may absorb this partition
+                lifecycle.BeginApplying(); // from here on nobody may absorb this partition
                 await ApplyAsync(problem, result);
                 return (PartitionOutcome.Solved, null);
             }
-            logger.LogDebug("Partition {Partition}: {Status} on {Count} nodes, growing", Id, result.Status, _nodes.Count);
-            if (await GrowAsync()) continue;
-            if (_absorbedBy is not null) continue;
+            logger.LogDebug("Partition {Partition}: {Status} on {Count} nodes, growing", Id, result.Status, lifecycle.Nodes.Count);
+            if (await GrowAsync(lifecycle)) continue;
+            if (Interrupted(lifecycle) is { } absorbed) return absorbed;
 
-            _state = PartitionState.Blocked;
-            if (await MergeAsync() || _absorbedBy is not null)
+            lifecycle.Block();
+            if (await MergeAsync(lifecycle))
             {
-                if (_state == PartitionState.Blocked) _state = PartitionState.Growing;
+                lifecycle.Resume();
                 continue;
             }
-            return (PartitionOutcome.GaveUp, $"no solution on {_nodes.Count} node(s) and no partition to merge with");
+            if (Interrupted(lifecycle) is { } whileMerging) return whileMerging;
+            if (lifecycle.MetHigher && await WaitToBeAbsorbedAsync(lifecycle)) continue; // the loop's first check ends it as Absorbed
+            return (PartitionOutcome.GaveUp, $"no solution on {lifecycle.Nodes.Count} node(s) and no partition to merge with");
         }
     }
 
-    private PlacementProblem BuildProblem(SchedulingEvent evt, NodeSnapshot[] snapshots)
+    private async Task<PlacementProblem> BuildProblemAsync(PartitionLifecycle lifecycle, SchedulingEvent evt, NodeSnapshot[] snapshots)
     {
-        var vms = snapshots.SelectMany(s => s.Vms).Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
-        var nodes = _nodes.ToHashSet(StringComparer.Ordinal);
-        var constraints = catalog.For(vms, nodes).ToList();
+        var vms = snapshots.SelectMany(s => s.Vms).Select(v => v.Id).ToImmutableHashSet(StringComparer.Ordinal);
+        var nodes = lifecycle.Nodes.ToImmutableHashSet(StringComparer.Ordinal);
+        var constraints = (await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).ForAsync(vms, nodes)).ToList();
         // An underload is solved by emptying the initiator (maintenance nodes are offline already: see FromSnapshots).
         if (evt.Kind == EventKind.Underload) constraints.Add(new Offline([evt.Node]));
         return PlacementProblem.FromSnapshots(snapshots, constraints);
     }
 
-    /// <summary>Reserves the next free node of the overlay; nodes held by other partitions are skipped.</summary>
-    private async Task<bool> GrowAsync()
+    /// <summary>Reserves the next free node of the overlay; nodes held by other partitions are skipped (and remembered).</summary>
+    private async Task<bool> GrowAsync(PartitionLifecycle lifecycle)
     {
-        if (_nodes.Count >= options.MaxPartitionSize) return false;
+        if (lifecycle.Nodes.Count >= options.MaxPartitionSize) return false;
         for (var steps = 0; steps < overlay.Nodes.Count; steps++)
         {
             var next = overlay.Successor(_cursor);
             if (next is null) return false;
             _cursor = next;
-            if (_nodes.Contains(next)) continue;
-            var reply = await GrainFactory.GetGrain<INodeGrain>(next).ReserveAsync(Id);
-            if (_absorbedBy is not null)
-            {
-                if (reply.Granted) _nodes.Add(next); // released in FinishAsync
-                return false;
-            }
+            if (lifecycle.Nodes.Contains(next)) continue;
+            var reply = await GrainFactory.GetGrain<IReservable>(next).ReserveAsync(Id);
             if (reply.Granted)
             {
-                _nodes.Add(next);
-                return true;
+                lifecycle.Add(next); // even once absorbed: released in FinishAsync
+                return lifecycle.Interruption is null;
             }
-            if (reply.HeldBy is { } holder) _metPartitions.Add(holder);
+            if (reply.HeldBy is { } holder) lifecycle.Met(holder);
+            if (lifecycle.Interruption is not null) return false;
         }
         return false;
     }
 
-    /// <summary>Blocked: the higher id absorbs the lower ones it met; a partition that met none gives up.</summary>
-    private async Task<bool> MergeAsync()
+    /// <summary>Blocked: absorbs the lower-id partitions it met; true when it gained nodes.</summary>
+    private async Task<bool> MergeAsync(PartitionLifecycle lifecycle)
     {
-        var lower = _metPartitions.Where(p => string.CompareOrdinal(p, Id) < 0).ToList();
-        _metPartitions.Clear();
+        var lower = lifecycle.TakeAbsorbable();
         var gained = false;
         foreach (var other in lower)
         {
             var handedOver = await GrainFactory.GetGrain<IPartitionGrain>(other).AbsorbAsync(Id);
-            foreach (var n in handedOver.Where(n => !_nodes.Contains(n)))
+            foreach (var n in handedOver.Where(n => !lifecycle.Nodes.Contains(n)))
             {
-                _nodes.Add(n);
+                lifecycle.Add(n);
                 gained = true;
             }
         }
-        if (gained) logger.LogInformation("Partition {Partition}: absorbed {Count} partition(s), now {Nodes} nodes", Id, lower.Count, _nodes.Count);
-        return gained;
+        if (gained) logger.LogInformation("Partition {Partition}: absorbed {Count} partition(s), now {Nodes} nodes", Id, lower.Count, lifecycle.Nodes.Count);
+        return gained && lifecycle.Interruption is null;
+    }
+
+    /// <summary>Met only higher-id partitions: one of them absorbs this one when it blocks. True when absorbed within the wait.</summary>
+    private async Task<bool> WaitToBeAbsorbedAsync(PartitionLifecycle lifecycle)
+    {
+        _absorbed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (lifecycle.AbsorbedBy is null)
+            await Task.WhenAny(_absorbed.Task, Task.Delay(BlockedWait, clock.Time));
+        _absorbed = null;
+        return lifecycle.AbsorbedBy is not null;
     }
 
     public async Task<ImmutableArray<string>> AbsorbAsync(string absorberId)
     {
-        if (_state is not (PartitionState.Growing or PartitionState.Blocked) || _absorbedBy is not null
-            || string.CompareOrdinal(absorberId, Id) <= 0)
-            return [];
-        _absorbedBy = absorberId;
-        var mine = _nodes.ToArray();
-        _nodes.Clear();
-        var handed = await Task.WhenAll(mine.Select(async n => (n, ok: await GrainFactory.GetGrain<INodeGrain>(n).TransferAsync(Id, absorberId))));
+        if (_lifecycle?.TryAbsorbInto(absorberId) is not { } mine) return [];
+        _absorbed?.TrySetResult();
+        var handed = await Task.WhenAll(mine.Select(async n => (n, ok: await GrainFactory.GetGrain<IReservable>(n).TransferAsync(Id, absorberId))));
         return [.. handed.Where(h => h.ok).Select(h => h.n)];
     }
 
     public Task<(PartitionState State, ImmutableArray<string> Nodes)> GetStateAsync() =>
-        Task.FromResult((_state, _nodes.ToImmutableArray()));
+        Task.FromResult((_lifecycle?.State ?? PartitionState.Created, _lifecycle?.Nodes.ToImmutableArray() ?? []));
 
     private async Task ApplyAsync(PlacementProblem problem, PlacementResult result)
     {
         var started = clock.Now;
         try
         {
-            _migrations += await PlanExecution.ApplyAsync(GrainFactory, result.Plan, metrics);
+            _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id);
         }
         catch (PlanExecutionException e)
         {
@@ -202,27 +209,27 @@ public sealed class PartitionGrain(
 
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
-        if (_state is PartitionState.Finished or PartitionState.Created) return;
-        var nodes = _nodes.ToArray();
-        var renewed = await Task.WhenAll(nodes.Select(n => GrainFactory.GetGrain<INodeGrain>(n).RenewAsync(Id)));
+        if (_lifecycle is not { State: not PartitionState.Finished } lifecycle) return;
+        var nodes = lifecycle.Nodes.ToArray();
+        var renewed = await Task.WhenAll(nodes.Select(n => GrainFactory.GetGrain<IReservable>(n).RenewAsync(Id)));
         for (var i = 0; i < nodes.Length; i++)
-            if (!renewed[i] && _nodes.Contains(nodes[i]) && _absorbedBy is null)
-                _lostLease ??= nodes[i];
+            if (!renewed[i]) lifecycle.LoseLease(nodes[i]);
     }
 
-    private async Task FinishAsync(PartitionOutcome outcome, string? detail)
+    private async Task FinishAsync(PartitionLifecycle lifecycle, PartitionOutcome outcome, string? detail)
     {
-        _state = PartitionState.Finished;
+        var nodes = lifecycle.Finish();
         _renewal?.Dispose();
-        var nodes = _nodes.ToArray();
+        // Every outcome releases every node still held: none waits for its lease to expire.
         await Task.WhenAll(nodes.Select(async n =>
         {
-            try { await GrainFactory.GetGrain<INodeGrain>(n).ReleaseAsync(Id, outcome); }
+            try { await GrainFactory.GetGrain<IReservable>(n).ReleaseAsync(Id, outcome); }
             catch (Exception e) { logger.LogWarning(e, "Partition {Partition}: could not release {Node}; its lease will expire", Id, n); }
         }));
+        silo.Left(Id);
         var evt = _event!;
         var ended = clock.Now;
-        metrics.PartitionSize.Record(Math.Max(1, nodes.Length));
+        metrics.PartitionSize.Record(Math.Max(1, nodes.Count));
         switch (outcome)
         {
             case PartitionOutcome.Solved:
@@ -235,7 +242,7 @@ public sealed class PartitionGrain(
         journal.Record(new PartitionReport(Id, evt, outcome, [.. nodes], _migrations, _startedAt, ended, _solverTime, detail));
         logger.Log(outcome is PartitionOutcome.Solved or PartitionOutcome.Vanished or PartitionOutcome.Absorbed ? LogLevel.Information : LogLevel.Warning,
             "Partition {Partition} ({Kind} on {Node}): {Outcome} with {Count} node(s), {Migrations} migration(s) in {Seconds:0.0} s {Detail}",
-            Id, evt.Kind, evt.Node, outcome, nodes.Length, _migrations, (ended - evt.DetectedAt).TotalSeconds, detail ?? "");
+            Id, evt.Kind, evt.Node, outcome, nodes.Count, _migrations, (ended - evt.DetectedAt).TotalSeconds, detail ?? "");
         DeactivateOnIdle();
     }
 }

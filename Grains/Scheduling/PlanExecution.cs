@@ -1,34 +1,42 @@
 using Discovery.Grains;
 using Discovery.Placement;
+using Discovery.Placement.Checking;
+using Microsoft.Extensions.Logging;
 
 namespace Discovery.Scheduling;
 
-/// <summary>A migration of a plan failed; the steps before it have landed, the later ones were not started.</summary>
-public sealed class PlanExecutionException(int landed, Migration failed, Exception inner)
-    : Exception($"migration of {failed.Vm} {failed.From}->{failed.To} failed after {landed} landed: {inner.Message}", inner)
-{
-    /// <summary>Migrations that landed before the plan stopped.</summary>
-    public int Landed { get; } = landed;
-}
-
 /// <summary>
 /// Applies a plan through the node grains, the one way partitions and centralized schedulers do
-/// it: the migrations of a step run in parallel; the next step starts only when the whole step has
-/// landed, since the plan's intermediate states assume it. Landed VMs are recorded in their VM grains.
+/// it. The independent checker sees the plan first: a plan it rejects is never applied. The
+/// migrations of a step run in parallel; the next step starts only when the whole step has landed,
+/// since the plan's intermediate states assume it. Landed VMs are recorded in their VM grains.
 /// </summary>
 public static class PlanExecution
 {
-    /// <summary>Returns the number of migrations landed; throws <see cref="PlanExecutionException"/> after a step with a failure.</summary>
-    public static async Task<int> ApplyAsync(IGrainFactory grains, MigrationPlan plan, SchedulingMetrics metrics)
+    /// <summary>
+    /// Returns the number of migrations landed. Throws <see cref="PlanRejectedException"/> (nothing applied)
+    /// when the checker finds a violation, <see cref="PlanExecutionException"/> after a step with a failure.
+    /// </summary>
+    public static async Task<int> ApplyAsync(IGrainFactory grains, PlacementProblem problem, PlacementResult result,
+        SchedulingMetrics metrics, ILogger logger, string scheduler)
     {
+        var violations = PlacementChecker.CheckPlan(problem, result.Target, result.Plan);
+        if (violations.Count > 0)
+        {
+            metrics.PlansRejected.Add(1);
+            logger.LogError("Scheduler {Scheduler}: {Solver} plan rejected by the checker, not applied: {Violations}",
+                scheduler, result.Solver, string.Join("; ", violations));
+            throw new PlanRejectedException(violations);
+        }
+
         var landed = 0;
-        foreach (var step in plan.Steps)
+        foreach (var step in result.Plan.Steps)
         {
             var outcomes = await Task.WhenAll(step.Migrations.Select(async m =>
             {
                 try
                 {
-                    await grains.GetGrain<INodeGrain>(m.From).MigrateAsync(m.Vm, m.To);
+                    await grains.GetGrain<IMigrationSource>(m.From).MigrateAsync(m.Vm, m.To);
                     await grains.GetGrain<IVmGrain>(m.Vm).MovedAsync(m.To);
                     return (m, Error: (Exception?)null);
                 }

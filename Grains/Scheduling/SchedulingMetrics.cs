@@ -23,6 +23,7 @@ public sealed class SchedulingMetrics : IDisposable
         SolverTime = _meter.CreateHistogram<double>("discovery.solver.time", "ms", "Solver time per solve, infrastructure time");
         Migrations = _meter.CreateCounter<long>("discovery.migrations", description: "Migrations applied");
         ReservationsExpired = _meter.CreateCounter<long>("discovery.reservations.expired", description: "Reservations dropped because their leader stopped renewing");
+        PlansRejected = _meter.CreateCounter<long>("discovery.plans.rejected", description: "Plans the independent checker refused: never applied");
     }
 
     public Counter<long> EventsDetected { get; }
@@ -34,6 +35,7 @@ public sealed class SchedulingMetrics : IDisposable
     public Histogram<double> SolverTime { get; }
     public Counter<long> Migrations { get; }
     public Counter<long> ReservationsExpired { get; }
+    public Counter<long> PlansRejected { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
-using Discovery.Environments;
+using System.Collections.Immutable;
+using Discovery.Constraints;
 using Discovery.Grains;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Placement.Checking;
 using Discovery.Scheduling;
 using Discovery.Time;
@@ -25,23 +27,34 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// <summary><paramref name="count"/> VMs of the same demand, for one node of <see cref="StartAsync"/>.</summary>
     public static int[] Vms(int count, int demand) => Enumerable.Repeat(demand, count).ToArray();
 
-    private DvmsCluster(SimulatedDatacenter datacenter, InProcessTestCluster cluster, PlanJournal journal, ConstraintCatalog catalog)
+    /// <summary><paramref name="count"/> VMs of the same CPU demand and memory (1 vCPU each).</summary>
+    public static (int Cpu, int MemoryMiB)[] Vms(int count, int demand, int memoryMiB) => Enumerable.Repeat((demand, memoryMiB), count).ToArray();
+
+    private DvmsCluster(SimulatedDatacenter datacenter, InProcessTestCluster cluster, PlanJournal journal)
     {
         Datacenter = datacenter;
         Cluster = cluster;
         Journal = journal;
-        Catalog = catalog;
     }
 
     public SimulatedDatacenter Datacenter { get; }
     public InProcessTestCluster Cluster { get; }
+    /// <summary>What the schedulers of every silo did (the silos share one journal in these tests).</summary>
     public PlanJournal Journal { get; }
-    public ConstraintCatalog Catalog { get; }
     public IGrainFactory Grains => Cluster.Client;
 
-    /// <summary>Nodes n0..n{count-1} of 4 cores and 8 GiB in one site; <paramref name="vms"/> gives each node's VM demands (1 vCPU, 512 MiB each).</summary>
-    public static async Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 4,
-        Action<ConstraintCatalog>? constraints = null, Action<SimulatedDatacenter>? arrange = null)
+    /// <summary>
+    /// Nodes n0..n{count-1} of 4 cores and 8 GiB in one site; <paramref name="vms"/> gives each node's VM demands
+    /// (1 vCPU, 512 MiB each). <paramref name="constraints"/> are registered, by owner, through the cluster-wide
+    /// constraint directory before any node starts monitoring; <paramref name="silos"/> silos share the nodes.
+    /// </summary>
+    public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 4,
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1) =>
+        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos);
+
+    /// <summary>As above, each VM given as (CPU demand, memory MiB).</summary>
+    public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 4,
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1)
     {
         var clock = new ScaledTimeProvider(speedup);
         var datacenter = new SimulatedDatacenter(clock);
@@ -53,24 +66,24 @@ public sealed class DvmsCluster : IAsyncDisposable
             for (var j = 0; j < vms[n].Length; j++)
             {
                 var id = $"v{n}-{j}";
-                await node.DefineAsync(new VmSpec(id, 1, 512, "img", vms[n][j]));
+                await node.DefineAsync(new VmSpec(id, 1, vms[n][j].MemoryMiB, "img", vms[n][j].Cpu));
                 await node.StartAsync(id);
             }
         }
-        arrange?.Invoke(datacenter);
         var journal = new PlanJournal();
-        var catalog = new ConstraintCatalog();
-        constraints?.Invoke(catalog);
-
-        var builder = new InProcessTestClusterBuilder(1);
+        // Constraints go in before the nodes look at their load: monitoring starts only once they are set.
+        var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal).AddSingleton(catalog);
-            silo.AddDiscoveryScheduling(clock, options ?? new DvmsOptions());
+            silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
+            silo.AddDiscoveryScheduling(clock, options ?? new DvmsOptions(), startMonitoring: false);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new DvmsCluster(datacenter, cluster, journal, catalog);
+        foreach (var (owner, list) in constraints ?? new Dictionary<string, PlacementConstraint[]>())
+            await cluster.Client.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(owner, [.. list]);
+        await Task.WhenAll(directory.Nodes.Select(n => cluster.Client.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
+        return new DvmsCluster(datacenter, cluster, journal);
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> and the journal after the deadline.</summary>

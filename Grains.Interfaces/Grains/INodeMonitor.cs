@@ -1,0 +1,32 @@
+using Discovery.Model;
+using Discovery.Monitoring;
+
+namespace Discovery.Grains;
+
+/// <summary>
+/// The node's monitoring role (the seed's LRT monitoring layer): reads its hypervisor on a timer,
+/// detects overload, underload and maintenance, and reports its state.
+/// </summary>
+[Alias("discovery.INodeMonitor")]
+public interface INodeMonitor : IGrainWithStringKey
+{
+    /// <summary>Capacity, hosted VMs and their current demand, read from the hypervisor now.</summary>
+    [Alias("GetSnapshot")]
+    Task<NodeSnapshot> GetSnapshotAsync();
+
+    /// <summary>Starts the monitoring timer (the silo calls it for every local node at start).</summary>
+    [Alias("StartMonitoring")]
+    Task StartMonitoringAsync();
+
+    /// <summary>Stops the monitoring timer (the silo calls it for every local node when it stops).</summary>
+    [Alias("StopMonitoring")]
+    Task StopMonitoringAsync();
+
+    /// <summary>Reservation, pending event and last snapshot.</summary>
+    [Alias("GetStatus")]
+    Task<NodeStatus> GetStatusAsync();
+
+    /// <summary>Asks for (or cancels) maintenance: the node must be drained.</summary>
+    [Alias("SetMaintenance")]
+    Task SetMaintenanceAsync(bool maintenance);
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Discovery.Grains;
+using Discovery.Hypervisors;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Discovery.Scheduling;
+
+/// <summary>
+/// This silo's share of scheduling, per silo by design: it follows the silo's own lifecycle. When the
+/// silo stops, before it leaves the cluster, it stops the monitoring of the nodes this silo drives,
+/// tells the partitions running here to end (each releases its nodes), and waits a bounded time for
+/// them, so that nothing keeps activating grains on a silo that is going away.
+/// </summary>
+public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory grains, ILogger<SiloScheduling> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>How long a stopping silo waits for its partitions to release their nodes (a plan in flight finishes its step).</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, byte> _partitions = new(StringComparer.Ordinal);
+    private volatile bool _stopping;
+
+    /// <summary>True once the silo is stopping: no new partition, no monitoring tick.</summary>
+    public bool Stopping => _stopping;
+
+    /// <summary>Partitions running on this silo.</summary>
+    public int RunningPartitions => _partitions.Count;
+
+    public void Entered(string partition) => _partitions.TryAdd(partition, 0);
+
+    public void Left(string partition) => _partitions.TryRemove(partition, out _);
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SiloScheduling), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        var nodes = directory.Nodes;
+        foreach (var chunk in nodes.Chunk(512))
+            await Task.WhenAll(chunk.Select(async n =>
+            {
+                try { await grains.GetGrain<INodeMonitor>(n).StopMonitoringAsync(); }
+                catch (Exception e) when (e is not OperationCanceledException) { logger.LogDebug(e, "Node {Node}: monitoring not stopped", n); }
+            }));
+        var waited = Stopwatch.StartNew();
+        while (!_partitions.IsEmpty && waited.Elapsed < ShutdownGrace && !cancellationToken.IsCancellationRequested)
+            await Task.Delay(50, CancellationToken.None);
+        if (_partitions.IsEmpty)
+            logger.LogInformation("Scheduling stopped: {Nodes} node(s) no longer monitored, no partition running", nodes.Count);
+        else
+            logger.LogWarning("Scheduling stopped with {Count} partition(s) still running after {Seconds:0} s; their leases will expire",
+                _partitions.Count, waited.Elapsed.TotalSeconds);
+    }
+}
