@@ -22,7 +22,7 @@ public static class SchedulingSetup
     /// </summary>
     public static ISiloBuilder AddDiscoveryScheduling(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options)
     {
-        var problems = options.Validate();
+        var problems = DvmsOptionsValidator.Problems(options);
         if (problems.Count > 0) throw new ArgumentException("invalid scheduling options: " + string.Join("; ", problems), nameof(options));
         silo.Services.AddSingleton(new InfrastructureClock(infrastructureTime));
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);

@@ -95,7 +95,7 @@ public sealed record SiloSettings
         problems = reader.Problems;
         if (settings.Scheduling.Solver is not ("cpsat" or "greedy"))
             problems.Add($"{Section}:Scheduling:Solver: '{settings.Scheduling.Solver}' is not one of cpsat, greedy");
-        problems.AddRange(settings.Scheduling.Validate().Select(p => $"{Section}:Scheduling:{p}"));
+        problems.AddRange(DvmsOptionsValidator.Problems(settings.Scheduling).Select(p => $"{Section}:Scheduling:{p}"));
 
         if (string.IsNullOrWhiteSpace(settings.Site)) problems.Add($"{Section}:Site: must not be empty");
         foreach (var url in settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
