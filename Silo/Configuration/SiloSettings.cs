@@ -182,6 +182,10 @@ public sealed record SimulatedSettings
     public double Speedup { get; init; } = 1;
     public double MigrationBandwidthMbps { get; init; } = 1000;
 
-    /// <summary>As the simulator's shape.</summary>
-    public SimulationShape Shape => new(Nodes, VmsPerNode, Sites, NodeCores, NodeMemoryMiB, VmVCpus, VmMemoryMiB);
+    /// <summary>As the simulator's description.</summary>
+    public SimulatedInfrastructure Shape => new()
+    {
+        Nodes = Nodes, VmsPerNode = VmsPerNode, Sites = Sites, NodeCores = NodeCores, NodeMemoryMiB = NodeMemoryMiB, VmVCpus = VmVCpus,
+        VmMemoryMiB = VmMemoryMiB, LoadInjector = LoadInjector, Seed = Seed, Speedup = Speedup, MigrationBandwidthMbps = MigrationBandwidthMbps,
+    };
 }

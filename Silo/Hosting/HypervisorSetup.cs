@@ -20,7 +20,7 @@ internal static class HypervisorSetup
             var sim = settings.Simulated;
             // Infrastructure time: the wall clock, or faster than it with a speedup.
             infrastructure = sim.Speedup > 1 ? new ScaledTimeProvider(sim.Speedup) : TimeProvider.System;
-            var datacenter = sim.Shape.Build(infrastructure, sim.MigrationBandwidthMbps);
+            var datacenter = sim.Shape.Build(infrastructure);
             if (sim.LoadInjector) datacenter.StartLoadInjection(LoadLaw.Seed, sim.Seed);
             foreach (var hypervisor in datacenter.Hypervisors) directory.Register(hypervisor, hypervisor.Site);
             services.AddSingleton(datacenter);
