@@ -52,4 +52,17 @@ public sealed class SimulationTests
         Assert.Contains(problems, p => p.StartsWith("--sites: within 1..10"));
         Assert.Contains(problems, p => p.StartsWith("--schedulers: unknown scheduler 'magic'"));
     }
+
+    [Fact]
+    public void Schedulers_parse_in_order_and_keep_their_lowercase_names()
+    {
+        var settings = SimulationSettings.FromOptions(nodes: 16, vms: 160, sites: 2, durationSeconds: 60, speedup: 10,
+            schedulers: " DVMS, hierarchical,none ,centralized", seed: 7, out var problems);
+        Assert.Empty(problems);
+        Assert.Equal([SchedulerKind.Dvms, SchedulerKind.Hierarchical, SchedulerKind.None, SchedulerKind.Centralized], settings.Schedulers);
+        Assert.Equal(["dvms", "hierarchical", "none", "centralized"], settings.Schedulers.Select(SchedulerKinds.Name));
+        Assert.Equal((16, 10, 2, 10.0, 7), (settings.Infrastructure.Nodes, settings.Infrastructure.VmsPerNode, settings.Infrastructure.Sites,
+            settings.Infrastructure.Speedup, settings.Infrastructure.Seed));
+        Assert.Equal(160, settings.Vms);
+    }
 }
