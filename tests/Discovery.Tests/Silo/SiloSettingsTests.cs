@@ -91,7 +91,7 @@ public sealed class SiloSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(0.25), dvms.LeaseRenewalPeriod);
         Assert.Equal(0.2, dvms.UnderloadThreshold);
         Assert.False(dvms.Enabled);
-        Assert.Equal("greedy", dvms.Solver.ToString());
+        Assert.Equal("greedy", dvms.Solver.ToString(), ignoreCase: true);
         Assert.Equal(64, s.Simulated.Nodes);
         Assert.Null(Read(("Discovery:Scheduling:UnderloadThreshold", " ")).settings.Scheduling.UnderloadThreshold);
     }
@@ -108,6 +108,7 @@ public sealed class SiloSettingsTests
         Assert.Contains(problems, p => p.StartsWith("Discovery:Scheduling:LeaseTimeout: must exceed LeaseRenewalPeriod"));
         Assert.Contains("Discovery:Scheduling:UnderloadThreshold: '1.5' is not a number within 0.001..0.999", problems);
         Assert.Equal(3, problems.Count);
+        Assert.Equal(["Discovery:Site: must not be empty"], Read(("Discovery:Site", "")).problems);
     }
 
     [Fact]
