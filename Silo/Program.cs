@@ -6,7 +6,9 @@ using Orleans.Dashboard;
 // One silo per PoP. With no arguments: the embedded default (localhost clustering, memory
 // storage, 32 simulated nodes with the load injector, dashboard on http://127.0.0.1:8080).
 var builder = WebApplication.CreateBuilder(args);
-var settings = SiloSettings.Read(builder.Configuration, out var problems);
+// Checked before anything is built: every bad key at once, exit code 2. The same options and
+// validators are registered for the host (IOptions<DiscoveryOptions>, ValidateOnStart).
+var settings = DiscoveryConfiguration.Load(builder.Configuration, out var problems);
 if (problems.Count > 0)
 {
     Console.Error.WriteLine("Discovery silo: invalid configuration:");
@@ -15,6 +17,7 @@ if (problems.Count > 0)
     return 2;
 }
 
+builder.Services.AddDiscoveryOptions(builder.Configuration);
 builder.WebHost.UseUrls(settings.Urls);
 if (settings.Clustering == ClusteringKind.PostgreSql)
     builder.Services.AddHostedService(sp => new PostgreSqlSchema(settings.ConnectionString!, sp.GetRequiredService<ILogger<PostgreSqlSchema>>()));
@@ -52,7 +55,7 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidOperationException e) when (e.Message.StartsWith(SiloSettings.Section, StringComparison.Ordinal))
+catch (InvalidOperationException e) when (e.Message.StartsWith(DiscoveryOptions.Section, StringComparison.Ordinal))
 {
     Console.Error.WriteLine($"Discovery silo: {e.Message}");
     return 3;

@@ -10,13 +10,13 @@ public static class SimulateCommand
     public static Command Build()
     {
         var defaults = new SimulationSettings();
-        var nodes = new Option<int>("--nodes") { Description = "Physical machines (8 cores, 32 GiB each).", DefaultValueFactory = _ => defaults.Nodes };
+        var nodes = new Option<int>("--nodes") { Description = "Physical machines (8 cores, 32 GiB each).", DefaultValueFactory = _ => defaults.Infrastructure.Nodes };
         var vms = new Option<int>("--vms") { Description = "VMs (1 vCPU, 1 GiB), a multiple of --nodes; 10 per node gives the seed's ~85 % load.", DefaultValueFactory = _ => defaults.Vms };
-        var sites = new Option<int>("--sites") { Description = "Sites (PoPs); the hierarchical scheduler runs one scheduler per site.", DefaultValueFactory = _ => defaults.Sites };
+        var sites = new Option<int>("--sites") { Description = "Sites (PoPs); the hierarchical scheduler runs one scheduler per site.", DefaultValueFactory = _ => defaults.Infrastructure.Sites };
         var duration = new Option<double>("--duration") { Description = "Infrastructure seconds simulated per scheduler.", DefaultValueFactory = _ => defaults.DurationSeconds };
-        var speedup = new Option<double>("--speedup") { Description = "Infrastructure seconds per wall second. Scheduler computation counts that many times: always pessimistic for the scheduler.", DefaultValueFactory = _ => defaults.Speedup };
-        var schedulers = new Option<string>("--schedulers") { Description = "Comma-separated, run in this order on the same workload: dvms, centralized, hierarchical, none.", DefaultValueFactory = _ => string.Join(",", defaults.Schedulers) };
-        var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Seed };
+        var speedup = new Option<double>("--speedup") { Description = "Infrastructure seconds per wall second. Scheduler computation counts that many times: always pessimistic for the scheduler.", DefaultValueFactory = _ => defaults.Infrastructure.Speedup };
+        var schedulers = new Option<string>("--schedulers") { Description = "Comma-separated, run in this order on the same workload: dvms, centralized, hierarchical, none.", DefaultValueFactory = _ => string.Join(",", defaults.Schedulers.Select(SchedulerKinds.Name)) };
+        var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Infrastructure.Seed };
         var json = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to FILE." };
         var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with charts to FILE." };
         var command = new Command("simulate", """
@@ -28,14 +28,8 @@ public static class SimulateCommand
             """) { nodes, vms, sites, duration, speedup, schedulers, seed, json, report };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = new SimulationSettings
-            {
-                Nodes = parse.GetValue(nodes), Vms = parse.GetValue(vms), Sites = parse.GetValue(sites),
-                DurationSeconds = parse.GetValue(duration), Speedup = parse.GetValue(speedup), Seed = parse.GetValue(seed),
-                Schedulers = parse.GetValue(schedulers)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(s => s.ToLowerInvariant()).ToList(),
-            };
-            var problems = settings.Validate();
+            var settings = SimulationSettings.FromOptions(parse.GetValue(nodes), parse.GetValue(vms), parse.GetValue(sites),
+                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems);
             if (problems.Count > 0)
             {
                 foreach (var p in problems) Console.Error.WriteLine($"discovery simulate: {p}");
@@ -44,12 +38,14 @@ public static class SimulateCommand
             var results = new List<SchedulerResult>();
             foreach (var scheduler in settings.Schedulers)
             {
-                Console.Error.WriteLine($"{scheduler}: {settings.Nodes} nodes, {settings.Vms} VMs, {settings.DurationSeconds} s at speedup {settings.Speedup} (about {settings.DurationSeconds / settings.Speedup / 60:0.#} min)");
+                var infrastructure = settings.Infrastructure;
+                Console.Error.WriteLine($"{scheduler.Name()}: {infrastructure.Nodes} nodes, {settings.Vms} VMs, {settings.DurationSeconds} s at speedup {infrastructure.Speedup} (about {settings.DurationSeconds / infrastructure.Speedup / 60:0.#} min)");
                 results.Add(await SimulationRunner.RunAsync(settings, scheduler,
                     (done, total, detail) => Progress.Report((long)done, (long)total, detail), cancellationToken));
                 Progress.Done();
             }
-            var document = new SimulationReport(settings.Nodes, settings.Vms, settings.DurationSeconds, settings.Speedup, settings.Sites, settings.Seed, results);
+            var document = new SimulationReport(settings.Infrastructure.Nodes, settings.Vms, settings.DurationSeconds, settings.Infrastructure.Speedup,
+                settings.Infrastructure.Sites, settings.Infrastructure.Seed, results);
             PrintTable(document);
             if (parse.GetValue(json) is { } jsonFile)
             {
@@ -74,8 +70,8 @@ public static class SimulateCommand
             Console.WriteLine(string.Format(c, "{0,-13} {1,12:0.0} {2,9:P1} {3,7} {4,8} {5,9:0.0} {6,9:0.0} {7,7} {8,13:0.0} {9,9} {10,5} {11,7:0}",
                 r.Scheduler, r.ViolationSeconds, r.MeanLoad, r.Events, r.Resolved, r.ResolutionP50Ms / 1000, r.ResolutionP99Ms / 1000,
                 r.Migrations, r.SolverP50Ms, r.MaxPartition, r.StuckReservations, r.WallSeconds));
-        var dvms = report.Results.FirstOrDefault(r => r.Scheduler == "dvms");
-        var central = report.Results.FirstOrDefault(r => r.Scheduler == "centralized");
+        var dvms = report.Results.FirstOrDefault(r => r.Scheduler == SchedulerKind.Dvms.Name());
+        var central = report.Results.FirstOrDefault(r => r.Scheduler == SchedulerKind.Centralized.Name());
         if (dvms is not null && central is { ViolationSeconds: > 0 })
             Console.WriteLine(string.Format(c, "dvms / centralized cumulated violation: {0:0.###}", dvms.ViolationSeconds / central.ViolationSeconds));
     }

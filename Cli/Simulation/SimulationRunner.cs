@@ -20,32 +20,31 @@ namespace Discovery.Cli.Simulation;
 /// </summary>
 public static class SimulationRunner
 {
-    public static async Task<SchedulerResult> RunAsync(SimulationSettings settings, string scheduler,
+    public static async Task<SchedulerResult> RunAsync(SimulationSettings settings, SchedulerKind scheduler,
         Action<double, double, string>? progress = null, CancellationToken cancellationToken = default)
     {
         var wall = Stopwatch.StartNew();
-        var clock = new ScaledTimeProvider(settings.Speedup);
-        var shape = new SimulationShape(settings.Nodes, settings.Vms / settings.Nodes, settings.Sites, settings.NodeCores,
-            settings.NodeMemoryMiB, VmVCpus: 1, settings.VmMemoryMiB);
-        var datacenter = shape.Build(clock, settings.MigrationBandwidthMbps);
+        var infrastructure = settings.Infrastructure;
+        var clock = new ScaledTimeProvider(infrastructure.Speedup);
+        var datacenter = infrastructure.Build(clock);
         var directory = new HypervisorDirectory();
         foreach (var h in datacenter.Hypervisors) directory.Register(h, h.Site);
         var journal = new PlanJournal(capacity: 1_000_000);
         var options = new DvmsOptions
         {
-            Enabled = scheduler == "dvms",
+            Enabled = scheduler == SchedulerKind.Dvms,
             SolverTimeLimit = TimeSpan.FromSeconds(settings.PartitionTimeLimitSeconds),
         };
 
-        using var host = scheduler == "none" ? null : await StartSiloAsync(directory, datacenter, journal, clock, options);
+        using var host = scheduler == SchedulerKind.None ? null : await StartSiloAsync(directory, datacenter, journal, clock, options);
         var grains = host?.Services.GetRequiredService<IGrainFactory>();
-        datacenter.StartLoadInjection(Hypervisors.Simulated.LoadLaw.Seed, settings.Seed);
+        if (infrastructure.LoadInjector) datacenter.StartLoadInjection(Hypervisors.Simulated.LoadLaw.Seed, infrastructure.Seed);
         var start = datacenter.GetTotals().At;
 
         var centralScopes = new List<ICentralSchedulerGrain>();
-        if (grains is not null && scheduler is "centralized" or "hierarchical")
+        if (grains is not null && scheduler is SchedulerKind.Centralized or SchedulerKind.Hierarchical)
         {
-            var scopes = scheduler == "centralized"
+            var scopes = scheduler == SchedulerKind.Centralized
                 ? [("all", directory.Nodes.ToImmutableArray())]
                 : directory.Nodes.GroupBy(directory.SiteOf).Select(g => (g.Key, g.ToImmutableArray())).ToList();
             foreach (var (scope, nodes) in scopes)
@@ -66,7 +65,7 @@ public static class SimulationRunner
             var t = (totals.At - start).TotalSeconds;
             samples.Add(new SimulationSample(Math.Round(t, 3), totals.ViolationSeconds, totals.MeanCpuLoad, totals.OverloadedNodes));
             progress?.Invoke(Math.Min(t, settings.DurationSeconds), settings.DurationSeconds,
-                $"{scheduler}: violation {totals.ViolationSeconds:0} s, {journal.Reports.Count} events, {totals.MigrationsCompleted} migrations");
+                $"{scheduler.Name()}: violation {totals.ViolationSeconds:0} s, {journal.Reports.Count} events, {totals.MigrationsCompleted} migrations");
             if (totals.At >= end) break;
             var wait = clock.ToWall(Min(sampleEvery, end - totals.At));
             await Task.Delay(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1), cancellationToken);
@@ -99,7 +98,7 @@ public static class SimulationRunner
         var solves = journal.SolveTimesMs.Order().ToList();
         return new SchedulerResult
         {
-            Scheduler = scheduler,
+            Scheduler = scheduler.Name(),
             ViolationSeconds = Math.Round(final.ViolationSeconds, 3),
             MeanLoad = Math.Round(samples.Average(s => s.MeanLoad), 4),
             Events = reports.Count,

@@ -26,7 +26,7 @@ public static class SchedulingSetup
     /// <param name="startMonitoring">False: the caller starts monitoring itself (tests that arrange state first).</param>
     public static ISiloBuilder AddDiscoveryScheduling(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options, bool startMonitoring = true)
     {
-        var problems = options.Validate();
+        var problems = DvmsOptionsValidator.Problems(options);
         if (problems.Count > 0) throw new ArgumentException("invalid scheduling options: " + string.Join("; ", problems), nameof(options));
         silo.Services.AddSingleton(new InfrastructureClock(infrastructureTime));
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);

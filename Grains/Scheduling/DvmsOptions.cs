@@ -2,7 +2,7 @@ namespace Discovery.Scheduling;
 
 /// <summary>
 /// Timings and thresholds of distributed scheduling, in infrastructure time. Defaults are the
-/// seed's and the public DVMS prototype's.
+/// seed's and the public DVMS prototype's. <see cref="DvmsOptionsValidator"/> checks them.
 /// </summary>
 public sealed record DvmsOptions
 {
@@ -38,18 +38,4 @@ public sealed record DvmsOptions
 
     /// <summary>Solver used by partitions (<c>cpsat</c> or <c>greedy</c>).</summary>
     public string Solver { get; init; } = "cpsat";
-
-    /// <summary>Problems with the settings, each naming the setting.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (MonitoringPeriod <= TimeSpan.Zero) problems.Add($"MonitoringPeriod: must be positive, got {MonitoringPeriod}");
-        if (LeaseRenewalPeriod <= TimeSpan.Zero) problems.Add($"LeaseRenewalPeriod: must be positive, got {LeaseRenewalPeriod}");
-        if (LeaseTimeout <= LeaseRenewalPeriod) problems.Add($"LeaseTimeout: must exceed LeaseRenewalPeriod ({LeaseRenewalPeriod}), got {LeaseTimeout}");
-        if (SolverTimeLimit <= TimeSpan.Zero) problems.Add($"SolverTimeLimit: must be positive, got {SolverTimeLimit}");
-        if (UnderloadThreshold is { } u && !(u > 0 && u < 1)) problems.Add($"UnderloadThreshold: must be within (0, 1), got {u}");
-        if (SolverWorkers < 1) problems.Add($"SolverWorkers: must be at least 1, got {SolverWorkers}");
-        if (MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {MaxPartitionSize}");
-        return problems;
-    }
 }

@@ -10,7 +10,7 @@ namespace Discovery.Silo.Hosting;
 internal static class HypervisorSetup
 {
     /// <summary>Registers the hypervisors and returns the infrastructure clock they run on.</summary>
-    public static TimeProvider AddHypervisors(this IServiceCollection services, SiloSettings settings)
+    public static TimeProvider AddHypervisors(this IServiceCollection services, DiscoveryOptions settings)
     {
         TimeProvider infrastructure = TimeProvider.System;
         var directory = new HypervisorDirectory();
@@ -20,7 +20,7 @@ internal static class HypervisorSetup
             var sim = settings.Simulated;
             // Infrastructure time: the wall clock, or faster than it with a speedup.
             infrastructure = sim.Speedup > 1 ? new ScaledTimeProvider(sim.Speedup) : TimeProvider.System;
-            var datacenter = sim.Shape.Build(infrastructure, sim.MigrationBandwidthMbps);
+            var datacenter = sim.Build(infrastructure);
             if (sim.LoadInjector) datacenter.StartLoadInjection(LoadLaw.Seed, sim.Seed);
             foreach (var hypervisor in datacenter.Hypervisors) directory.Register(hypervisor, hypervisor.Site);
             services.AddSingleton(datacenter);
@@ -33,7 +33,7 @@ internal static class HypervisorSetup
     }
 
     /// <summary>Opens every configured libvirt connection before the silo starts; fails the start naming the node and URI.</summary>
-    private sealed class LibvirtConnector(SiloSettings settings, HypervisorDirectory directory, ILoggerFactory loggers) : IHostedService
+    private sealed class LibvirtConnector(DiscoveryOptions settings, HypervisorDirectory directory, ILoggerFactory loggers) : IHostedService
     {
         private readonly List<LibvirtHypervisor> _open = [];
 
@@ -51,7 +51,7 @@ internal static class HypervisorSetup
                 }
                 catch (HypervisorException e)
                 {
-                    throw new InvalidOperationException($"{SiloSettings.Section}:Libvirt:Nodes:{node}: cannot connect to '{uri}': {e.Message}", e);
+                    throw new InvalidOperationException($"{DiscoveryOptions.Section}:Libvirt:Nodes:{node}: cannot connect to '{uri}': {e.Message}", e);
                 }
             }
         }

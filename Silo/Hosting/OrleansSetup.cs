@@ -13,7 +13,7 @@ internal static class OrleansSetup
     /// <summary>Name of the grain storage provider every persistent grain uses.</summary>
     public const string StorageName = "discovery";
 
-    public static void Configure(ISiloBuilder silo, SiloSettings settings, TimeProvider infrastructure)
+    public static void Configure(ISiloBuilder silo, DiscoveryOptions settings, TimeProvider infrastructure)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -50,6 +50,6 @@ internal static class OrleansSetup
             [NodePlacement.MetadataKey] = NodePlacement.Describe(settings.NodeNames()),
         });
         silo.AddDashboard();
-        silo.AddDiscoveryScheduling(infrastructure, settings.Scheduling);
+        silo.AddDiscoveryScheduling(infrastructure, settings.Scheduling.ToDvmsOptions());
     }
 }

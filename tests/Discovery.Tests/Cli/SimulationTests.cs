@@ -11,9 +11,13 @@ public sealed class SimulationTests
     [Fact]
     public async Task Dvms_and_none_run_on_the_same_workload_and_leave_nothing_reserved()
     {
-        var settings = new SimulationSettings { Nodes = 16, Vms = 160, Sites = 2, DurationSeconds = 120, Speedup = 10, Schedulers = ["dvms", "none"], DrainSeconds = 60 };
-        var dvms = await SimulationRunner.RunAsync(settings, "dvms");
-        var none = await SimulationRunner.RunAsync(settings, "none");
+        var settings = new SimulationSettings
+        {
+            Infrastructure = new() { Nodes = 16, VmsPerNode = 10, Sites = 2, Speedup = 10 },
+            DurationSeconds = 120, Schedulers = [SchedulerKind.Dvms, SchedulerKind.None], DrainSeconds = 60,
+        };
+        var dvms = await SimulationRunner.RunAsync(settings, SchedulerKind.Dvms);
+        var none = await SimulationRunner.RunAsync(settings, SchedulerKind.None);
 
         Assert.Equal(0, dvms.StuckReservations);
         Assert.True(dvms.Events > 0 && dvms.Resolved > 0, $"{dvms.Events} events, {dvms.Resolved} resolved");
@@ -43,9 +47,22 @@ public sealed class SimulationTests
     [Fact]
     public void Bad_settings_name_the_option()
     {
-        var problems = new SimulationSettings { Nodes = 10, Vms = 15, Sites = 20, Schedulers = ["dvms", "magic"] }.Validate();
+        SimulationSettings.FromOptions(nodes: 10, vms: 15, sites: 20, durationSeconds: 600, speedup: 10, schedulers: "dvms,magic", seed: 42, out var problems);
         Assert.Contains(problems, p => p.StartsWith("--vms: must be a multiple of --nodes"));
         Assert.Contains(problems, p => p.StartsWith("--sites: within 1..10"));
         Assert.Contains(problems, p => p.StartsWith("--schedulers: unknown scheduler 'magic'"));
+    }
+
+    [Fact]
+    public void Schedulers_parse_in_order_and_keep_their_lowercase_names()
+    {
+        var settings = SimulationSettings.FromOptions(nodes: 16, vms: 160, sites: 2, durationSeconds: 60, speedup: 10,
+            schedulers: " DVMS, hierarchical,none ,centralized", seed: 7, out var problems);
+        Assert.Empty(problems);
+        Assert.Equal([SchedulerKind.Dvms, SchedulerKind.Hierarchical, SchedulerKind.None, SchedulerKind.Centralized], settings.Schedulers);
+        Assert.Equal(["dvms", "hierarchical", "none", "centralized"], settings.Schedulers.Select(SchedulerKinds.Name));
+        Assert.Equal((16, 10, 2, 10.0, 7), (settings.Infrastructure.Nodes, settings.Infrastructure.VmsPerNode, settings.Infrastructure.Sites,
+            settings.Infrastructure.Speedup, settings.Infrastructure.Seed));
+        Assert.Equal(160, settings.Vms);
     }
 }

@@ -27,7 +27,7 @@ public sealed class SimulatedDatacenterTests
     [Fact]
     public async Task Uniform_shape_builds_nodes_sites_and_running_vms()
     {
-        var dc = new SimulationShape(Nodes: 12, VmsPerNode: 3, Sites: 3).Build(_clock);
+        var dc = new SimulatedInfrastructure { Nodes = 12, VmsPerNode = 3, Sites = 3 }.Build(_clock);
         Assert.Equal(12, dc.Hypervisors.Count);
         Assert.Equal(36, dc.VmCount);
         Assert.Equal(["site-00", "site-01", "site-02"], dc.Hypervisors.Select(h => h.Site).Distinct());
@@ -38,7 +38,7 @@ public sealed class SimulatedDatacenterTests
     [Fact]
     public void Seed_load_law_gives_about_85_percent_average_load()
     {
-        var dc = new SimulationShape(Nodes: 200, VmsPerNode: 10).Build(_clock);
+        var dc = new SimulatedInfrastructure { Nodes = 200, VmsPerNode = 10 }.Build(_clock);
         dc.StartLoadInjection(LoadLaw.Seed, seed: 7);
         var load = dc.GetTotals().MeanCpuLoad;
         Assert.InRange(load, 0.80, 0.90);
@@ -50,7 +50,7 @@ public sealed class SimulatedDatacenterTests
         static (long changes, double load, double violation) RunOnce(int seed)
         {
             var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-            var dc = new SimulationShape(Nodes: 30, VmsPerNode: 10).Build(clock);
+            var dc = new SimulatedInfrastructure { Nodes = 30, VmsPerNode = 10 }.Build(clock);
             dc.StartLoadInjection(LoadLaw.Seed, seed);
             clock.Advance(TimeSpan.FromSeconds(3000));
             var t = dc.GetTotals();

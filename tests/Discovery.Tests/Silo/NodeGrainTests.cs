@@ -20,7 +20,7 @@ public sealed class NodeGrainTests
     public async Task Snapshot_reports_the_simulated_node()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var dc = new SimulationShape(Nodes: 4, VmsPerNode: 3).Build(clock);
+        var dc = new SimulatedInfrastructure { Nodes = 4, VmsPerNode = 3 }.Build(clock);
         dc.SetDemand("vm-00000", 90);
         var directory = new HypervisorDirectory();
         foreach (var h in dc.Hypervisors) directory.Register(h, h.Site);

@@ -1,16 +1,18 @@
 using Discovery.Silo.Configuration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Discovery.Tests.Silo;
 
 public sealed class SiloSettingsTests
 {
-    private static (SiloSettings settings, List<string> problems) Read(params (string key, string value)[] values)
+    private static (DiscoveryOptions settings, List<string> problems) Read(params (string key, string value)[] values)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.key, v.value)))
             .Build();
-        var settings = SiloSettings.Read(configuration, out var problems);
+        var settings = DiscoveryConfiguration.Load(configuration, out var problems);
         return (settings, problems);
     }
 
@@ -71,5 +73,54 @@ public sealed class SiloSettingsTests
     {
         var (_, problems) = Read(("Discovery:Hypervisor", "7"));
         Assert.Equal(["Discovery:Hypervisor: '7' is not one of Simulated, Libvirt"], problems);
+    }
+
+    [Fact]
+    public void Scheduling_keys_keep_their_names_and_reach_the_grains_options()
+    {
+        var (s, problems) = Read(
+            ("Discovery:Scheduling:SolverTimeLimitSeconds", "5"),
+            ("Discovery:Scheduling:LeaseRenewalSeconds", "0.25"),
+            ("Discovery:Scheduling:UnderloadThreshold", "0.2"),
+            ("Discovery:Scheduling:Enabled", "false"),
+            ("Discovery:Scheduling:Solver", "greedy"),
+            ("Discovery:Simulated:Nodes", "64"));
+        Assert.Empty(problems);
+        var dvms = s.Scheduling.ToDvmsOptions();
+        Assert.Equal(TimeSpan.FromSeconds(5), dvms.SolverTimeLimit);
+        Assert.Equal(TimeSpan.FromSeconds(0.25), dvms.LeaseRenewalPeriod);
+        Assert.Equal(0.2, dvms.UnderloadThreshold);
+        Assert.False(dvms.Enabled);
+        Assert.Equal("greedy", dvms.Solver.ToString(), ignoreCase: true);
+        Assert.Equal(64, s.Simulated.Nodes);
+        Assert.Null(Read(("Discovery:Scheduling:UnderloadThreshold", " ")).settings.Scheduling.UnderloadThreshold);
+    }
+
+    [Fact]
+    public void Scheduling_rules_name_the_key()
+    {
+        var (_, problems) = Read(
+            ("Discovery:Scheduling:LeaseRenewalSeconds", "2"),
+            ("Discovery:Scheduling:LeaseTimeoutSeconds", "1"),
+            ("Discovery:Scheduling:Solver", "magic"),
+            ("Discovery:Scheduling:UnderloadThreshold", "1.5"));
+        Assert.Contains("Discovery:Scheduling:Solver: 'magic' is not one of cpsat, greedy", problems);
+        Assert.Contains(problems, p => p.StartsWith("Discovery:Scheduling:LeaseTimeout: must exceed LeaseRenewalPeriod"));
+        Assert.Contains("Discovery:Scheduling:UnderloadThreshold: '1.5' is not a number within 0.001..0.999", problems);
+        Assert.Equal(3, problems.Count);
+        Assert.Equal(["Discovery:Site: must not be empty"], Read(("Discovery:Site", "")).problems);
+    }
+
+    [Fact]
+    public async Task The_host_refuses_to_start_with_the_same_problems()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("Discovery:Hypervisor", "vmware"), new("Discovery:Simulated:Nodes", "0"), new("Discovery:SiloPort", "30000")])
+            .Build();
+        DiscoveryConfiguration.Load(configuration, out var problems);
+        Assert.Equal(3, problems.Count);
+        using var host = new HostBuilder().ConfigureServices(services => services.AddDiscoveryOptions(configuration)).Build();
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Equal(problems, refused.Failures);
     }
 }

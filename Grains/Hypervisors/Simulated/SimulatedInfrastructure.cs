@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using Discovery.Model;
+
+namespace Discovery.Hypervisors.Simulated;
+
+/// <summary>
+/// A uniform simulated infrastructure: its shape, its workload and its pace. The one description
+/// shared by the silo (configuration section <c>Discovery:Simulated</c>, hence settable properties
+/// and <see cref="RangeAttribute"/>s that the silo's configuration check reports) and by
+/// <c>discovery simulate</c>. The defaults follow the seed's experiments: 8-core nodes with 10
+/// one-vCPU VMs each, so demand per vCPU ~ Normal(70, 30) gives about 85 % average CPU load.
+/// </summary>
+public sealed record SimulatedInfrastructure
+{
+    [Range(1, 1_000_000)] public int Nodes { get; init; } = 32;
+    [Range(0, 10_000)] public int VmsPerNode { get; init; } = 10;
+    [Range(1, 100_000)] public int Sites { get; init; } = 1;
+    [Range(1, 4096)] public int NodeCores { get; init; } = 8;
+    [Range(1, int.MaxValue)] public int NodeMemoryMiB { get; init; } = 32768;
+    [Range(1, 4096)] public int VmVCpus { get; init; } = 1;
+    [Range(1, int.MaxValue)] public int VmMemoryMiB { get; init; } = 1024;
+    public string Image { get; init; } = "simulated.qcow2";
+    /// <summary>Simulated migration time = VM memory / bandwidth.</summary>
+    [Range(1.0, 1_000_000.0)] public double MigrationBandwidthMbps { get; init; } = 1000;
+    /// <summary>Whether the seed's load law drives VM demand (<see cref="SimulatedDatacenter.StartLoadInjection"/>).</summary>
+    public bool LoadInjector { get; init; } = true;
+    /// <summary>Seed of the load injector: the same seed gives the same workload.</summary>
+    public int Seed { get; init; } = 42;
+    /// <summary>Infrastructure seconds per wall second (pessimistic for the scheduler).</summary>
+    [Range(1.0, 100_000.0)] public double Speedup { get; init; } = 1;
+
+    /// <summary>Name of node <paramref name="i"/> (0-based), zero-padded so names sort in creation order.</summary>
+    public string NodeName(int i) => $"node-{i.ToString(new string('0', Math.Max(4, Nodes.ToString().Length)))}";
+
+    /// <summary>Name of site <paramref name="s"/>.</summary>
+    public static string SiteName(int s) => $"site-{s:00}";
+
+    /// <summary>Nodes are split into <see cref="Sites"/> contiguous blocks of (almost) equal size.</summary>
+    public int SiteOf(int node) => (int)((long)node * Sites / Nodes);
+
+    /// <summary>Builds the datacentre on <paramref name="clock"/>: every VM defined and running on its
+    /// initial node; call <see cref="SimulatedDatacenter.StartLoadInjection"/> to set demands.</summary>
+    public SimulatedDatacenter Build(TimeProvider clock)
+    {
+        if (Nodes < 1) throw new ArgumentOutOfRangeException(nameof(Nodes), Nodes, "at least one node");
+        if (VmsPerNode < 0) throw new ArgumentOutOfRangeException(nameof(VmsPerNode), VmsPerNode, "cannot be negative");
+        if (Sites < 1 || Sites > Nodes) throw new ArgumentOutOfRangeException(nameof(Sites), Sites, $"must be within 1..{Nodes} (the number of nodes)");
+        var dc = new SimulatedDatacenter(clock, MigrationBandwidthMbps);
+        var capacity = Resources.OfCores(NodeCores, NodeMemoryMiB);
+        var vm = 0;
+        var width = Math.Max(5, (Nodes * VmsPerNode).ToString().Length);
+        for (var i = 0; i < Nodes; i++)
+        {
+            var node = dc.AddNode(NodeName(i), capacity, SiteName(SiteOf(i)));
+            for (var j = 0; j < VmsPerNode; j++, vm++)
+            {
+                var id = $"vm-{vm.ToString(new string('0', width))}";
+                node.DefineAsync(new VmSpec(id, VmVCpus, VmMemoryMiB, Image)).GetAwaiter().GetResult(); // completes synchronously
+                node.StartAsync(id).GetAwaiter().GetResult();
+            }
+        }
+        return dc;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace Discovery.Scheduling;
+
+/// <summary>
+/// Checks <see cref="DvmsOptions"/> (each failure names the property), after Orleans' pattern of
+/// options plus a separate validator: the silo's configuration check and
+/// <c>AddDiscoveryScheduling</c> both use it, so a bad combination is refused the same way whether
+/// it comes from configuration or from code.
+/// </summary>
+public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DvmsOptions options)
+    {
+        var problems = Problems(options);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>Problems with the options, each naming the property; empty when they are usable.</summary>
+    public static IReadOnlyList<string> Problems(DvmsOptions options)
+    {
+        var problems = new List<string>();
+        if (options.MonitoringPeriod <= TimeSpan.Zero) problems.Add($"MonitoringPeriod: must be positive, got {options.MonitoringPeriod}");
+        if (options.LeaseRenewalPeriod <= TimeSpan.Zero) problems.Add($"LeaseRenewalPeriod: must be positive, got {options.LeaseRenewalPeriod}");
+        if (options.LeaseTimeout <= options.LeaseRenewalPeriod) problems.Add($"LeaseTimeout: must exceed LeaseRenewalPeriod ({options.LeaseRenewalPeriod}), got {options.LeaseTimeout}");
+        if (options.SolverTimeLimit <= TimeSpan.Zero) problems.Add($"SolverTimeLimit: must be positive, got {options.SolverTimeLimit}");
+        if (options.UnderloadThreshold is { } u && !(u > 0 && u < 1)) problems.Add($"UnderloadThreshold: must be within (0, 1), got {u}");
+        if (options.SolverWorkers < 1) problems.Add($"SolverWorkers: must be at least 1, got {options.SolverWorkers}");
+        if (options.MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {options.MaxPartitionSize}");
+        return problems;
+    }
+}

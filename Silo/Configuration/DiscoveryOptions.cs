@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using Discovery.Hypervisors.Simulated;
+
+namespace Discovery.Silo.Configuration;
+
+/// <summary>
+/// Everything a silo reads from configuration (section <c>Discovery</c>: appsettings.json,
+/// environment variables such as <c>Discovery__Simulated__Nodes=64</c>, or the command line
+/// <c>--Discovery:Simulated:Nodes=64</c>). Bound and checked by <see cref="DiscoveryConfiguration"/>;
+/// <see cref="ConfigurationValuesValidator{TOptions}"/> reports values of the wrong type or range
+/// (the <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/>s), <see cref="DiscoveryOptionsValidator"/>
+/// the rules between keys.
+/// </summary>
+public sealed record DiscoveryOptions
+{
+    public const string Section = "Discovery";
+
+    public string Site { get; init; } = "local";
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+    public string ClusterId { get; init; } = "discovery";
+    public string ServiceId { get; init; } = "discovery";
+    public ClusteringKind Clustering { get; init; } = ClusteringKind.Localhost;
+    public StorageKind Storage { get; init; } = StorageKind.Memory;
+    public string? ConnectionString { get; init; }
+    [Range(1, 65535)] public int SiloPort { get; init; } = 11111;
+    [Range(1, 65535)] public int GatewayPort { get; init; } = 30000;
+    public HypervisorKind Hypervisor { get; init; } = HypervisorKind.Simulated;
+    /// <summary>The simulated infrastructure, for <see cref="HypervisorKind.Simulated"/>.</summary>
+    public SimulatedInfrastructure Simulated { get; init; } = new();
+    /// <summary>Libvirt URI per node name, for <see cref="HypervisorKind.Libvirt"/>.</summary>
+    [ConfigurationKeyName("Libvirt:Nodes")]
+    public IReadOnlyDictionary<string, string> LibvirtNodes { get; init; } = new Dictionary<string, string>();
+    /// <summary>Distributed scheduling (DVMS) timings and switches, as configured (seconds).</summary>
+    public SchedulingSettings Scheduling { get; init; } = new();
+
+    /// <summary>The nodes this silo drives.</summary>
+    public IEnumerable<string> NodeNames() => Hypervisor == HypervisorKind.Simulated
+        ? Enumerable.Range(0, Simulated.Nodes).Select(Simulated.NodeName)
+        : LibvirtNodes.Keys;
+}

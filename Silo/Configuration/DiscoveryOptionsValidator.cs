@@ -1,0 +1,45 @@
+using Discovery.Scheduling;
+using Microsoft.Extensions.Options;
+
+namespace Discovery.Silo.Configuration;
+
+/// <summary>
+/// The rules between keys of <see cref="DiscoveryOptions"/> (and the scheduling rules of
+/// <see cref="DvmsOptionsValidator"/>), each failure naming the full key. Values of the wrong type or
+/// range are <see cref="ConfigurationValuesValidator{TOptions}"/>'s: they reach this validator as defaults.
+/// </summary>
+public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOptions>
+{
+    private const string Section = DiscoveryOptions.Section;
+
+    public ValidateOptionsResult Validate(string? name, DiscoveryOptions options)
+    {
+        var problems = new List<string>();
+        if (!SchedulingSettings.TryParseSolver(options.Scheduling.Solver, out _))
+            problems.Add($"{Section}:Scheduling:Solver: '{options.Scheduling.Solver}' is not one of {SchedulingSettings.KnownSolvers}");
+        problems.AddRange(DvmsOptionsValidator.Problems(options.Scheduling.ToDvmsOptions()).Select(p => $"{Section}:Scheduling:{p}"));
+
+        if (string.IsNullOrWhiteSpace(options.Site)) problems.Add($"{Section}:Site: must not be empty");
+        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))
+                problems.Add($"{Section}:Urls: '{url}' is not an http(s) URL such as http://127.0.0.1:8080");
+        var needsDb = options.Clustering == ClusteringKind.PostgreSql || options.Storage == StorageKind.PostgreSql;
+        if (needsDb && string.IsNullOrWhiteSpace(options.ConnectionString))
+            problems.Add($"{Section}:ConnectionString: required when Clustering or Storage is PostgreSql (e.g. Host=127.0.0.1;Database=discovery;Username=discovery;Password=...)");
+        if (options.Storage == StorageKind.PostgreSql)
+            problems.Add($"{Section}:Storage: PostgreSql grain storage is not available yet (no grain persists state yet); use Memory");
+        if (options.SiloPort == options.GatewayPort)
+            problems.Add($"{Section}:GatewayPort: must differ from SiloPort ({options.SiloPort})");
+        if (options.Hypervisor == HypervisorKind.Simulated && options.Simulated.Sites > options.Simulated.Nodes)
+            problems.Add($"{Section}:Simulated:Sites: {options.Simulated.Sites} sites for {options.Simulated.Nodes} nodes; at most one site per node");
+        if (options.Hypervisor == HypervisorKind.Libvirt)
+        {
+            if (options.LibvirtNodes.Count == 0)
+                problems.Add($"{Section}:Libvirt:Nodes: name at least one node and its libvirt URI (e.g. \"pm-1\": \"qemu+ssh://pm-1/system\") when Hypervisor is Libvirt");
+            foreach (var (node, uri) in options.LibvirtNodes)
+                if (string.IsNullOrWhiteSpace(uri) || !uri.Contains("://", StringComparison.Ordinal))
+                    problems.Add($"{Section}:Libvirt:Nodes:{node}: '{uri}' is not a libvirt URI such as qemu:///system or test:///default");
+        }
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+using Discovery.Scheduling;
+
+namespace Discovery.Silo.Configuration;
+
+/// <summary>
+/// The <c>Discovery:Scheduling</c> section: <see cref="DvmsOptions"/> as operators write it, in
+/// seconds under the README's key names; <see cref="ToDvmsOptions"/> gives what the grains receive.
+/// </summary>
+public sealed record SchedulingSettings
+{
+    private static readonly DvmsOptions Defaults = new();
+
+    public bool Enabled { get; init; } = Defaults.Enabled;
+    [Range(0.01, 3600.0)] public double MonitoringPeriodSeconds { get; init; } = Defaults.MonitoringPeriod.TotalSeconds;
+    [Range(0.01, 3600.0)] public double LeaseRenewalSeconds { get; init; } = Defaults.LeaseRenewalPeriod.TotalSeconds;
+    [Range(0.02, 3600.0)] public double LeaseTimeoutSeconds { get; init; } = Defaults.LeaseTimeout.TotalSeconds;
+    [Range(0.01, 3600.0)] public double SolverTimeLimitSeconds { get; init; } = Defaults.SolverTimeLimit.TotalSeconds;
+    /// <summary>Null or blank: underload detection off.</summary>
+    [Range(0.001, 0.999)] public double? UnderloadThreshold { get; init; } = Defaults.UnderloadThreshold;
+    /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
+    public string Solver { get; init; } = Defaults.Solver.ToString();
+
+    /// <summary>The solvers <see cref="TryParseSolver"/> accepts, for messages.</summary>
+    public const string KnownSolvers = "cpsat, greedy";
+
+    /// <summary>
+    /// Reads a solver name into <see cref="DvmsOptions.Solver"/>'s type: the one place to change
+    /// when that property becomes an enum.
+    /// </summary>
+    public static bool TryParseSolver(string text, out string solver)
+    {
+        solver = text;
+        return text is "cpsat" or "greedy";
+    }
+
+    /// <summary>The options the grains receive; an unknown solver keeps the default (the validator reports it).</summary>
+    public DvmsOptions ToDvmsOptions() => new()
+    {
+        Enabled = Enabled,
+        MonitoringPeriod = TimeSpan.FromSeconds(MonitoringPeriodSeconds),
+        LeaseRenewalPeriod = TimeSpan.FromSeconds(LeaseRenewalSeconds),
+        LeaseTimeout = TimeSpan.FromSeconds(LeaseTimeoutSeconds),
+        SolverTimeLimit = TimeSpan.FromSeconds(SolverTimeLimitSeconds),
+        UnderloadThreshold = UnderloadThreshold,
+        Solver = TryParseSolver(Solver, out var solver) ? solver : Defaults.Solver,
+    };
+}
