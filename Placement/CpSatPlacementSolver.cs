@@ -23,6 +23,9 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     public string Name => "cpsat";
 
     /// <inheritdoc />
+    public SolverKind Kind => SolverKind.CpSat;
+
+    /// <inheritdoc />
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
     {
         var clock = Stopwatch.StartNew();

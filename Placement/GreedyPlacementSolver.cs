@@ -16,6 +16,9 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
     public string Name => "greedy";
 
     /// <inheritdoc />
+    public SolverKind Kind => SolverKind.Greedy;
+
+    /// <inheritdoc />
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
     {
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Discovery.Hypervisors.Simulated;
+using Discovery.Placement;
 using Discovery.Scheduling;
 
 namespace Discovery.Silo.Configuration;
@@ -52,6 +53,7 @@ public sealed record SiloSettings
         var defaults = new SiloSettings();
         var sim = new SimulatedSettings();
         var dvms = new DvmsOptions();
+        var solver = reader.Text("Scheduling:Solver", dvms.Solver == SolverKind.Greedy ? "greedy" : "cpsat");
         var settings = new SiloSettings
         {
             Site = reader.Text("Site", defaults.Site),
@@ -89,12 +91,12 @@ public sealed record SiloSettings
                 SolverTimeLimit = TimeSpan.FromSeconds(reader.Number("Scheduling:SolverTimeLimitSeconds", dvms.SolverTimeLimit.TotalSeconds, 0.01, 3600)),
                 UnderloadThreshold = string.IsNullOrWhiteSpace(section["Scheduling:UnderloadThreshold"])
                     ? null : reader.Number("Scheduling:UnderloadThreshold", 0, 0.001, 0.999),
-                Solver = reader.Text("Scheduling:Solver", dvms.Solver),
+                Solver = solver.Equals("greedy", StringComparison.OrdinalIgnoreCase) ? SolverKind.Greedy : SolverKind.CpSat,
             },
         };
         problems = reader.Problems;
-        if (settings.Scheduling.Solver is not ("cpsat" or "greedy"))
-            problems.Add($"{Section}:Scheduling:Solver: '{settings.Scheduling.Solver}' is not one of cpsat, greedy");
+        if (!solver.Equals("cpsat", StringComparison.OrdinalIgnoreCase) && !solver.Equals("greedy", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"{Section}:Scheduling:Solver: '{solver}' is not one of cpsat, greedy");
         problems.AddRange(settings.Scheduling.Validate().Select(p => $"{Section}:Scheduling:{p}"));
 
         if (string.IsNullOrWhiteSpace(settings.Site)) problems.Add($"{Section}:Site: must not be empty");
