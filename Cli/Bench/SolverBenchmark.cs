@@ -35,7 +35,7 @@ public static class SolverBenchmark
     public static SolverBenchmarkReport Run(SolverBenchmarkSettings settings, Action<int, PlacementResult, PlacementResult>? progress = null)
     {
         var options = new SolverOptions(TimeSpan.FromSeconds(settings.TimeLimitSeconds), settings.Workers);
-        IPlacementSolver cpsat = new CpSatPlacementSolver(), greedy = new GreedyPlacementSolver();
+        IPlacementSolver cpsat = PlacementSolvers.For(SolverKind.CpSat), greedy = PlacementSolvers.For(SolverKind.Greedy);
         var results = new List<(PlacementProblem Problem, PlacementResult Cp, PlacementResult Gr)>();
         for (var i = 0; i < settings.Instances; i++)
         {

@@ -9,7 +9,7 @@ namespace Discovery.Grains;
 [Alias("discovery.ISolverGrain")]
 public interface ISolverGrain : IGrainWithIntegerKey
 {
-    /// <summary>Solves <paramref name="problem"/> with the named solver (<c>cpsat</c> or <c>greedy</c>).</summary>
+    /// <summary>Solves <paramref name="problem"/> with <paramref name="solver"/>.</summary>
     [Alias("Solve")]
-    Task<PlacementResult> SolveAsync(PlacementProblem problem, SolverOptions options, string solver = "cpsat");
+    Task<PlacementResult> SolveAsync(PlacementProblem problem, SolverOptions options, SolverKind solver = SolverKind.CpSat);
 }

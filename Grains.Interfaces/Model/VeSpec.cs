@@ -6,7 +6,7 @@ namespace Discovery.Model;
 /// <summary>
 /// A virtual environment: a user's group of VMs with placement constraints, the unit a user
 /// submits, starts, stops, suspends and resumes. Check it with
-/// <see cref="Validation.VeSpecValidator"/> before use.
+/// <c>VeSpecValidator</c> (Discovery.Placement) before use.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("discovery.ve-spec")]
 public sealed record VeSpec(

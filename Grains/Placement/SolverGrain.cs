@@ -11,17 +11,10 @@ namespace Discovery.Placement;
 [StatelessWorker]
 public sealed class SolverGrain(ILogger<SolverGrain> logger) : Grain, ISolverGrain
 {
-    private static readonly Dictionary<string, IPlacementSolver> Solvers = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["cpsat"] = new CpSatPlacementSolver(),
-        ["greedy"] = new GreedyPlacementSolver(),
-    };
-
     /// <inheritdoc />
-    public async Task<PlacementResult> SolveAsync(PlacementProblem problem, SolverOptions options, string solver = "cpsat")
+    public async Task<PlacementResult> SolveAsync(PlacementProblem problem, SolverOptions options, SolverKind solver = SolverKind.CpSat)
     {
-        if (!Solvers.TryGetValue(solver, out var chosen))
-            throw new ArgumentException($"unknown solver '{solver}': use one of {string.Join(", ", Solvers.Keys)}", nameof(solver));
+        var chosen = PlacementSolvers.For(solver);
         var result = await Task.Run(() => chosen.Solve(problem, options));
         logger.LogDebug("Solved {Nodes} nodes / {Vms} VMs with {Solver}: {Status} in {Ms} ms, {Migrations} migrations",
             problem.Nodes.Length, problem.Vms.Length, chosen.Name, result.Status, result.SolveTime.TotalMilliseconds, result.Migrations);

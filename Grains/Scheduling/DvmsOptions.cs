@@ -1,3 +1,5 @@
+using Discovery.Placement;
+
 namespace Discovery.Scheduling;
 
 /// <summary>
@@ -36,6 +38,6 @@ public sealed record DvmsOptions
     /// <summary>False turns node-triggered scheduling off (monitoring only: the "none" and centralized schedulers).</summary>
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Solver used by partitions (<c>cpsat</c> or <c>greedy</c>).</summary>
-    public string Solver { get; init; } = "cpsat";
+    /// <summary>Solver used by partitions.</summary>
+    public SolverKind Solver { get; init; } = SolverKind.CpSat;
 }

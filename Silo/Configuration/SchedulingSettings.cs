@@ -1,3 +1,4 @@
+using Discovery.Placement;
 using System.ComponentModel.DataAnnotations;
 using Discovery.Scheduling;
 
@@ -19,20 +20,13 @@ public sealed record SchedulingSettings
     /// <summary>Null or blank: underload detection off.</summary>
     [Range(0.001, 0.999)] public double? UnderloadThreshold { get; init; } = Defaults.UnderloadThreshold;
     /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
-    public string Solver { get; init; } = Defaults.Solver.ToString();
+    public string Solver { get; init; } = PlacementSolvers.For(Defaults.Solver).Name;
 
     /// <summary>The solvers <see cref="TryParseSolver"/> accepts, for messages.</summary>
-    public const string KnownSolvers = "cpsat, greedy";
+    public static string KnownSolvers => PlacementSolvers.Names;
 
-    /// <summary>
-    /// Reads a solver name into <see cref="DvmsOptions.Solver"/>'s type: the one place to change
-    /// when that property becomes an enum.
-    /// </summary>
-    public static bool TryParseSolver(string text, out string solver)
-    {
-        solver = text;
-        return text is "cpsat" or "greedy";
-    }
+    /// <summary>Reads a solver name (cpsat, greedy; any case) into <see cref="DvmsOptions.Solver"/>.</summary>
+    public static bool TryParseSolver(string text, out SolverKind solver) => PlacementSolvers.TryParse(text, out solver);
 
     /// <summary>The options the grains receive; an unknown solver keeps the default (the validator reports it).</summary>
     public DvmsOptions ToDvmsOptions() => new()

@@ -1,3 +1,4 @@
+using Discovery.Cli.Bench;
 using Discovery.Constraints;
 using Discovery.Placement;
 using Discovery.Placement.Checking;

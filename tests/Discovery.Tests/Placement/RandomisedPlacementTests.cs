@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Discovery.Cli.Bench;
 using Discovery.Constraints;
 using Discovery.Placement;
 using Discovery.Placement.Checking;

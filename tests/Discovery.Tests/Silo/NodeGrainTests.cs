@@ -52,6 +52,6 @@ public sealed class NodeGrainTests
         Assert.True(result.IsSolved, result.Detail);
         Assert.Equal(3, result.Migrations);
         Assert.Empty(PlacementChecker.CheckPlan(problem, result.Target, result.Plan));
-        await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, "magic"));
+        await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, (SolverKind)42));
     }
 }

@@ -1,6 +1,6 @@
-using System.Collections.Immutable;
 using Discovery.Constraints;
 using Discovery.Model;
+using Discovery.Placement.Constraints;
 
 namespace Discovery.Validation;
 
@@ -71,36 +71,18 @@ public static class VeSpecValidator
         IReadOnlyDictionary<string, Resources>? nodes, List<ValidationProblem> problems)
     {
         var field = $"{at}({c.Name})";
+        // An unmapped type is reported as a problem, not thrown: a spec is user input.
+        if (!ConstraintRegistry.IsMapped(c))
+        {
+            problems.Add(new(field, ConstraintRegistry.UnmappedMessage(c)));
+            return;
+        }
+        var kind = ConstraintRegistry.For(c).Validation;
         var vmIds = c.VmIds.IsDefault ? [] : c.VmIds;
-        if (c is not Offline && vmIds.IsEmpty)
+        if (kind.NamesVms && vmIds.IsEmpty)
             problems.Add(new($"{field}.vms", "must name at least one VM"));
         foreach (var vm in vmIds.Where(v => !vms.ContainsKey(v)).Distinct())
             problems.Add(new($"{field}.vms", $"unknown VM '{vm}' (not in this VE)"));
-
-        switch (c)
-        {
-            case Ban b: CheckNodeSet(b.Nodes, $"{field}.nodes"); break;
-            case Fence f: CheckNodeSet(f.Nodes, $"{field}.nodes"); break;
-            case Offline o: CheckNodeSet(o.Nodes, $"{field}.nodes"); break;
-            case Latency l:
-                if (l.Groups.IsDefaultOrEmpty)
-                    problems.Add(new($"{field}.groups", "must name at least one node group"));
-                else
-                    for (var g = 0; g < l.Groups.Length; g++)
-                        CheckNodeSet(l.Groups[g], $"{field}.groups[{g}]");
-                break;
-        }
-
-        void CheckNodeSet(ImmutableArray<string> set, string where)
-        {
-            if (set.IsDefaultOrEmpty)
-            {
-                problems.Add(new(where, "node set must not be empty"));
-                return;
-            }
-            if (nodes is null) return;
-            foreach (var n in set.Where(n => !nodes.ContainsKey(n)).Distinct())
-                problems.Add(new(where, $"unknown node '{n}'"));
-        }
+        problems.AddRange(kind.Validate(c, field, nodes));
     }
 }

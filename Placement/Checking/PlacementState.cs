@@ -1,5 +1,3 @@
-using Discovery.Placement;
-
 namespace Discovery.Placement.Checking;
 
 /// <summary>
@@ -11,6 +9,7 @@ public sealed class PlacementState
     private readonly Dictionary<string, List<string>> _hostsOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _vmsOn = new(StringComparer.Ordinal);
 
+    /// <summary>A state over <paramref name="nodes"/> with each VM of <paramref name="placement"/> on its node.</summary>
     public PlacementState(IEnumerable<string> nodes, IEnumerable<KeyValuePair<string, string>> placement)
     {
         foreach (var n in nodes) _vmsOn[n] = new HashSet<string>(StringComparer.Ordinal);
@@ -29,8 +28,10 @@ public sealed class PlacementState
     /// <summary>True when the node belongs to the problem.</summary>
     public bool HasNode(string node) => _vmsOn.ContainsKey(node);
 
+    /// <summary>Every node of the problem.</summary>
     public IEnumerable<string> Nodes => _vmsOn.Keys;
 
+    /// <summary>Records that <paramref name="vm"/> (also) holds resources on <paramref name="node"/>.</summary>
     public void Add(string vm, string node)
     {
         if (!_hostsOf.TryGetValue(vm, out var hosts)) _hostsOf[vm] = hosts = [];
@@ -39,6 +40,7 @@ public sealed class PlacementState
         vms.Add(vm);
     }
 
+    /// <summary>Records that <paramref name="vm"/> no longer holds resources on <paramref name="node"/>.</summary>
     public void Remove(string vm, string node)
     {
         if (_hostsOf.TryGetValue(vm, out var hosts)) hosts.Remove(node);

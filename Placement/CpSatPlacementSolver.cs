@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
-using Discovery.Constraints;
+using Discovery.Placement.Constraints;
 using Google.OrTools.Sat;
 
 namespace Discovery.Placement;
@@ -21,6 +21,9 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
 
     /// <inheritdoc />
     public string Name => "cpsat";
+
+    /// <inheritdoc />
+    public SolverKind Kind => SolverKind.CpSat;
 
     /// <inheritdoc />
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
@@ -82,7 +85,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     }
 
     /// <summary>The CP-SAT encoding of one problem: one boolean per (movable VM, candidate node).</summary>
-    private sealed class PlacementModel(ProblemIndex index, CpModel model, int[] movable, int? candidateCount, int[]? hint)
+    private sealed class PlacementModel(ProblemIndex index, CpModel model, int[] movable, int? candidateCount, int[]? hint) : ICpSatModel
     {
         private readonly Dictionary<int, (int[] Nodes, BoolVar[] Vars)> _x = [];
 
@@ -134,7 +137,8 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                 if (mem[n] is { } m) model.Add(m <= cap.MemoryMiB);
             }
 
-            foreach (var c in index.Constraints) Encode(c);
+            // Each constraint through its own encoding, in the problem's order (ban, fence and offline live in the domains).
+            foreach (var c in index.Constraints) ConstraintRegistry.For(c).Encoding.Encode(c, index.Members(c), this);
 
             // Least memory moved, then fewest migrations.
             var stay = new List<ILiteral>();
@@ -165,83 +169,18 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             return target.ToImmutable();
         }
 
-        /// <summary>"VM v ends on node n": a variable, the constant true (a fixed VM on its host), or null (impossible).</summary>
-        private ILiteral? On(int v, int n)
+        public ProblemIndex Index => index;
+
+        public CpModel Model => model;
+
+        public ILiteral? On(int v, int n)
         {
             if (!_x.TryGetValue(v, out var x)) return index.Host[v] == n ? model.TrueLiteral() : null;
             var j = Array.IndexOf(x.Nodes, n);
             return j < 0 ? null : x.Vars[j];
         }
 
-        private IEnumerable<int> PossibleNodes(int v) => _x.TryGetValue(v, out var x) ? x.Nodes : [index.Host[v]];
-
-        // One encoding per constraint, named as the constraint. Ban, fence and offline are in the domains.
-        private void Encode(PlacementConstraint c)
-        {
-            var members = index.Members(c);
-            switch (c)
-            {
-                case Spread: EncodeSpread(members); break;
-                case Gather: EncodeGather(members); break;
-                case Lonely: EncodeLonely(members); break;
-                case Latency l: EncodeLatency(members, l); break;
-            }
-        }
-
-        private void EncodeSpread(int[] members)
-        {
-            foreach (var n in members.SelectMany(PossibleNodes).Distinct())
-            {
-                var here = members.Select(m => On(m, n)).OfType<ILiteral>().ToList();
-                if (here.Count > 1) model.AddAtMostOne(here);
-            }
-        }
-
-        private void EncodeGather(int[] members)
-        {
-            var common = members.Select(m => PossibleNodes(m).ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; });
-            if (common.Count == 0) { model.AddBoolOr([model.FalseLiteral()]); return; }
-            var chosen = new List<ILiteral>();
-            foreach (var n in common)
-            {
-                var y = model.NewBoolVar($"gather_{n}");
-                chosen.Add(y);
-                foreach (var m in members) model.Add(On(m, n)!.AsExpr() == y);
-            }
-            model.AddExactlyOne(chosen);
-            foreach (var m in members)
-                foreach (var n in PossibleNodes(m).Where(n => !common.Contains(n)))
-                    model.AddImplication(On(m, n)!, model.FalseLiteral());
-        }
-
-        private void EncodeLonely(int[] members)
-        {
-            var isMember = members.ToHashSet();
-            foreach (var n in members.SelectMany(PossibleNodes).Distinct())
-            {
-                var mine = members.Select(m => On(m, n)).OfType<ILiteral>().ToList();
-                var others = Enumerable.Range(0, index.Vms.Length).Where(v => !isMember.Contains(v))
-                    .Select(v => On(v, n)).OfType<ILiteral>().ToList();
-                if (mine.Count == 0 || others.Count == 0) continue;
-                var used = model.NewBoolVar($"lonely_{n}");
-                foreach (var l in mine) model.AddImplication(l, used);
-                foreach (var o in others) model.AddImplication(used, o.Not());
-            }
-        }
-
-        private void EncodeLatency(int[] members, Latency latency)
-        {
-            var groups = latency.Groups.Select(g => index.Indexes(g)).ToList();
-            var pick = groups.Select((_, i) => (ILiteral)model.NewBoolVar($"latency_group_{i}")).ToList();
-            model.AddExactlyOne(pick);
-            foreach (var m in members)
-                foreach (var n in PossibleNodes(m))
-                {
-                    var clause = new List<ILiteral> { On(m, n)!.Not() };
-                    clause.AddRange(groups.Select((g, i) => (g, i)).Where(t => t.g.Contains(n)).Select(t => pick[t.i]));
-                    model.AddBoolOr(clause);
-                }
-        }
+        public IEnumerable<int> PossibleNodes(int v) => _x.TryGetValue(v, out var x) ? x.Nodes : [index.Host[v]];
 
         /// <summary>Nodes with room, most room first: where evicted VMs may go in repair mode.</summary>
         private int[] SpareNodes(Model.Resources[] staticLoad) =>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Discovery.Constraints;
 using Discovery.Model;
 
 namespace Discovery.Placement;
@@ -91,64 +90,4 @@ public static class PlanBuilder
         Math.Max(0, load.Cpu - capacity.Cpu) + Math.Max(0, load.MemoryMiB - capacity.MemoryMiB);
 
     private sealed record Move(PlacementVm Vm, string From, string To);
-
-    /// <summary>The plan builder's own reading of the constraints for one landing.</summary>
-    private sealed class LandingRules
-    {
-        private readonly HashSet<string> _offline = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<Func<string, Dictionary<string, HashSet<string>>, bool>>> _rules = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _lonelyMembers = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _gathered = new(StringComparer.Ordinal);
-
-        public LandingRules(PlacementProblem problem, IReadOnlyDictionary<string, string> target)
-        {
-            foreach (var c in problem.Constraints)
-            {
-                switch (c)
-                {
-                    case Offline o: _offline.UnionWith(o.Nodes); break;
-                    case Ban b:
-                        var banned = b.Nodes.ToHashSet(StringComparer.Ordinal);
-                        foreach (var vm in b.Vms) Add(vm, (n, _) => !banned.Contains(n));
-                        break;
-                    case Fence f:
-                        var fence = f.Nodes.ToHashSet(StringComparer.Ordinal);
-                        foreach (var vm in f.Vms) Add(vm, (n, _) => fence.Contains(n));
-                        break;
-                    case Spread s:
-                        var spread = s.Vms.ToHashSet(StringComparer.Ordinal);
-                        foreach (var vm in s.Vms) Add(vm, (n, h) => !h[n].Any(o => o != vm && spread.Contains(o)));
-                        break;
-                    case Lonely l:
-                        var lonely = l.Vms.ToHashSet(StringComparer.Ordinal);
-                        _lonelyMembers.UnionWith(lonely);
-                        foreach (var vm in l.Vms) Add(vm, (n, h) => h[n].All(o => o == vm || lonely.Contains(o)));
-                        break;
-                    case Gather g:
-                        _gathered.UnionWith(g.Vms);
-                        break;
-                    case Latency lat:
-                        var finalNodes = lat.Vms.Where(target.ContainsKey).Select(v => target[v]).ToHashSet(StringComparer.Ordinal);
-                        var allowed = lat.Groups.Where(g => finalNodes.All(g.Contains)).SelectMany(g => g).ToHashSet(StringComparer.Ordinal);
-                        foreach (var vm in lat.Vms) Add(vm, (n, _) => allowed.Contains(n));
-                        break;
-                }
-            }
-        }
-
-        private void Add(string vm, Func<string, Dictionary<string, HashSet<string>>, bool> rule)
-        {
-            if (!_rules.TryGetValue(vm, out var list)) _rules[vm] = list = [];
-            list.Add(rule);
-        }
-
-        public bool MayLand(string vm, string node, Dictionary<string, HashSet<string>> holders, bool asPivot = false)
-        {
-            if (_offline.Contains(node)) return false;
-            if (asPivot && _gathered.Contains(vm)) return false;
-            // A VM outside every lonely set may not join a node that hosts lonely VMs.
-            if (!_lonelyMembers.Contains(vm) && holders[node].Any(_lonelyMembers.Contains)) return false;
-            return !_rules.TryGetValue(vm, out var rules) || rules.All(r => r(node, holders));
-        }
-    }
 }

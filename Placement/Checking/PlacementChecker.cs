@@ -1,4 +1,5 @@
 using Discovery.Model;
+using Discovery.Placement.Constraints;
 
 namespace Discovery.Placement.Checking;
 
@@ -26,7 +27,7 @@ public static class PlacementChecker
                 errors.Add($"capacity: node '{name}' needs {l} but has {nodes[name].Capacity}");
         var state = new PlacementState(nodes.Keys, problem.Vms.Where(v => target.ContainsKey(v.Id)).Select(v => KeyValuePair.Create(v.Id, target[v.Id])));
         foreach (var c in problem.Constraints)
-            errors.AddRange(ConstraintCheckers.For(c).Final(c, state));
+            errors.AddRange(ConstraintRegistry.Checker(c).Final(c, state));
         return errors;
     }
 
@@ -62,7 +63,7 @@ public static class PlacementChecker
                 if (vm.Pinned) errors.Add($"{at}: the VM is pinned");
                 if (m.MemoryMiB != vm.Demand.MemoryMiB) errors.Add($"{at}: moves {m.MemoryMiB} MiB, the VM has {vm.Demand.MemoryMiB} MiB");
                 foreach (var c in problem.Constraints)
-                    errors.AddRange(ConstraintCheckers.For(c).Landing(c, during, m.Vm, m.To, final).Select(e => $"{at}: {e}"));
+                    errors.AddRange(ConstraintRegistry.Checker(c).Landing(c, during, m.Vm, m.To, final).Select(e => $"{at}: {e}"));
                 during.Add(m.Vm, m.To);
                 load[m.To] += vm.Demand;
                 receiving.Add(m.To);

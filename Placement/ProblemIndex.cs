@@ -1,11 +1,12 @@
 using Discovery.Constraints;
 using Discovery.Model;
+using Discovery.Placement.Constraints;
 
 namespace Discovery.Placement;
 
 /// <summary>
 /// A problem prepared for solving: nodes and VMs by index, the constraints projected on the
-/// problem's VMs, the nodes each VM may end on (offline, ban, fence and latency applied), and
+/// problem's VMs, the nodes each VM may end on (each constraint's encoding restricts them), and
 /// which VMs must move. Shared by the solvers; the checker does not use it.
 /// </summary>
 internal sealed class ProblemIndex
@@ -27,38 +28,23 @@ internal sealed class ProblemIndex
         Pinned = Vms.Select(v => v.Pinned).ToArray();
         Named = new bool[Vms.Length];
         var allowed = new HashSet<int>?[Vms.Length];
+        var domains = new Domains(this, allowed);
         var constraints = new List<PlacementConstraint>();
         foreach (var c in problem.Constraints)
         {
-            if (c is Offline o)
-            {
-                foreach (var n in o.Nodes) if (NodeIndex.TryGetValue(n, out var k)) Offline[k] = true;
-                continue;
-            }
-            var members = c.VmIds.Where(VmIndex.ContainsKey).Select(v => VmIndex[v]).Distinct().ToArray();
-            if (members.Length == 0) continue;
+            var kind = ConstraintRegistry.For(c);
+            var members = Members(c);
             // Members outside the problem decide where a gather or latency group is: keep the
             // inside members where they are rather than guess.
-            if (c is Gather or Latency && members.Length < c.VmIds.Distinct().Count())
+            if (members.Length > 0 && kind.Rules.PinsPartialMembers && members.Length < c.VmIds.Distinct().Count())
             {
                 foreach (var m in members) Pinned[m] = true;
                 continue;
             }
+            kind.Encoding.Restrict(c, members, domains);
+            if (members.Length == 0) continue;
             foreach (var m in members) Named[m] = true;
             constraints.Add(c);
-            switch (c)
-            {
-                case Ban b:
-                    var banned = Indexes(b.Nodes);
-                    foreach (var m in members) Restrict(m, Enumerable.Range(0, Nodes.Length).Where(n => !banned.Contains(n)));
-                    break;
-                case Fence f:
-                    foreach (var m in members) Restrict(m, Indexes(f.Nodes));
-                    break;
-                case Latency l:
-                    foreach (var m in members) Restrict(m, Indexes(l.Groups.SelectMany(g => g)));
-                    break;
-            }
         }
         Constraints = constraints;
         Allowed = new int[Vms.Length][];
@@ -66,13 +52,6 @@ internal sealed class ProblemIndex
         var online = Enumerable.Range(0, Nodes.Length).Where(n => !Offline[n]).ToArray();
         for (var v = 0; v < Vms.Length; v++)
             Allowed[v] = allowed[v] is { } set ? set.Where(n => !Offline[n]).Order().ToArray() : online;
-
-        void Restrict(int vm, IEnumerable<int> nodes)
-        {
-            var set = nodes.ToHashSet();
-            if (allowed[vm] is null) allowed[vm] = set;
-            else allowed[vm]!.IntersectWith(set);
-        }
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
+using Discovery.Placement;
 
-namespace Discovery.Placement;
+namespace Discovery.Cli.Bench;
 
 /// <summary>
 /// Random placement instances with the seed's load law: demand per vCPU ~ Normal(70, 30)
@@ -12,6 +13,7 @@ namespace Discovery.Placement;
 /// </summary>
 public static class InstanceGenerator
 {
+    /// <summary>A problem of <paramref name="nodes"/> identical nodes hosting <paramref name="vmsPerNode"/> VMs each, drawn from <paramref name="seed"/>.</summary>
     public static PlacementProblem Generate(int nodes, int vmsPerNode, int seed, double targetLoad = 0.85)
     {
         if (nodes < 1) throw new ArgumentOutOfRangeException(nameof(nodes), nodes, "at least one node");

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Discovery.Constraints;
 using Discovery.Model;
+using Discovery.Placement.Constraints;
 
 namespace Discovery.Placement;
 
@@ -14,6 +14,9 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
 {
     /// <inheritdoc />
     public string Name => "greedy";
+
+    /// <inheritdoc />
+    public SolverKind Kind => SolverKind.Greedy;
 
     /// <inheritdoc />
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
@@ -90,50 +93,13 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
         }
     }
 
-    /// <summary>The greedy's view of the constraints on a partial placement (-1 = not placed yet).</summary>
+    /// <summary>The greedy's view of the constraints on a partial placement (-1 = not placed yet), each read by its own rules.</summary>
     private sealed class GreedyConstraints(ProblemIndex index, int[] target)
     {
-        public IEnumerable<int> ViolatingVms()
-        {
-            foreach (var c in index.Constraints)
-            {
-                var members = index.Members(c);
-                var nodes = members.Select(m => target[m]).Where(n => n >= 0).ToList();
-                var broken = c switch
-                {
-                    Spread => nodes.Count != nodes.Distinct().Count(),
-                    Gather => nodes.Distinct().Count() > 1,
-                    Latency l => !l.Groups.Any(g => nodes.All(n => g.Contains(index.Nodes[n].Name))),
-                    Lonely => members.Any(m => Enumerable.Range(0, target.Length).Any(o => target[o] == target[m] && !members.Contains(o))),
-                    _ => false,
-                };
-                if (broken)
-                    foreach (var m in members.Skip(c is Lonely ? 0 : 1)) yield return m;
-            }
-        }
+        public IEnumerable<int> ViolatingVms() =>
+            index.Constraints.SelectMany(c => ConstraintRegistry.For(c).Rules.Violating(c, index.Members(c), index, target));
 
-        public bool MayPlace(int vm, int node)
-        {
-            var name = index.Nodes[node].Name;
-            foreach (var c in index.Constraints)
-            {
-                var members = index.Members(c);
-                var isMember = members.Contains(vm);
-                switch (c)
-                {
-                    case Spread when isMember && members.Any(m => m != vm && target[m] == node): return false;
-                    case Gather when isMember && members.Any(m => m != vm && target[m] >= 0 && target[m] != node): return false;
-                    case Latency l when isMember:
-                        var others = members.Where(m => m != vm && target[m] >= 0).Select(m => index.Nodes[target[m]].Name).ToList();
-                        if (!l.Groups.Any(g => g.Contains(name) && others.All(g.Contains))) return false;
-                        break;
-                    case Lonely:
-                        var hosted = Enumerable.Range(0, target.Length).Where(o => o != vm && target[o] == node);
-                        if (isMember ? hosted.Any(o => !members.Contains(o)) : hosted.Any(members.Contains)) return false;
-                        break;
-                }
-            }
-            return true;
-        }
+        public bool MayPlace(int vm, int node) =>
+            index.Constraints.All(c => ConstraintRegistry.For(c).Rules.MayPlace(c, index.Members(c), vm, node, index, target));
     }
 }
