@@ -74,10 +74,12 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         var encoding = new PlacementModel(index, model, movable, candidates, hint);
         if (!encoding.Build(out var reason)) return new Outcome(CpSolverStatus.Infeasible, null, reason);
 
+        // catch_sigint_signal: CP-SAT would otherwise take SIGINT during a solve and leave it at its
+        // default afterwards, so an operator's Ctrl+C would kill the silo instead of stopping it.
         using var solver = new CpSolver
         {
             StringParameters = string.Create(CultureInfo.InvariantCulture,
-                $"max_time_in_seconds:{Math.Max(0.01, remaining.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:1"),
+                $"max_time_in_seconds:{Math.Max(0.01, remaining.TotalSeconds):0.###} num_workers:{Math.Max(1, options.Workers)} random_seed:1 catch_sigint_signal:false"),
         };
         var status = solver.Solve(model);
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return new Outcome(status, null, status.ToString());

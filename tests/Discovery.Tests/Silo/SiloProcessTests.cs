@@ -63,4 +63,34 @@ public sealed class SiloProcessTests
         Assert.Contains("Discovery:Hypervisor: 'vmware' is not one of Simulated, Libvirt", stderr);
         Assert.Contains("Discovery:Simulated:Nodes: '0' is not a whole number", stderr);
     }
+
+    [Fact]
+    public async Task Ctrl_C_stops_scheduling_then_the_silo_within_seconds_without_a_stack_trace()
+    {
+        var http = FreePort();
+        // Speedup 10 and many overloads: partitions are running when the operator stops the silo.
+        using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={FreePort()}",
+            "--Discovery:Simulated:Speedup=10");
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        await PollUntilUp(web, "/healthz", silo.Process);
+        // Stop while a partition holds nodes: it must release them before the silo goes.
+        var deadline = Stopwatch.StartNew();
+        while (!(await web.GetStringAsync("/api/nodes")).Contains("\"reservedBy\":\"", StringComparison.Ordinal))
+        {
+            Assert.True(deadline.Elapsed < StartTimeout, "no partition started within the start timeout");
+            await Task.Delay(20);
+        }
+
+        var stopping = Stopwatch.StartNew();
+        silo.Interrupt();
+        await silo.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var output = silo.Stdout + Environment.NewLine + silo.Stderr;
+
+        Assert.Equal(0, silo.Process.ExitCode);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"stopped in {stopping.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains("Scheduling stopped", output);
+        Assert.DoesNotContain("   at ", output);       // no stack trace
+        Assert.DoesNotContain("Exception", output);
+        Assert.DoesNotContain("No active nodes are compatible", output);
+    }
 }

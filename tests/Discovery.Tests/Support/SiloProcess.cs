@@ -37,6 +37,14 @@ public static class SiloProcess
     {
         public Process Process { get; } = process;
         public System.Text.StringBuilder Stderr { get; } = new();
+        public System.Text.StringBuilder Stdout { get; } = new();
+
+        /// <summary>What an operator's Ctrl+C sends.</summary>
+        public void Interrupt()
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", $"-INT {Process.Id}") { UseShellExecute = false })!;
+            kill.WaitForExit();
+        }
         public void Dispose()
         {
             if (!Process.HasExited) Process.Kill(entireProcessTree: true);
@@ -59,7 +67,7 @@ public static class SiloProcess
         var process = Process.Start(start)!;
         var running = new RunningSilo(process);
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (running.Stderr) running.Stderr.AppendLine(e.Data); };
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (running.Stdout) running.Stdout.AppendLine(e.Data); };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         return running;
