@@ -5,21 +5,6 @@ using Discovery.Placement.Checking;
 
 namespace Discovery.Cli.Bench;
 
-/// <summary>Settings of <c>discovery bench solver</c>.</summary>
-public sealed record SolverBenchmarkSettings(int Nodes = 16, int VmsPerNode = 10, int Instances = 100, int Seed = 1,
-    double TimeLimitSeconds = 2, int Workers = 2, double TargetLoad = 0.85);
-
-/// <summary>Figures of one solver over every instance.</summary>
-public sealed record SolverFigures(
-    int Solved, double P50Ms, double P95Ms, double MeanMigrations, double MeanMovedMiB,
-    int Optimal, int NoSolution, int TimedOut, int NoSafePlan, int CheckerFailures, double MaxMs);
-
-/// <summary>The JSON document <c>--json</c> writes.</summary>
-public sealed record SolverBenchmarkReport(
-    int Instances, int Nodes, int VmsPerNode, int Seed, double TimeLimitSeconds,
-    SolverFigures Cpsat, SolverFigures Greedy,
-    int SolvedByCpsatOnly, int SolvedByGreedyOnly, int CpsatMovedLessThanGreedy, int CpsatMovedMoreThanGreedy);
-
 /// <summary>
 /// Random instances with the seed's load law, each solved by CP-SAT and by the greedy baseline in
 /// the same run; every plan is validated by the independent checker.

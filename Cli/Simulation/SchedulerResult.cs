@@ -30,6 +30,3 @@ public sealed record SchedulerResult
     [JsonIgnore] public IReadOnlyList<double> ResolutionTimesMs { get; init; } = [];
     [JsonIgnore] public IReadOnlyList<int> PartitionSizes { get; init; } = [];
 }
-
-/// <summary>The document <c>--json</c> writes.</summary>
-public sealed record SimulationReport(int Nodes, int Vms, double Duration, double Speedup, int Sites, int Seed, IReadOnlyList<SchedulerResult> Results);

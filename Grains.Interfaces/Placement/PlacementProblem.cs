@@ -4,21 +4,6 @@ using Discovery.Model;
 
 namespace Discovery.Placement;
 
-/// <summary>A node of a placement problem: its name and capacity.</summary>
-[GenerateSerializer, Immutable, Alias("discovery.placement.node")]
-public sealed record PlacementNode([property: Id(0)] string Name, [property: Id(1)] Resources Capacity);
-
-/// <summary>
-/// A VM of a placement problem: its current demand and host. A pinned VM stays where it is
-/// (e.g. it is migrating already, or it belongs to another partition's plan).
-/// </summary>
-[GenerateSerializer, Immutable, Alias("discovery.placement.vm")]
-public sealed record PlacementVm(
-    [property: Id(0)] string Id,
-    [property: Id(1)] Resources Demand,
-    [property: Id(2)] string Host,
-    [property: Id(3)] bool Pinned = false);
-
 /// <summary>
 /// What a scheduler asks the solver: the nodes of a partition (or of the whole infrastructure),
 /// the VMs on them with their current host and demand, and the constraints that concern them.

@@ -45,31 +45,3 @@ public interface IHypervisor
     /// <summary>Raised when a VM is defined, started, stopped, crashes, ... Handlers run off the caller's thread.</summary>
     event Action<VmLifecycleEvent>? LifecycleChanged;
 }
-
-/// <summary>A machine's identity and capacity.</summary>
-public sealed record HostInfo(string Node, Resources Capacity, string Model);
-
-/// <summary>One VM as its hypervisor sees it: CPU usage in hundredths of a core.</summary>
-public sealed record VmStatus(string Id, VmState State, int VCpus, int MemoryMiB, int CpuUsage)
-{
-    /// <summary>As a snapshot attributed to <paramref name="host"/>.</summary>
-    public VmSnapshot ToSnapshot(string host) => new(Id, State, VCpus, MemoryMiB, CpuUsage, host);
-}
-
-/// <summary>What happened to a VM, as the hypervisor reports it.</summary>
-public enum VmLifecycleKind { Defined, Undefined, Started, Suspended, Resumed, Stopped, Shutdown, Crashed, Migrated, Other }
-
-/// <summary>A lifecycle notification from one hypervisor.</summary>
-public sealed record VmLifecycleEvent(string Node, string VmId, VmLifecycleKind Kind, int Detail, DateTimeOffset At);
-
-/// <summary>How a migration was carried out.</summary>
-public enum MigrationMode
-{
-    /// <summary>Live migration by the hypervisor (the guest keeps running).</summary>
-    Live,
-    /// <summary>The driver cannot migrate: defined on the destination, then undefined on the source (the guest restarts).</summary>
-    RedefineFallback,
-}
-
-/// <summary>Result of <see cref="IHypervisor.MigrateAsync"/>.</summary>
-public sealed record MigrationOutcome(string VmId, string From, string To, MigrationMode Mode, TimeSpan Duration);

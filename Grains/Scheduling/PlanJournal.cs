@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using Discovery.Placement;
 
 namespace Discovery.Scheduling;
-
-/// <summary>One plan a partition applied: the problem it solved and the result, with when it ran.</summary>
-public sealed record AppliedPlan(string PartitionId, PlacementProblem Problem, PlacementResult Result, DateTimeOffset StartedAt, DateTimeOffset EndedAt);
 
 /// <summary>
 /// What the schedulers of this silo did: every plan applied and every partition's report. The

@@ -453,14 +453,3 @@ public sealed class SimulatedDatacenter
         public DateTimeOffset Next { get; set; } = next;
     }
 }
-
-/// <summary>Ground truth of a simulated datacentre at one instant.</summary>
-public sealed record DatacenterTotals(
-    DateTimeOffset At,
-    double ViolationSeconds,
-    IReadOnlyDictionary<string, double> ViolationSecondsPerNode,
-    double MeanCpuLoad,
-    int OverloadedNodes,
-    int MigrationsInFlight,
-    long LoadChanges,
-    long MigrationsCompleted);

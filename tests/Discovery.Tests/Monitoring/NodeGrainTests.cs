@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
-namespace Discovery.Tests.Silo;
+namespace Discovery.Tests.Monitoring;
 
 /// <summary>The node grain reads its node's hypervisor inside a real (in-process) Orleans cluster.</summary>
 public sealed class NodeGrainTests

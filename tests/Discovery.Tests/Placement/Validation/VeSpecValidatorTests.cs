@@ -3,7 +3,7 @@ using Discovery.Constraints;
 using Discovery.Model;
 using Discovery.Validation;
 
-namespace Discovery.Tests.Contracts;
+namespace Discovery.Tests.Placement.Validation;
 
 public sealed class VeSpecValidatorTests
 {

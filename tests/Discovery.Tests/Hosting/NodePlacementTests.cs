@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 
-namespace Discovery.Tests.Silo;
+namespace Discovery.Tests.Hosting;
 
 /// <summary>Two silos, each driving its own PoP's nodes: every node grain lands where its hypervisor is.</summary>
 public sealed class NodePlacementTests

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Discovery.Tests.Silo;
+namespace Discovery.Tests.Silo.Configuration;
 
-public sealed class SiloSettingsTests
+public sealed class DiscoveryConfigurationTests
 {
     private static (DiscoveryOptions settings, List<string> problems) Read(params (string key, string value)[] values)
     {

@@ -1,0 +1,17 @@
+namespace Discovery.Client;
+
+/// <summary>Where a <see cref="DiscoveryClient"/> finds the cluster.</summary>
+public sealed record DiscoveryClientOptions
+{
+    /// <summary>Gateway port of a localhost silo (the embedded default: 30000). Used when <see cref="PostgreSqlConnectionString"/> is null.</summary>
+    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Connection string of the cluster's PostgreSQL membership table; null for a localhost silo.</summary>
+    public string? PostgreSqlConnectionString { get; init; }
+
+    /// <summary>Orleans cluster id, as configured on the silos.</summary>
+    public string ClusterId { get; init; } = "discovery";
+
+    /// <summary>Orleans service id, as configured on the silos.</summary>
+    public string ServiceId { get; init; } = "discovery";
+}

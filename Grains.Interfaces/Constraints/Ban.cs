@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+
+namespace Discovery.Constraints;
+
+/// <summary><c>ban(VMs, nodes)</c>: none of the VMs may ever run on any of the nodes.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.constraint.ban")]
+public sealed record Ban([property: Id(0)] ImmutableArray<string> Vms, [property: Id(1)] ImmutableArray<string> Nodes) : PlacementConstraint
+{
+    /// <inheritdoc />
+    public override string Name => "ban";
+    /// <inheritdoc />
+    public override ImmutableArray<string> VmIds => Vms;
+    /// <inheritdoc />
+    public override IEnumerable<string> NodeNames => Nodes;
+}

@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+
+namespace Discovery.Constraints;
+
+/// <summary>
+/// <c>latency(VMs, node groups)</c>: all the VMs within one of the node groups (btrplace's
+/// <c>among</c>), e.g. one group per site so a VE stays close to its users.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("discovery.constraint.latency")]
+public sealed record Latency([property: Id(0)] ImmutableArray<string> Vms, [property: Id(1)] ImmutableArray<ImmutableArray<string>> Groups) : PlacementConstraint
+{
+    /// <inheritdoc />
+    public override string Name => "latency";
+    /// <inheritdoc />
+    public override ImmutableArray<string> VmIds => Vms;
+    /// <inheritdoc />
+    public override IEnumerable<string> NodeNames => Groups.SelectMany(g => g);
+}

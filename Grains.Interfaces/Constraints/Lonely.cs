@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+
+namespace Discovery.Constraints;
+
+/// <summary><c>lonely(VMs)</c>: the nodes that host these VMs host no other VM.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.constraint.lonely")]
+public sealed record Lonely([property: Id(0)] ImmutableArray<string> Vms) : PlacementConstraint
+{
+    /// <inheritdoc />
+    public override string Name => "lonely";
+    /// <inheritdoc />
+    public override ImmutableArray<string> VmIds => Vms;
+    /// <inheritdoc />
+    public override IEnumerable<string> NodeNames => [];
+}

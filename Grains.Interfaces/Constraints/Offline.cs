@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+
+namespace Discovery.Constraints;
+
+/// <summary><c>offline(nodes)</c>: the nodes must end empty (maintenance).</summary>
+[GenerateSerializer, Immutable, Alias("discovery.constraint.offline")]
+public sealed record Offline([property: Id(0)] ImmutableArray<string> Nodes) : PlacementConstraint
+{
+    /// <inheritdoc />
+    public override string Name => "offline";
+    /// <inheritdoc />
+    public override ImmutableArray<string> VmIds => [];
+    /// <inheritdoc />
+    public override IEnumerable<string> NodeNames => Nodes;
+}
