@@ -19,8 +19,10 @@ if (problems.Count > 0)
 
 builder.Services.AddDiscoveryOptions(builder.Configuration);
 builder.WebHost.UseUrls(settings.Urls);
-if (settings.Clustering == ClusteringKind.PostgreSql)
-    builder.Services.AddHostedService(sp => new PostgreSqlSchema(settings.ConnectionString!, sp.GetRequiredService<ILogger<PostgreSqlSchema>>()));
+// Registered before Orleans, so the tables and queries exist when its providers start.
+var schema = PostgreSqlSchema.ScriptsFor(settings);
+if (schema.Count > 0)
+    builder.Services.AddHostedService(sp => new PostgreSqlSchema(settings.ConnectionString!, schema, sp.GetRequiredService<ILogger<PostgreSqlSchema>>()));
 var infrastructure = builder.Services.AddHypervisors(settings);
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, settings, infrastructure));
 

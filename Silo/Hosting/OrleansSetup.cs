@@ -34,14 +34,7 @@ internal static class OrleansSetup
             silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         }
 
-        if (settings.Storage == StorageKind.Memory)
-            silo.AddMemoryGrainStorage(StorageName);
-        else
-            silo.AddAdoNetGrainStorage(StorageName, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = settings.ConnectionString;
-            });
+        AddStorage(silo, settings);
 
         // Node grains are placed on the silo that drives their hypervisor (NodePlacement).
         silo.UseSiloMetadata(new Dictionary<string, string>
@@ -51,5 +44,21 @@ internal static class OrleansSetup
         });
         silo.AddDashboard();
         silo.AddDiscoveryScheduling(infrastructure, settings.Scheduling.ToDvmsOptions());
+    }
+
+    /// <summary>
+    /// The <see cref="StorageName"/> grain storage: in memory, or Orleans' ADO.NET provider on PostgreSQL
+    /// (tables and queries from <see cref="PostgreSqlSchema.PersistenceScript"/>, applied at start).
+    /// </summary>
+    public static void AddStorage(ISiloBuilder silo, DiscoveryOptions settings)
+    {
+        if (settings.Storage == StorageKind.Memory)
+            silo.AddMemoryGrainStorage(StorageName);
+        else
+            silo.AddAdoNetGrainStorage(StorageName, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
     }
 }
