@@ -26,8 +26,6 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
         var needsDb = options.Clustering == ClusteringKind.PostgreSql || options.Storage == StorageKind.PostgreSql;
         if (needsDb && string.IsNullOrWhiteSpace(options.ConnectionString))
             problems.Add($"{Section}:ConnectionString: required when Clustering or Storage is PostgreSql (e.g. Host=127.0.0.1;Database=discovery;Username=discovery;Password=...)");
-        if (options.Storage == StorageKind.PostgreSql)
-            problems.Add($"{Section}:Storage: PostgreSql grain storage is not available yet (no grain persists state yet); use Memory");
         if (options.SiloPort == options.GatewayPort)
             problems.Add($"{Section}:GatewayPort: must differ from SiloPort ({options.SiloPort})");
         if (options.Hypervisor == HypervisorKind.Simulated && options.Simulated.Sites > options.Simulated.Nodes)

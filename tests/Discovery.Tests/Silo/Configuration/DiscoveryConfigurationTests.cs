@@ -54,8 +54,11 @@ public sealed class DiscoveryConfigurationTests
         var (s, ok) = Read(("Discovery:Clustering", "PostgreSql"), ("Discovery:ConnectionString", "Host=127.0.0.1"));
         Assert.Empty(ok);
         Assert.Equal(ClusteringKind.PostgreSql, s.Clustering);
-        var (_, storage) = Read(("Discovery:Storage", "PostgreSql"), ("Discovery:ConnectionString", "Host=127.0.0.1"));
-        Assert.Equal(["Discovery:Storage: PostgreSql grain storage is not available yet (no grain persists state yet); use Memory"], storage);
+        var (_, storageWithout) = Read(("Discovery:Storage", "PostgreSql"));
+        Assert.Single(storageWithout, p => p.StartsWith("Discovery:ConnectionString: required"));
+        var (st, storage) = Read(("Discovery:Storage", "PostgreSql"), ("Discovery:ConnectionString", "Host=127.0.0.1"));
+        Assert.Empty(storage);
+        Assert.Equal(StorageKind.PostgreSql, st.Storage);
     }
 
     [Fact]
