@@ -13,7 +13,8 @@ namespace Discovery.Placement;
 /// that must be considered (on overloaded or offline nodes, or named by a constraint) are
 /// variables, each over a bounded set of candidate nodes; all other VMs are constants. The
 /// greedy baseline's answer, when it has one, is the solver's starting hint, so CP-SAT returns
-/// nothing worse than it.
+/// nothing worse than it. VMs not placed yet are always variables (over their candidate nodes in
+/// repair mode), must be placed, and add no migration cost.
 /// </summary>
 public sealed class CpSatPlacementSolver : IPlacementSolver
 {
@@ -52,7 +53,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                     : new PlacementResult(PlacementStatus.Solved, attempt.Target!, plan, clock.Elapsed, attempt.Status == CpSolverStatus.Optimal, Name);
             case CpSolverStatus.Infeasible:
                 return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name,
-                    small ? "no viable placement on these nodes" : "no viable placement among the repair candidates");
+                    UnplaceableReason.Detail(problem, orElse: small) ?? (small ? "no viable placement on these nodes" : "no viable placement among the repair candidates"));
             case CpSolverStatus.ModelInvalid:
                 return PlacementResult.Failed(PlacementStatus.Invalid, clock.Elapsed, Name, "CP-SAT rejected the model: " + attempt.Detail);
             default:
@@ -61,8 +62,9 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         }
     }
 
+    // Only when nothing must be considered, so every VM is placed.
     private static ImmutableDictionary<string, string> Current(ProblemIndex index) =>
-        index.Vms.ToImmutableDictionary(v => v.Id, v => v.Host, StringComparer.Ordinal);
+        index.Vms.ToImmutableDictionary(v => v.Id, v => v.Host!, StringComparer.Ordinal);
 
     private sealed record Outcome(CpSolverStatus Status, ImmutableDictionary<string, string>? Target, string? Detail = null);
 
@@ -98,7 +100,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             foreach (var v in movable) isMovable[v] = true;
             var staticLoad = new Model.Resources[index.Nodes.Length];
             for (var v = 0; v < index.Vms.Length; v++)
-                if (!isMovable[v]) staticLoad[index.Host[v]] += index.Vms[v].Demand;
+                if (!isMovable[v] && index.Host[v] >= 0) staticLoad[index.Host[v]] += index.Vms[v].Demand;
 
             var spare = candidateCount is null ? null : SpareNodes(staticLoad);
             for (var i = 0; i < movable.Length; i++)
@@ -114,6 +116,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                 _x[v] = (nodes, vars);
                 model.AddExactlyOne(vars);
                 var hinted = hint is not null && hint[v] >= 0 ? hint[v] : index.Host[v];
+                if (hinted < 0) continue; // a VM not placed yet without a greedy choice: let CP-SAT pick
                 for (var j = 0; j < nodes.Length; j++) model.AddHint(vars[j], nodes[j] == hinted);
             }
 
@@ -148,6 +151,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             long forced = 0;
             foreach (var (v, (nodes, vars)) in _x)
             {
+                if (index.IsUnplaced(v)) continue; // placing a new VM moves nothing
                 var weight = index.Vms[v].Demand.MemoryMiB * MemoryWeight + 1;
                 var at = Array.IndexOf(nodes, index.Host[v]);
                 if (at < 0) forced += weight;
@@ -202,7 +206,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             if (allowed.Length <= 2 * k) return allowed;
             var chosen = new SortedSet<int>();
             void Offer(int n) { if (Array.BinarySearch(allowed, n) >= 0) chosen.Add(n); }
-            Offer(index.Host[v]);
+            if (index.Host[v] >= 0) Offer(index.Host[v]);
             if (hint is not null && hint[v] >= 0) Offer(hint[v]);
             for (var i = 0; i < spare.Length && chosen.Count < k / 2 + 2; i++) Offer(spare[i]);
             for (var i = 0; i < spare.Length && chosen.Count < k + 2; i++) Offer(spare[(ordinal * (k / 2) + i) % spare.Length]);

@@ -9,6 +9,7 @@ namespace Discovery.Placement;
 /// The baseline simple schedulers use: evict the largest VMs of each overloaded node until it
 /// fits (every VM of an offline node, every VM off its allowed nodes), then place the evicted VMs
 /// first-fit by decreasing CPU demand on the first node with room whose constraints allow it.
+/// VMs not placed yet join the evicted ones from the start.
 /// </summary>
 public sealed class GreedyPlacementSolver : IPlacementSolver
 {
@@ -24,7 +25,9 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
         var clock = Stopwatch.StartNew();
         if (ProblemIndex.Prepare(problem, Name, clock, out var refusal) is not { } index) return refusal!;
         var target = TryPlace(index, out var failure);
-        if (target is null) return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name, failure!);
+        if (target is null)
+            return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name,
+                UnplaceableReason.Detail(problem, orElse: false) ?? failure!);
         var names = target.Select((n, v) => KeyValuePair.Create(index.Vms[v].Id, index.Nodes[n].Name)).ToImmutableDictionary(StringComparer.Ordinal);
         var (plan, planFailure) = PlanBuilder.Build(problem, names);
         return plan is null
@@ -41,9 +44,12 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
         var evicted = new List<int>();
         var placement = new GreedyConstraints(index, target);
 
+        // VMs not placed yet are placed with the evicted ones.
+        for (var v = 0; v < index.Vms.Length; v++)
+            if (index.IsUnplaced(v)) evicted.Add(v);
         // VMs that cannot stay: offline host, outside their allowed nodes, breaking a constraint.
         for (var v = 0; v < index.Vms.Length; v++)
-            if (!index.Pinned[v] && (index.Offline[target[v]] || Array.BinarySearch(index.Allowed[v], target[v]) < 0))
+            if (!index.Pinned[v] && target[v] >= 0 && (index.Offline[target[v]] || Array.BinarySearch(index.Allowed[v], target[v]) < 0))
                 Evict(v);
         foreach (var v in placement.ViolatingVms().ToList())
             if (!index.Pinned[v] && target[v] >= 0) Evict(v);

@@ -9,7 +9,9 @@ namespace Discovery.Placement;
 /// destination has room and its landing breaks no constraint; migrations that can start
 /// together form one parallel step. When nothing can start (a cycle: A waits for B's room and
 /// B for A's), one VM goes through a pivot node with room; when no pivot exists the builder
-/// says so instead of returning an unsafe plan.
+/// says so instead of returning an unsafe plan. VMs not placed yet never migrate: they are absent
+/// while the migrations are ordered (so migrations may use the room they will take) and start on
+/// their target after the last step.
 /// </summary>
 public static class PlanBuilder
 {
@@ -20,14 +22,15 @@ public static class PlanBuilder
         var vms = problem.Vms.ToDictionary(v => v.Id, StringComparer.Ordinal);
         var load = problem.CurrentLoad();
         var holders = problem.Nodes.ToDictionary(n => n.Name, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
-        foreach (var vm in problem.Vms) holders[vm.Host].Add(vm.Id);
+        foreach (var vm in problem.Vms)
+            if (vm.Host is not null) holders[vm.Host].Add(vm.Id);
         var rules = new LandingRules(problem, target);
 
         // Moves out of the most overloaded nodes first: they relieve violations soonest.
-        var pending = problem.Vms.Where(v => target.TryGetValue(v.Id, out var t) && t != v.Host)
-            .OrderByDescending(v => Excess(load[v.Host], capacity[v.Host]))
+        var pending = problem.Vms.Where(v => v.Host is not null && target.TryGetValue(v.Id, out var t) && t != v.Host)
+            .OrderByDescending(v => Excess(load[v.Host!], capacity[v.Host!]))
             .ThenByDescending(v => v.Demand.MemoryMiB)
-            .Select(v => new Move(v, v.Host, target[v.Id]))
+            .Select(v => new Move(v, v.Host!, target[v.Id]))
             .ToList();
         var steps = ImmutableArray.CreateBuilder<PlanStep>();
         var pivots = 0;

@@ -7,7 +7,8 @@ namespace Discovery.Placement;
 /// <summary>
 /// A problem prepared for solving: nodes and VMs by index, the constraints projected on the
 /// problem's VMs, the nodes each VM may end on (each constraint's encoding restricts them), and
-/// which VMs must move. Shared by the solvers; the checker does not use it.
+/// which VMs must move. VMs not placed yet have host -1 and hold nothing until they are placed.
+/// Shared by the solvers and <see cref="UnplaceableReason"/>; the checker does not use it.
 /// </summary>
 internal sealed class ProblemIndex
 {
@@ -20,9 +21,10 @@ internal sealed class ProblemIndex
         for (var i = 0; i < Nodes.Length; i++) NodeIndex[Nodes[i].Name] = i;
         VmIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < Vms.Length; i++) VmIndex[Vms[i].Id] = i;
-        Host = Vms.Select(v => NodeIndex[v.Host]).ToArray();
+        Host = Vms.Select(v => v.Host is null ? -1 : NodeIndex[v.Host]).ToArray();
         Load = new Resources[Nodes.Length];
-        for (var i = 0; i < Vms.Length; i++) Load[Host[i]] += Vms[i].Demand;
+        for (var i = 0; i < Vms.Length; i++)
+            if (Host[i] >= 0) Load[Host[i]] += Vms[i].Demand;
 
         Offline = new bool[Nodes.Length];
         Pinned = Vms.Select(v => v.Pinned).ToArray();
@@ -35,11 +37,12 @@ internal sealed class ProblemIndex
             var kind = ConstraintRegistry.For(c);
             var members = Members(c);
             // Members outside the problem decide where a gather or latency group is: keep the
-            // inside members where they are rather than guess.
+            // inside members where they are rather than guess. Members not placed yet cannot
+            // stay anywhere: the constraint then still applies inside, anchored by the placed ones.
             if (members.Length > 0 && kind.Rules.PinsPartialMembers && members.Length < c.VmIds.Distinct().Count())
             {
-                foreach (var m in members) Pinned[m] = true;
-                continue;
+                foreach (var m in members) if (Host[m] >= 0) Pinned[m] = true;
+                if (members.All(m => Host[m] >= 0)) continue;
             }
             kind.Encoding.Restrict(c, members, domains);
             if (members.Length == 0) continue;
@@ -81,9 +84,9 @@ internal sealed class ProblemIndex
     public PlacementVm[] Vms { get; }
     public Dictionary<string, int> NodeIndex { get; }
     public Dictionary<string, int> VmIndex { get; }
-    /// <summary>Current host of each VM.</summary>
+    /// <summary>Current host of each VM, -1 when it is not placed yet.</summary>
     public int[] Host { get; }
-    /// <summary>Current demand on each node.</summary>
+    /// <summary>Current demand on each node (VMs not placed yet excluded).</summary>
     public Resources[] Load { get; }
     public bool[] Offline { get; }
     /// <summary>VMs that must stay where they are.</summary>
@@ -97,18 +100,21 @@ internal sealed class ProblemIndex
 
     public bool Overloaded(int node) => !Load[node].FitsIn(Nodes[node].Capacity);
 
+    /// <summary>True when VM <paramref name="vm"/> has no host yet.</summary>
+    public bool IsUnplaced(int vm) => Host[vm] < 0;
+
     /// <summary>A pinned VM that sits where it may not end (an offline, banned or fenced-out node): no placement can fix that now.</summary>
     public string? StuckPinnedVm()
     {
         for (var v = 0; v < Vms.Length; v++)
-            if (Pinned[v] && Array.BinarySearch(Allowed[v], Host[v]) < 0)
+            if (Pinned[v] && Host[v] >= 0 && Array.BinarySearch(Allowed[v], Host[v]) < 0)
                 return $"VM '{Vms[v].Id}' cannot move now (it is migrating) and may not stay on '{Nodes[Host[v]].Name}'";
         return null;
     }
 
-    /// <summary>VMs a repair must consider: on overloaded or offline nodes, off their allowed nodes, or named by a constraint.</summary>
+    /// <summary>VMs a repair must consider: not placed yet, on overloaded or offline nodes, off their allowed nodes, or named by a constraint.</summary>
     public bool MustConsider(int vm) => !Pinned[vm] &&
-        (Overloaded(Host[vm]) || Offline[Host[vm]] || Named[vm] || Array.BinarySearch(Allowed[vm], Host[vm]) < 0);
+        (Host[vm] < 0 || Overloaded(Host[vm]) || Offline[Host[vm]] || Named[vm] || Array.BinarySearch(Allowed[vm], Host[vm]) < 0);
 
     public int[] Members(PlacementConstraint c) => c.VmIds.Where(VmIndex.ContainsKey).Select(v => VmIndex[v]).Distinct().ToArray();
 

@@ -8,6 +8,7 @@ namespace Discovery.Placement;
 /// What a scheduler asks the solver: the nodes of a partition (or of the whole infrastructure),
 /// the VMs on them with their current host and demand, and the constraints that concern them.
 /// Constraints may name VMs and nodes outside the problem; they are projected on it.
+/// VMs without a host are not placed yet: the solver chooses their node (see <see cref="Unplaced"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("discovery.placement.problem")]
 public sealed record PlacementProblem(
@@ -29,16 +30,25 @@ public sealed record PlacementProblem(
             [.. all]);
     }
 
-    /// <summary>Demand on each node in the current placement.</summary>
+    /// <summary>
+    /// The VMs not placed yet (null <see cref="PlacementVm.Host"/>), in problem order: the solver
+    /// must choose a node for each; they start there once the plan's migrations are done.
+    /// </summary>
+    public IReadOnlyList<PlacementVm> Unplaced => [.. Vms.Where(v => v.Host is null)];
+
+    /// <summary>Demand on each node in the current placement; VMs not placed yet hold nothing.</summary>
     public Dictionary<string, Resources> CurrentLoad()
     {
         var load = Nodes.ToDictionary(n => n.Name, _ => Resources.Zero, StringComparer.Ordinal);
         foreach (var vm in Vms)
-            if (load.TryGetValue(vm.Host, out var l)) load[vm.Host] = l + vm.Demand;
+            if (vm.Host is { } host && load.TryGetValue(host, out var l)) load[host] = l + vm.Demand;
         return load;
     }
 
-    /// <summary>Problems with the problem itself (not with its placement): unknown hosts, duplicates, bad capacities.</summary>
+    /// <summary>
+    /// Problems with the problem itself (not with its placement): unknown hosts, duplicates, bad
+    /// capacities, a pinned VM without a host. A null host (not placed yet) is not a problem.
+    /// </summary>
     public IReadOnlyList<string> StructuralProblems()
     {
         var problems = new List<string>();
@@ -52,7 +62,11 @@ public sealed record PlacementProblem(
         foreach (var v in Vms)
         {
             if (!vms.Add(v.Id)) problems.Add($"VM '{v.Id}' appears twice");
-            if (!names.Contains(v.Host)) problems.Add($"VM '{v.Id}' is on '{v.Host}', which is not a node of the problem");
+            if (v.Host is null)
+            {
+                if (v.Pinned) problems.Add($"VM '{v.Id}' is pinned but not placed yet");
+            }
+            else if (!names.Contains(v.Host)) problems.Add($"VM '{v.Id}' is on '{v.Host}', which is not a node of the problem");
             if (v.Demand.Cpu < 0 || v.Demand.MemoryMiB < 0) problems.Add($"VM '{v.Id}' has a negative demand");
         }
         return problems;

@@ -6,8 +6,9 @@ namespace Discovery.Placement.Constraints;
 internal sealed class LonelyRules : ConstraintRules<Lonely>
 {
     // Every member goes: the greedy cannot tell which side of the shared node should leave.
+    // Unplaced VMs (-1) share no node.
     protected override IEnumerable<int> Violating(Lonely c, int[] members, ProblemIndex index, int[] target) =>
-        members.Any(m => Enumerable.Range(0, target.Length).Any(o => target[o] == target[m] && !members.Contains(o))) ? members : [];
+        members.Any(m => target[m] >= 0 && Enumerable.Range(0, target.Length).Any(o => target[o] == target[m] && !members.Contains(o))) ? members : [];
 
     protected override bool MayPlace(Lonely c, int[] members, int vm, int node, ProblemIndex index, int[] target)
     {

@@ -24,6 +24,13 @@ internal sealed class Problems
         return this;
     }
 
+    /// <summary>A VM not placed yet (e.g. of a VE being submitted): the solver chooses its node.</summary>
+    public Problems New(string id, int cpu, int memoryMiB = 1024)
+    {
+        _vms.Add(new PlacementVm(id, new Resources(cpu, memoryMiB), Host: null));
+        return this;
+    }
+
     public Problems With(PlacementConstraint c)
     {
         _constraints.Add(c);
