@@ -24,6 +24,8 @@ public sealed record SchedulerResult
     public double PeakWorkingSetMiB { get; init; }
     /// <summary>How the partitions (or central rounds) ended: Solved, Vanished, GaveUp, Absorbed, Failed.</summary>
     public IReadOnlyDictionary<string, int> Outcomes { get; init; } = new Dictionary<string, int>();
+    /// <summary>Why partitions failed or gave up, node names and numbers folded ("lost the lease of node-#"), with counts.</summary>
+    public IReadOnlyDictionary<string, int> Failures { get; init; } = new Dictionary<string, int>();
 
     [JsonIgnore] public IReadOnlyList<SimulationSample> Series { get; init; } = [];
     [JsonIgnore] public IReadOnlyList<double> ViolationPerNode { get; init; } = [];

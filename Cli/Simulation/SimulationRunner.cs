@@ -113,6 +113,9 @@ public static class SimulationRunner
             LoadChanges = final.LoadChanges,
             PeakWorkingSetMiB = Math.Round(peak, 0),
             Outcomes = reports.GroupBy(r => r.Outcome.ToString()).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            Failures = reports.Where(r => r.Outcome is PartitionOutcome.Failed or PartitionOutcome.GaveUp)
+                .GroupBy(r => $"{r.Outcome}: {System.Text.RegularExpressions.Regex.Replace(r.Detail ?? "", @"\d+", "#")}")
+                .OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
             Series = samples,
             ViolationPerNode = datacenter.Hypervisors.Select(h => Math.Round(final.ViolationSecondsPerNode[h.Node], 3)).ToList(),
             ResolutionTimesMs = resolution,

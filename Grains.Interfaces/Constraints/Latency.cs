@@ -15,4 +15,6 @@ public sealed record Latency([property: Id(0)] ImmutableArray<string> Vms, [prop
     public override ImmutableArray<string> VmIds => Vms;
     /// <inheritdoc />
     public override IEnumerable<string> NodeNames => Groups.SelectMany(g => g);
+    /// <inheritdoc />
+    public override PlacementConstraint RenameVms(Func<string, string> rename) => this with { Vms = [.. Vms.Select(rename)] };
 }

@@ -12,4 +12,6 @@ public sealed record Lonely([property: Id(0)] ImmutableArray<string> Vms) : Plac
     public override ImmutableArray<string> VmIds => Vms;
     /// <inheritdoc />
     public override IEnumerable<string> NodeNames => [];
+    /// <inheritdoc />
+    public override PlacementConstraint RenameVms(Func<string, string> rename) => this with { Vms = [.. Vms.Select(rename)] };
 }

@@ -12,4 +12,6 @@ public sealed record Offline([property: Id(0)] ImmutableArray<string> Nodes) : P
     public override ImmutableArray<string> VmIds => [];
     /// <inheritdoc />
     public override IEnumerable<string> NodeNames => Nodes;
+    /// <inheritdoc />
+    public override PlacementConstraint RenameVms(Func<string, string> rename) => this;
 }

@@ -20,4 +20,7 @@ public abstract record PlacementConstraint
 
     /// <summary>Nodes this constraint names, all groups flattened.</summary>
     public abstract IEnumerable<string> NodeNames { get; }
+
+    /// <summary>The same constraint with every VM renamed (a VE's VM names become hypervisor ids).</summary>
+    public abstract PlacementConstraint RenameVms(Func<string, string> rename);
 }

@@ -2,9 +2,10 @@ namespace Discovery.Grains;
 
 /// <summary>
 /// One physical machine (key: node name), composed of its roles as in Orleans' Chirper sample:
-/// monitoring (<see cref="INodeMonitor"/>), the DVMS reservation protocol (<see cref="IReservable"/>)
-/// and plan execution (<see cref="IMigrationSource"/>). It holds at most one reservation and never
-/// awaits a partition: partitions call nodes.
+/// monitoring (<see cref="INodeMonitor"/>), the DVMS reservation protocol (<see cref="IReservable"/>),
+/// plan execution (<see cref="IMigrationSource"/>), running VEs' VMs (<see cref="IVmHost"/>) and fault
+/// injection (<see cref="INodeFaults"/>). It holds at most one reservation and never awaits a
+/// partition: partitions call nodes.
 /// </summary>
 [Alias("discovery.INodeGrain")]
-public interface INodeGrain : INodeMonitor, IReservable, IMigrationSource;
+public interface INodeGrain : INodeMonitor, IReservable, IMigrationSource, IVmHost, INodeFaults;

@@ -1,3 +1,4 @@
+using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
@@ -28,6 +29,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     private NodeSnapshot? _last;
     private IGrainTimer? _monitor;
     private long _sequence;
+    private readonly Dictionary<string, VmState> _vmStates = new(StringComparer.Ordinal);
 
     public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
         SiloScheduling silo, ILogger<NodeGrain> logger)
@@ -76,6 +78,7 @@ public sealed class NodeGrain : Grain, INodeGrain
                 Period = _options.MonitoringPeriod,
                 KeepAlive = true,
             });
+            GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, _directory.SiteOf(Node));
         }
         return Task.CompletedTask;
     }
@@ -101,6 +104,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             _logger.LogWarning(e, "Node {Node}: cannot read its hypervisor", Node);
             return;
         }
+        ReportStateChanges(snapshot);
         if (!_options.Enabled || !mayStart) return;
         if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
@@ -114,6 +118,64 @@ public sealed class NodeGrain : Grain, INodeGrain
         _logger.LogInformation("Node {Node}: {Kind} ({Demand} of {Capacity}), starting partition {Partition}",
             Node, kind, snapshot.Demand, snapshot.Capacity, partition);
         await GrainFactory.GetGrain<IPartitionGrain>(partition).StartAsync(evt);
+    }
+
+    /// <summary>Tells each VM's grain when its VM went down (crashed, powered off): the VM grain decides whether its VE must react.</summary>
+    private void ReportStateChanges(NodeSnapshot snapshot)
+    {
+        foreach (var vm in snapshot.Vms)
+        {
+            if (vm.Host != Node) continue;
+            if (_vmStates.TryGetValue(vm.Id, out var before) && before != vm.State && vm.State is VmState.Crashed or VmState.Stopped)
+                GrainFactory.GetGrain<IVmGrain>(vm.Id).ObservedAsync(vm.State, Node);
+            _vmStates[vm.Id] = vm.State;
+        }
+        if (_vmStates.Count > snapshot.Vms.Length)
+            foreach (var gone in _vmStates.Keys.Except(snapshot.Vms.Select(v => v.Id)).ToList()) _vmStates.Remove(gone);
+    }
+
+    public async Task LaunchAsync(VmSpec vm)
+    {
+        var hypervisor = _directory.Get(Node);
+        var known = (await hypervisor.ListVmsAsync()).FirstOrDefault(v => v.Id == vm.Id);
+        if (known is null) await hypervisor.DefineAsync(vm);
+        if (known?.State is not VmState.Running) await hypervisor.StartAsync(vm.Id);
+        _vmStates[vm.Id] = VmState.Running;
+    }
+
+    public async Task StartVmAsync(string vmId)
+    {
+        await _directory.Get(Node).StartAsync(vmId);
+        _vmStates[vmId] = VmState.Running;
+    }
+
+    public async Task StopVmAsync(string vmId)
+    {
+        await _directory.Get(Node).DestroyAsync(vmId);
+        _vmStates[vmId] = VmState.Stopped;
+    }
+
+    public Task SuspendVmAsync(string vmId) => _directory.Get(Node).SuspendAsync(vmId);
+
+    public Task ResumeVmAsync(string vmId) => _directory.Get(Node).ResumeAsync(vmId);
+
+    public async Task RemoveVmAsync(string vmId)
+    {
+        var hypervisor = _directory.Get(Node);
+        if ((await hypervisor.ListVmsAsync()).FirstOrDefault(v => v.Id == vmId) is not { } vm) return;
+        if (vm.State is VmState.Running or VmState.Suspended) await hypervisor.DestroyAsync(vmId);
+        await hypervisor.UndefineAsync(vmId);
+        _vmStates.Remove(vmId);
+    }
+
+    public Task CrashVmAsync(string vmId)
+    {
+        if (_directory.Get(Node) is not Hypervisors.Simulated.SimulatedHypervisor simulated)
+            throw new NotSupportedException($"fault injection needs the simulated hypervisor; node {Node} is driven by a real one");
+        if (simulated.Datacenter.List(Node).All(v => v.Id != vmId))
+            throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"crash '{vmId}': no such VM on node {Node}");
+        simulated.Datacenter.Crash(vmId);
+        return Task.CompletedTask;
     }
 
     public Task<NodeStatus> GetStatusAsync() =>
@@ -139,6 +201,7 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public Task SetMaintenanceAsync(bool maintenance)
     {
+        if (_maintenance && !maintenance) GrainFactory.GetGrain<IVeDirectoryGrain>(0).RoomAppearedAsync($"node {Node} back from maintenance");
         _maintenance = maintenance;
         _logger.LogInformation("Node {Node}: maintenance {State}", Node, maintenance ? "requested" : "cancelled");
         return Task.CompletedTask;

@@ -46,10 +46,15 @@ public sealed class CentralSchedulerGrain(
     {
         if (silo.Stopping) return;
         _inRound = true;
+        silo.Entered($"central/{Scope}");
         try
         {
             // A round with work is followed at once by the next; an idle one waits a monitoring period.
             if (await RoundAsync(_nodes, _solverTimeLimit)) _rounds?.Change(TimeSpan.Zero, options.MonitoringPeriod);
+        }
+        catch (OperationCanceledException) when (silo.Stopping)
+        {
+            logger.LogInformation("Central scheduler {Scope}: round {Round} stopped with the silo", Scope, _round);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -58,6 +63,7 @@ public sealed class CentralSchedulerGrain(
         finally
         {
             _inRound = false;
+            silo.Left($"central/{Scope}");
         }
     }
 
@@ -89,7 +95,7 @@ public sealed class CentralSchedulerGrain(
         {
             try
             {
-                migrations = await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, $"{Scope}-{_round}");
+                migrations = await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, $"{Scope}-{_round}", silo.StoppingToken);
                 journal.Record(new AppliedPlan($"{Scope}-{_round}", problem, result, roundStart, clock.Now));
             }
             catch (PlanExecutionException e)

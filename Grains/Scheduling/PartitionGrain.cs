@@ -65,6 +65,10 @@ public sealed class PartitionGrain(
         {
             (outcome, detail) = await RunAsync(lifecycle, evt);
         }
+        catch (OperationCanceledException) when (silo.Stopping)
+        {
+            (outcome, detail) = (PartitionOutcome.Failed, "the silo is stopping");
+        }
         catch (Exception e)
         {
             logger.LogWarning(e, "Partition {Partition}: failed", Id);
@@ -197,7 +201,7 @@ public sealed class PartitionGrain(
         var started = clock.Now;
         try
         {
-            _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id);
+            _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id, silo.StoppingToken);
         }
         catch (PlanExecutionException e)
         {

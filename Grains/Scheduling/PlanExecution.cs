@@ -15,10 +15,12 @@ public static class PlanExecution
 {
     /// <summary>
     /// Returns the number of migrations landed. Throws <see cref="PlanRejectedException"/> (nothing applied)
-    /// when the checker finds a violation, <see cref="PlanExecutionException"/> after a step with a failure.
+    /// when the checker finds a violation, <see cref="PlanExecutionException"/> after a step with a failure,
+    /// <see cref="OperationCanceledException"/> between two steps once <paramref name="stopping"/> is cancelled
+    /// (the silo is stopping: the steps started have landed, no new one starts).
     /// </summary>
     public static async Task<int> ApplyAsync(IGrainFactory grains, PlacementProblem problem, PlacementResult result,
-        SchedulingMetrics metrics, ILogger logger, string scheduler)
+        SchedulingMetrics metrics, ILogger logger, string scheduler, CancellationToken stopping = default)
     {
         var violations = PlacementChecker.CheckPlan(problem, result.Target, result.Plan);
         if (violations.Count > 0)
@@ -32,6 +34,7 @@ public static class PlanExecution
         var landed = 0;
         foreach (var step in result.Plan.Steps)
         {
+            stopping.ThrowIfCancellationRequested();
             var outcomes = await Task.WhenAll(step.Migrations.Select(async m =>
             {
                 try

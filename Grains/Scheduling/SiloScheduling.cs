@@ -20,16 +20,21 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, byte> _partitions = new(StringComparer.Ordinal);
-    private volatile bool _stopping;
+    private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>True once the silo is stopping: no new partition, no monitoring tick.</summary>
-    public bool Stopping => _stopping;
+    /// <summary>True once the silo is stopping: no new partition, no monitoring tick, no new plan step.</summary>
+    public bool Stopping => _stopping.IsCancellationRequested;
 
-    /// <summary>Partitions running on this silo.</summary>
+    /// <summary>Cancelled when the silo starts stopping.</summary>
+    public CancellationToken StoppingToken => _stopping.Token;
+
+    /// <summary>Partitions (and centralized rounds) running on this silo.</summary>
     public int RunningPartitions => _partitions.Count;
 
+    /// <summary>A partition (or a centralized round) started on this silo.</summary>
     public void Entered(string partition) => _partitions.TryAdd(partition, 0);
 
+    /// <summary>It ended, its nodes released.</summary>
     public void Left(string partition) => _partitions.TryRemove(partition, out _);
 
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -37,7 +42,7 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
+        await _stopping.CancelAsync();
         var nodes = directory.Nodes;
         foreach (var chunk in nodes.Chunk(512))
             await Task.WhenAll(chunk.Select(async n =>

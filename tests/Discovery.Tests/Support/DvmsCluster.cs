@@ -76,6 +76,7 @@ public sealed class DvmsCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
+            silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
             silo.AddDiscoveryScheduling(clock, options ?? new DvmsOptions(), startMonitoring: false);
         });
         var cluster = builder.Build();

@@ -15,6 +15,7 @@ public sealed class ConstraintRegistryTests
         public override string Name => "unknown";
         public override ImmutableArray<string> VmIds => Vms;
         public override IEnumerable<string> NodeNames => [];
+        public override PlacementConstraint RenameVms(Func<string, string> rename) => this with { Vms = [.. Vms.Select(rename)] };
     }
 
     private const string Refusal = "No implementation mapped to 'Unknown'";

@@ -63,7 +63,7 @@ public sealed class VeSpecValidatorTests
     public void EnsureValid_throws_with_every_problem()
     {
         var e = Assert.Throws<InvalidSpecException>(() => VeSpecValidator.EnsureValid(new VeSpec("", [], [])));
-        Assert.Equal(2, e.Problems.Count);
+        Assert.Equal(2, e.Problems.Length);
         Assert.Contains("vms: a VE needs at least one VM", e.Message);
     }
 

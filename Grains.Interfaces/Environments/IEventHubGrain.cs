@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using Orleans.Concurrency;
+
+namespace Discovery.Environments;
+
+/// <summary>
+/// Where every VE and VM transition is published (key 0): clients on any silo subscribe an
+/// observer (and renew it, as Orleans observers expire), or read the recent ones.
+/// </summary>
+[Alias("discovery.IEventHubGrain")]
+public interface IEventHubGrain : IGrainWithIntegerKey
+{
+    /// <summary>Publishes <paramref name="transition"/> to every subscriber and keeps it among the recent ones.</summary>
+    [Alias("Publish"), OneWay]
+    Task PublishAsync(VeTransition transition);
+
+    /// <summary>Subscribes (or renews) <paramref name="observer"/>.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(IVeEventObserver observer);
+
+    /// <summary>Unsubscribes <paramref name="observer"/>.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IVeEventObserver observer);
+
+    /// <summary>The last <paramref name="count"/> transitions, oldest first.</summary>
+    [Alias("Recent"), AlwaysInterleave]
+    Task<ImmutableArray<VeTransition>> RecentAsync(int count);
+}

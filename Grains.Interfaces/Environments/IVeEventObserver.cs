@@ -1,0 +1,10 @@
+namespace Discovery.Environments;
+
+/// <summary>Receives VE and VM transitions from the <see cref="IEventHubGrain"/> (best effort: an observer on a lost connection misses events).</summary>
+[Alias("discovery.IVeEventObserver")]
+public interface IVeEventObserver : IGrainObserver
+{
+    /// <summary>One transition.</summary>
+    [Alias("OnTransition")]
+    void OnTransition(VeTransition transition);
+}

@@ -1,0 +1,58 @@
+using Discovery.Model;
+using Orleans.Concurrency;
+
+namespace Discovery.Environments;
+
+/// <summary>
+/// A virtual environment (key <c>tenant/name</c>; the seed's VET): a user's VMs and constraints,
+/// operated like a process. Each operation is a VE context switch applied under the placement
+/// safety rules; operations on one VE run one after the other (a second one waits for the first).
+/// Repeating an operation that already holds does nothing and succeeds.
+/// </summary>
+[Alias("discovery.IVeGrain")]
+public interface IVeGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Validates <paramref name="spec"/> (every problem at once: <see cref="Validation.InvalidSpecException"/>,
+    /// nothing stored), stores it, places its VMs and starts them. Returns Running, or Pending with the reason.
+    /// VM names in the spec are the VE's own (<c>web1</c>); constraints name them the same way.
+    /// </summary>
+    [Alias("Submit")]
+    Task<VeView> SubmitAsync(VeSpec spec);
+
+    /// <summary>Starts a stopped (or failed) VE; re-places VMs whose node no longer has room.</summary>
+    [Alias("Start")]
+    Task<VeView> StartAsync();
+
+    /// <summary>Stops every VM (they release CPU and memory, keep their definition).</summary>
+    [Alias("Stop")]
+    Task<VeView> StopAsync();
+
+    /// <summary>Pauses every VM (memory kept, CPU released).</summary>
+    [Alias("Suspend")]
+    Task<VeView> SuspendAsync();
+
+    /// <summary>Resumes a suspended VE.</summary>
+    [Alias("Resume")]
+    Task<VeView> ResumeAsync();
+
+    /// <summary>Destroys and forgets every VM and the VE's constraints.</summary>
+    [Alias("Delete")]
+    Task<VeView> DeleteAsync();
+
+    /// <summary>The VE now, with the operation under way if any (<see cref="VeRefusedException"/> when it was never submitted).</summary>
+    [Alias("Get"), AlwaysInterleave]
+    Task<VeView> GetAsync();
+
+    /// <summary>A VM of this VE was seen in <paramref name="state"/> on <paramref name="node"/> without being asked (crash, power-off).</summary>
+    [Alias("VmFailed"), OneWay]
+    Task VmFailedAsync(string vmId, VmState state, string node);
+
+    /// <summary>A scheduler migrated a VM of this VE to <paramref name="host"/>.</summary>
+    [Alias("VmMoved"), OneWay]
+    Task VmMovedAsync(string vmId, string host);
+
+    /// <summary>Room may have appeared (a VE deleted or stopped, a node added or back from maintenance): a pending VE tries again.</summary>
+    [Alias("RetryPlacement"), OneWay]
+    Task RetryPlacementAsync();
+}

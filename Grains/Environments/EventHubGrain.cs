@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+
+namespace Discovery.Environments;
+
+/// <summary>Fans every VE and VM transition out to the subscribed observers (any silo, any client) and keeps the recent ones.</summary>
+public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEventHubGrain
+{
+    /// <summary>Transitions kept for <see cref="RecentAsync"/>.</summary>
+    public const int Kept = 1000;
+
+    /// <summary>An observer that does not renew its subscription within this time is dropped.</summary>
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(1);
+
+    private readonly ObserverManager<IVeEventObserver> _observers = new(SubscriptionLifetime, logger);
+    private readonly Queue<VeTransition> _recent = new();
+
+    public Task PublishAsync(VeTransition transition)
+    {
+        _recent.Enqueue(transition);
+        while (_recent.Count > Kept) _recent.Dequeue();
+        _observers.Notify(o => o.OnTransition(transition));
+        return Task.CompletedTask;
+    }
+
+    public Task SubscribeAsync(IVeEventObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IVeEventObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<ImmutableArray<VeTransition>> RecentAsync(int count) =>
+        Task.FromResult(_recent.Skip(Math.Max(0, _recent.Count - count)).ToImmutableArray());
+}

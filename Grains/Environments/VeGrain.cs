@@ -1,0 +1,369 @@
+using System.Collections.Immutable;
+using Discovery.Constraints;
+using Discovery.Grains;
+using Discovery.Hypervisors;
+using Discovery.Model;
+using Discovery.Placement;
+using Discovery.Placement.Checking;
+using Discovery.Time;
+using Discovery.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace Discovery.Environments;
+
+/// <summary>
+/// A virtual environment (the seed's VET): persisted spec, state and VMs; every operation is a
+/// context switch carried out through the node grains, decided by <see cref="VeLifecycle"/>;
+/// crashed VMs restart under <see cref="CrashLoopGuard"/>. Not reentrant: operations on one VE
+/// queue behind each other, and <see cref="GetAsync"/> (interleaved) shows the one under way.
+/// </summary>
+public sealed class VeGrain(
+    [PersistentState("ve", VeGrain.StorageName)] IPersistentState<VeGrainState> state,
+    InfrastructureClock clock,
+    ILogger<VeGrain> logger) : Grain, IVeGrain
+{
+    /// <summary>The grain storage provider VE grains persist in (memory or ADO.NET, by silo configuration).</summary>
+    public const string StorageName = "discovery";
+
+    /// <summary>Transitions kept in a VE's state.</summary>
+    public const int History = 50;
+
+    /// <summary>A pending VE tries to place its VMs again this often, besides being woken when room appears.</summary>
+    public static readonly TimeSpan PendingRetry = TimeSpan.FromSeconds(10);
+
+    private string? _operation;
+    private IGrainTimer? _retry;
+
+    private string Key => this.GetPrimaryKeyString();
+    private VeGrainState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Spec is not null && S.State == VeState.Pending) ArmRetry();
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task<VeView> GetAsync() => S.Spec is null
+        ? throw new VeRefusedException($"VE {Key} does not exist: submit it first")
+        : Task.FromResult(View());
+
+    public async Task<VeView> SubmitAsync(VeSpec spec)
+    {
+        if (S.Spec is not null && S.State != VeState.Deleted)
+            throw new VeRefusedException($"VE {Key} already exists ({S.State}): delete it before submitting it again");
+        using var _ = Operation("submit");
+        var nodes = await SnapshotNodesAsync();
+        var problems = Validate(spec, nodes);
+        if (problems.Count > 0) throw new InvalidSpecException(problems);
+
+        var qualify = (string vm) => VeId.QualifyVm(Key, vm);
+        state.State = new VeGrainState
+        {
+            Spec = spec,
+            State = VeState.Pending,
+            Vms = [.. spec.Vms.Select(v => new VeVm(v.Id, v with { Id = qualify(v.Id) }, VmState.Stopped, null))],
+            Constraints = [.. (spec.Constraints.IsDefault ? [] : spec.Constraints).Select(c => c.RenameVms(qualify))],
+            Transitions = S.Transitions,
+        };
+        Record(null, "none", VeState.Pending.ToString(), null, "submitted");
+        await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]);
+        await state.WriteStateAsync();
+        await PlaceAndStartAsync(nodes);
+        return View();
+    }
+
+    public async Task<VeView> StartAsync()
+    {
+        if (!Decide(VeOperation.Start)) return View();
+        using var _ = Operation("start");
+        S.Crashes.Clear();
+        foreach (var vm in S.Vms.ToList())
+        {
+            if (vm.Host is not { } host || vm.State == VmState.Running) continue;
+            await AssignAsync(vm, host, VmState.Running);
+            try
+            {
+                await Node(host).StartVmAsync(vm.Id);
+                Update(vm, vm with { State = VmState.Running, Reason = null }, host, "started");
+            }
+            catch (Exception e) when (e is HypervisorException or InvalidOperationException)
+            {
+                // No room left where it was: it will be placed again, under the same constraints.
+                await RemoveAsync(vm, host, $"cannot start on {host} ({e.Message}): placed again");
+            }
+        }
+        await PlaceAndStartAsync(null);
+        return View();
+    }
+
+    public async Task<VeView> StopAsync()
+    {
+        if (!Decide(VeOperation.Stop)) return View();
+        using var _ = Operation("stop");
+        StopRetry();
+        foreach (var vm in S.Vms.ToList())
+        {
+            if (vm.Host is not { } host) continue;
+            await AssignAsync(vm, host, VmState.Stopped);
+            if (vm.State is VmState.Running or VmState.Suspended)
+            {
+                await Node(host).StopVmAsync(vm.Id);
+                Update(vm, vm with { State = VmState.Stopped }, host, "stopped");
+            }
+        }
+        await SetStateAsync(VeState.Stopped, null, "stopped by the user");
+        await GrainFactory.GetGrain<IVeDirectoryGrain>(0).RoomAppearedAsync($"VE {Key} stopped");
+        return View();
+    }
+
+    public async Task<VeView> SuspendAsync()
+    {
+        if (!Decide(VeOperation.Suspend)) return View();
+        using var _ = Operation("suspend");
+        foreach (var vm in S.Vms.Where(v => v.State == VmState.Running && v.Host is not null).ToList())
+        {
+            await AssignAsync(vm, vm.Host!, VmState.Suspended);
+            await Node(vm.Host!).SuspendVmAsync(vm.Id);
+            Update(vm, vm with { State = VmState.Suspended }, vm.Host, "suspended");
+        }
+        await SetStateAsync(VeState.Suspended, null, "suspended by the user");
+        return View();
+    }
+
+    public async Task<VeView> ResumeAsync()
+    {
+        if (!Decide(VeOperation.Resume)) return View();
+        using var _ = Operation("resume");
+        foreach (var vm in S.Vms.Where(v => v.State == VmState.Suspended && v.Host is not null).ToList())
+        {
+            await AssignAsync(vm, vm.Host!, VmState.Running);
+            await Node(vm.Host!).ResumeVmAsync(vm.Id);
+            Update(vm, vm with { State = VmState.Running }, vm.Host, "resumed");
+        }
+        await SetStateAsync(VeState.Running, null, "resumed by the user");
+        return View();
+    }
+
+    public async Task<VeView> DeleteAsync()
+    {
+        if (!Decide(VeOperation.Delete)) return View();
+        using var _ = Operation("delete");
+        StopRetry();
+        foreach (var vm in S.Vms.ToList())
+        {
+            if (vm.Host is { } host) await Node(host).RemoveVmAsync(vm.Id);
+            await GrainFactory.GetGrain<IVmGrain>(vm.Id).ForgetAsync();
+            Update(vm, vm with { State = VmState.Stopped, Host = null }, vm.Host, "deleted");
+        }
+        await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).RemoveAsync(Key);
+        await SetStateAsync(VeState.Deleted, null, "deleted by the user");
+        await GrainFactory.GetGrain<IVeDirectoryGrain>(0).RoomAppearedAsync($"VE {Key} deleted");
+        return View();
+    }
+
+    public async Task VmFailedAsync(string vmId, VmState observed, string node)
+    {
+        if (S.State is not (VeState.Running or VeState.Pending) || S.Vms.Find(v => v.Id == vmId) is not { State: VmState.Running } vm || vm.Host != node) return;
+        Update(vm, vm with { State = VmState.Crashed, Reason = $"seen {observed} on {node}" }, node, $"the hypervisor reported it {observed}");
+        if (!S.Crashes.TryGetValue(vmId, out var crashes)) S.Crashes[vmId] = crashes = [];
+        var (fail, backoff) = CrashLoopGuard.OnCrash(crashes, clock.Now);
+        if (fail)
+        {
+            await SetStateAsync(VeState.Failed,
+                $"{vm.Name} crashed {crashes.Count} times within {CrashLoopGuard.Window.TotalMinutes:0} min (last on {node}); start the VE to try again",
+                "crash loop");
+            return;
+        }
+        await state.WriteStateAsync();
+        this.RegisterGrainTimer(RestartAsync, vmId, new GrainTimerCreationOptions { DueTime = backoff, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private async Task RestartAsync(string vmId, CancellationToken cancellationToken)
+    {
+        if (S.State is not (VeState.Running or VeState.Pending) || S.Vms.Find(v => v.Id == vmId) is not { State: VmState.Crashed, Host: { } host } vm) return;
+        using var _ = Operation("restart");
+        try
+        {
+            await Node(host).StartVmAsync(vmId);
+            Update(vm, vm with { State = VmState.Running, Reason = null }, host, "restarted after a crash");
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is HypervisorException or InvalidOperationException)
+        {
+            await RemoveAsync(vm, host, $"cannot restart on {host} ({e.Message}): placed again");
+            await PlaceAndStartAsync(null);
+        }
+    }
+
+    public Task VmMovedAsync(string vmId, string host)
+    {
+        if (S.Vms.Find(v => v.Id == vmId) is { } vm && vm.Host != host) Update(vm, vm with { Host = host }, host, "migrated by a scheduler");
+        return Task.CompletedTask; // the host is written with the next change: the VM grain holds it meanwhile
+    }
+
+    public async Task RetryPlacementAsync()
+    {
+        if (S.State != VeState.Pending) return;
+        using var _ = Operation("place");
+        await PlaceAndStartAsync(null);
+    }
+
+    /// <summary>Places every VM without a node and starts it; the VE ends Running, or Pending with the reason.</summary>
+    private async Task PlaceAndStartAsync(IReadOnlyList<NodeSnapshot>? nodes)
+    {
+        var toPlace = S.Vms.Where(v => v.Host is null).ToList();
+        if (toPlace.Count > 0)
+        {
+            nodes ??= await SnapshotNodesAsync();
+            var onNodes = nodes.SelectMany(n => n.Vms).Select(v => v.Id).Concat(toPlace.Select(v => v.Id));
+            var constraints = await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).ForAsync(
+                [.. onNodes], [.. nodes.Select(n => n.Node)]);
+            var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints);
+            var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
+            var violations = result.IsSolved ? PlacementChecker.CheckPlan(problem, result.Target, result.Plan) : [];
+            if (!result.IsSolved || violations.Count > 0)
+            {
+                var why = result.IsSolved ? "the placement found breaks: " + string.Join("; ", violations) : Unplaceable(problem, result);
+                await SetStateAsync(VeState.Pending, why, "no room");
+                ArmRetry();
+                return;
+            }
+            await Task.WhenAll(toPlace.Select(vm => LaunchAsync(vm, result.Target[vm.Id])));
+        }
+        var missing = S.Vms.Where(v => v.State != VmState.Running).ToList();
+        if (missing.Count == 0)
+        {
+            StopRetry();
+            await SetStateAsync(VeState.Running, null, "every VM runs");
+        }
+        else
+        {
+            await SetStateAsync(VeState.Pending, string.Join("; ", missing.Select(v => $"{v.Name}: {v.Reason ?? "not started"}")), "not every VM runs");
+            ArmRetry();
+        }
+    }
+
+    private async Task LaunchAsync(VeVm vm, string node)
+    {
+        await AssignAsync(vm, node, VmState.Running);
+        try
+        {
+            await Node(node).LaunchAsync(vm.Spec);
+            Update(vm, vm with { State = VmState.Running, Host = node, Reason = null }, node, "placed and started");
+        }
+        catch (Exception e) when (e is HypervisorException or InvalidOperationException)
+        {
+            // Someone took the room meanwhile: it stays without a node and is placed again later.
+            Update(vm, vm with { Reason = $"start on {node} failed: {e.Message}" }, node, "start failed");
+            await GrainFactory.GetGrain<IVmGrain>(vm.Id).AssignAsync(Key, null, VmState.Running);
+        }
+    }
+
+    private string Unplaceable(PlacementProblem problem, PlacementResult result) =>
+        UnplaceableReason.Explain(problem) is { Count: > 0 } reasons ? string.Join("; ", reasons) : result.Detail ?? result.Status.ToString();
+
+    private async Task RemoveAsync(VeVm vm, string host, string why)
+    {
+        await Node(host).RemoveVmAsync(vm.Id);
+        Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why }, host, why);
+    }
+
+    private IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyList<NodeSnapshot> nodes)
+    {
+        var problems = new List<ValidationProblem>();
+        if (VeId.Parse(Key) is not { } key)
+            problems.Add(new("id", $"'{Key}' is not tenant/name, each of lowercase letters, digits and '-' (at most 63)"));
+        else if (!string.IsNullOrEmpty(spec.Id) && spec.Id != Key && spec.Id != key.Name)
+            problems.Add(new("id", $"'{spec.Id}' does not match the VE it is submitted as ('{Key}')"));
+        var vms = spec.Vms.IsDefault ? [] : spec.Vms;
+        for (var i = 0; i < vms.Length; i++)
+            if (!string.IsNullOrEmpty(vms[i].Id) && !VeId.IsValidName(vms[i].Id))
+                problems.Add(new($"vms[{i}].id", $"'{vms[i].Id}' must be lowercase letters, digits and '-' (at most 63), starting with a letter or digit"));
+        var capacities = nodes.ToDictionary(n => n.Node, n => n.Capacity, StringComparer.Ordinal);
+        problems.AddRange(VeSpecValidator.Validate(spec with { Id = string.IsNullOrEmpty(spec.Id) ? Key : spec.Id }, capacities));
+        return problems;
+    }
+
+    private async Task<IReadOnlyList<NodeSnapshot>> SnapshotNodesAsync()
+    {
+        var names = await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync();
+        var snapshots = new List<NodeSnapshot>(names.Length);
+        foreach (var chunk in names.Chunk(256))
+            snapshots.AddRange((await Task.WhenAll(chunk.Select(async n =>
+            {
+                try { return await Node(n).GetSnapshotAsync(); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("VE {Ve}: node {Node} did not answer ({Message}); not a candidate", Key, n, e.Message);
+                    return null;
+                }
+            }))).OfType<NodeSnapshot>());
+        return snapshots;
+    }
+
+    private bool Decide(VeOperation operation)
+    {
+        if (S.Spec is null) throw new VeRefusedException($"VE {Key} does not exist: submit it first");
+        var decision = VeLifecycle.Decide(S.State, operation);
+        if (decision.Refusal is { } why) throw new VeRefusedException($"{operation} {Key}: {why}");
+        return decision.Go;
+    }
+
+    private Task AssignAsync(VeVm vm, string host, VmState desired) => GrainFactory.GetGrain<IVmGrain>(vm.Id).AssignAsync(Key, host, desired);
+
+    private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
+
+    private void Update(VeVm before, VeVm after, string? node, string reason)
+    {
+        var i = S.Vms.FindIndex(v => v.Id == before.Id);
+        if (i >= 0) S.Vms[i] = after;
+        if (before.State != after.State || before.Host != after.Host)
+            Record(before.Name, before.State.ToString(), after.State.ToString(), node, reason);
+    }
+
+    private async Task SetStateAsync(VeState to, string? reason, string why)
+    {
+        var from = S.State;
+        S.State = to;
+        S.Reason = reason;
+        if (from != to) Record(null, from.ToString(), to.ToString(), null, reason ?? why);
+        await state.WriteStateAsync();
+        if (from != to) await GrainFactory.GetGrain<IVeDirectoryGrain>(0).UpdateAsync(Key, to);
+    }
+
+    private void Record(string? vm, string from, string to, string? node, string reason)
+    {
+        var transition = new VeTransition(Key, vm, from, to, node, reason, clock.Now);
+        S.Transitions.Add(transition);
+        if (S.Transitions.Count > History) S.Transitions.RemoveRange(0, S.Transitions.Count - History);
+        logger.LogInformation("VE {Ve}: {Vm} {From} -> {To} {Node} ({Reason})", Key, vm ?? "(VE)", from, to, node ?? "", reason);
+        _ = GrainFactory.GetGrain<IEventHubGrain>(0).PublishAsync(transition);
+    }
+
+    private VeView View() => new(Key, S.State, [.. S.Vms], [.. S.Constraints], S.Reason, _operation, [.. S.Transitions]);
+
+    private void ArmRetry() => _retry ??= this.RegisterGrainTimer(_ => RetryPlacementAsync(),
+        new GrainTimerCreationOptions { DueTime = PendingRetry, Period = PendingRetry, KeepAlive = true });
+
+    private void StopRetry()
+    {
+        _retry?.Dispose();
+        _retry = null;
+    }
+
+    private OperationScope Operation(string name) => new(this, name);
+
+    /// <summary>Shows the operation under way in <see cref="GetAsync"/> until disposed.</summary>
+    private readonly struct OperationScope : IDisposable
+    {
+        private readonly VeGrain _grain;
+
+        public OperationScope(VeGrain grain, string name)
+        {
+            _grain = grain;
+            grain._operation = name;
+        }
+
+        public void Dispose() => _grain._operation = null;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Discovery.Grains;
+
+namespace Discovery.Overlay;
+
+/// <summary>Every monitored node of the cluster (one activation): nodes join when their monitoring starts and leave when it stops.</summary>
+public sealed class NodeDirectoryGrain : Grain, INodeDirectoryGrain
+{
+    private readonly SortedDictionary<string, string> _sites = new(StringComparer.Ordinal);
+
+    public Task JoinAsync(string node, string site)
+    {
+        _sites[node] = site;
+        return Task.CompletedTask;
+    }
+
+    public Task LeaveAsync(string node)
+    {
+        _sites.Remove(node);
+        return Task.CompletedTask;
+    }
+
+    public Task<ImmutableArray<string>> NodesAsync() => Task.FromResult(_sites.Keys.ToImmutableArray());
+}
