@@ -52,7 +52,7 @@ public sealed class CentralSchedulerGrain(
             // A round with work is followed at once by the next; an idle one waits a monitoring period.
             if (await RoundAsync(_nodes, _solverTimeLimit)) _rounds?.Change(TimeSpan.Zero, options.MonitoringPeriod);
         }
-        catch (OperationCanceledException) when (silo.Stopping)
+        catch (PlanStoppedException) when (silo.Stopping)
         {
             logger.LogInformation("Central scheduler {Scope}: round {Round} stopped with the silo", Scope, _round);
         }

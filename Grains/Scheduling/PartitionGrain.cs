@@ -34,6 +34,7 @@ public sealed class PartitionGrain(
     private TimeSpan _solverTime;
     private int _migrations;
     private IGrainTimer? _renewal;
+    private CancellationTokenSource? _applying; // cancelled when a lease is lost or the silo stops: no further plan step
     private TaskCompletionSource? _absorbed;
 
     private string Id => this.GetPrimaryKeyString();
@@ -65,9 +66,10 @@ public sealed class PartitionGrain(
         {
             (outcome, detail) = await RunAsync(lifecycle, evt);
         }
-        catch (OperationCanceledException) when (silo.Stopping)
+        catch (PlanStoppedException) when (Interrupted(lifecycle) is { } stop)
         {
-            (outcome, detail) = (PartitionOutcome.Failed, "the silo is stopping");
+            (outcome, detail) = stop;
+            if (lifecycle.LostLease is not null) detail += " while applying its plan: the steps not started were dropped";
         }
         catch (Exception e)
         {
@@ -199,16 +201,34 @@ public sealed class PartitionGrain(
     private async Task ApplyAsync(PlacementProblem problem, PlacementResult result)
     {
         var started = clock.Now;
+        // A node whose lease ran out may belong to another partition by now: no step starts after that.
+        _applying = CancellationTokenSource.CreateLinkedTokenSource(silo.StoppingToken);
+        var rejected = false;
         try
         {
-            _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id, silo.StoppingToken);
+            _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id, _applying.Token);
         }
         catch (PlanExecutionException e)
         {
             _migrations += e.Landed;
             throw;
         }
-        journal.Record(new AppliedPlan(Id, problem, result, started, clock.Now));
+        catch (PlanStoppedException e)
+        {
+            _migrations += e.Landed;
+            throw;
+        }
+        catch (PlanRejectedException)
+        {
+            rejected = true; // nothing was applied
+            throw;
+        }
+        finally
+        {
+            _applying.Dispose();
+            _applying = null;
+            if (!rejected) journal.Record(new AppliedPlan(Id, problem, result, started, clock.Now)); // partly applied plans count too
+        }
     }
 
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)
@@ -218,6 +238,7 @@ public sealed class PartitionGrain(
         var renewed = await Task.WhenAll(nodes.Select(n => GrainFactory.GetGrain<IReservable>(n).RenewAsync(Id)));
         for (var i = 0; i < nodes.Length; i++)
             if (!renewed[i]) lifecycle.LoseLease(nodes[i]);
+        if (lifecycle.LostLease is not null && _applying is { IsCancellationRequested: false } applying) applying.Cancel();
     }
 
     private async Task FinishAsync(PartitionLifecycle lifecycle, PartitionOutcome outcome, string? detail)

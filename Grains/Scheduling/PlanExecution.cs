@@ -16,8 +16,8 @@ public static class PlanExecution
     /// <summary>
     /// Returns the number of migrations landed. Throws <see cref="PlanRejectedException"/> (nothing applied)
     /// when the checker finds a violation, <see cref="PlanExecutionException"/> after a step with a failure,
-    /// <see cref="OperationCanceledException"/> between two steps once <paramref name="stopping"/> is cancelled
-    /// (the silo is stopping: the steps started have landed, no new one starts).
+    /// <see cref="PlanStoppedException"/> between two steps once <paramref name="stopping"/> is cancelled
+    /// (the silo is stopping, or a lease was lost: the steps started have landed, no new one starts).
     /// </summary>
     public static async Task<int> ApplyAsync(IGrainFactory grains, PlacementProblem problem, PlacementResult result,
         SchedulingMetrics metrics, ILogger logger, string scheduler, CancellationToken stopping = default)
@@ -34,7 +34,7 @@ public static class PlanExecution
         var landed = 0;
         foreach (var step in result.Plan.Steps)
         {
-            stopping.ThrowIfCancellationRequested();
+            if (stopping.IsCancellationRequested) throw new PlanStoppedException(landed);
             var outcomes = await Task.WhenAll(step.Migrations.Select(async m =>
             {
                 try

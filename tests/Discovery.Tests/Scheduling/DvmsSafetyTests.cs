@@ -69,6 +69,27 @@ public sealed class DvmsSafetyTests
     }
 
     [Fact]
+    public async Task A_partition_that_loses_a_lease_while_applying_starts_no_further_step()
+    {
+        // n0 sheds a VM of 100 to n1 once n1's VM of 50 went to n2: a two-step plan over n0, n1, n2.
+        // During the first step n2's reservation is taken from the partition (as if its lease ran
+        // out): n2 may belong to someone else now, so the second step must not start.
+        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), [100, 100, 100, 50], [100, 100, 80, 60], Vms(4, 100)],
+            new DvmsOptions { RetryBackoff = TimeSpan.FromSeconds(600) });
+        await c.WaitUntilAsync(() => c.Datacenter.GetTotals().MigrationsInFlight > 0, "the first step migrating");
+        var holder = (await c.Grains.GetGrain<INodeGrain>("n2").GetStatusAsync()).Reservation!.PartitionId;
+        await c.Grains.GetGrain<IReservable>("n2").ReleaseAsync(holder, PartitionOutcome.Failed);
+        await c.WaitUntilAsync(() => c.Journal.Reports.Count > 0, "the partition ended");
+
+        var report = Assert.Single(c.Journal.Reports);
+        Assert.Equal((holder, PartitionOutcome.Failed, 1), (report.PartitionId, report.Outcome, report.Migrations));
+        Assert.Equal("lost the lease of n2 while applying its plan: the steps not started were dropped", report.Detail);
+        await c.WaitUntilAsync(() => c.Datacenter.GetTotals().MigrationsInFlight == 0, "the first step landed");
+        var placement = await c.Placement();
+        Assert.Equal([5, 3, 5, 4], new[] { "n0", "n1", "n2", "n3" }.Select(n => placement.Count(p => p.Value == n)));
+    }
+
+    [Fact]
     public async Task A_dead_leaders_reservation_expires_and_the_event_is_solved_anyway()
     {
         // n1 is the only node with room, but a leader that died right after reserving it holds it.
