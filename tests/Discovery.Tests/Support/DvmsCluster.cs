@@ -17,7 +17,8 @@ namespace Discovery.Tests.Support;
 
 /// <summary>
 /// An in-process Orleans silo over a simulated datacentre whose clock runs <c>speedup</c> times
-/// faster than the wall clock. Tests wait for outcomes on the ground truth (the simulated
+/// faster than the wall clock (2 by default: a 1.5 s lease is then 750 ms of wall time, a margin
+/// a loaded 2-core CI machine keeps). Tests wait for outcomes on the ground truth (the simulated
 /// hypervisor) with a generous deadline; no test sleeps for its correctness.
 /// </summary>
 public sealed class DvmsCluster : IAsyncDisposable
@@ -48,12 +49,12 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// (1 vCPU, 512 MiB each). <paramref name="constraints"/> are registered, by owner, through the cluster-wide
     /// constraint directory before any node starts monitoring; <paramref name="silos"/> silos share the nodes.
     /// </summary>
-    public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 4,
+    public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 2,
         IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1) =>
         StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos);
 
     /// <summary>As above, each VM given as (CPU demand, memory MiB).</summary>
-    public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 4,
+    public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 2,
         IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1)
     {
         var clock = new ScaledTimeProvider(speedup);
