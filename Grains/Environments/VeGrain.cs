@@ -39,8 +39,52 @@ public sealed class VeGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.Spec is not null && S.State == VeState.Pending) ArmRetry();
+        // Reactivated (after a deactivation or on another silo after a silo died): what the
+        // hypervisors run may have changed meanwhile. Reconcile first, off the activation path.
+        if (S.Spec is not null && S.State is VeState.Running or VeState.Pending)
+            this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
         return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Desired against actual: a VM running elsewhere than recorded is followed, one found stopped is
+    /// started, one found nowhere is placed again, a copy on a second node is removed; hypervisor VMs
+    /// that carry this VE's prefix but are not among its VMs are reported.
+    /// </summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        using var _ = Operation("reconcile");
+        var nodes = await SnapshotNodesAsync();
+        var seen = nodes.SelectMany(n => n.Vms.Where(v => v.Host == n.Node)).ToLookup(v => v.Id);
+        foreach (var vm in S.Vms.ToList())
+        {
+            var copies = seen[vm.Id].ToList();
+            var kept = copies.FirstOrDefault(c => c.Host == vm.Host) ?? copies.FirstOrDefault(c => c.State == VmState.Running) ?? copies.FirstOrDefault();
+            foreach (var extra in copies.Where(c => c != kept))
+            {
+                await Node(extra.Host).RemoveVmAsync(vm.Id);
+                Record(vm.Name, extra.State.ToString(), "Removed", extra.Host, "a second copy found when reconciling: removed");
+            }
+            if (kept is null)
+            {
+                if (vm.Host is not null) Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = "missing when reconciling" }, vm.Host, "missing from every hypervisor: placed again");
+                continue;
+            }
+            var current = vm with { Host = kept.Host, State = kept.State };
+            if (kept.State is VmState.Stopped or VmState.Crashed)
+            {
+                await AssignAsync(current, kept.Host, VmState.Running);
+                await Node(kept.Host).StartVmAsync(vm.Id);
+                Record(vm.Name, kept.State.ToString(), VmState.Running.ToString(), kept.Host, $"found {kept.State} when reconciling: started");
+                current = current with { State = VmState.Running };
+            }
+            await AssignAsync(current, kept.Host, VmState.Running);
+            Update(vm, current, kept.Host, "reconciled with the hypervisors");
+        }
+        var prefix = VeId.QualifyVm(Key, "");
+        foreach (var unknown in seen.Where(g => g.Key.StartsWith(prefix, StringComparison.Ordinal) && S.Vms.All(v => v.Id != g.Key)))
+            logger.LogWarning("VE {Ve}: VM {Vm} runs on {Nodes} but is not one of the VE's VMs; left alone", Key, unknown.Key, string.Join(", ", unknown.Select(v => v.Host)));
+        await PlaceAndStartAsync(null); // snapshots again: the VMs just started hold resources now
     }
 
     public Task<VeView> GetAsync() => S.Spec is null

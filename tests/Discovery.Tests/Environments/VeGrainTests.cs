@@ -206,6 +206,34 @@ public sealed class VeGrainTests
         Assert.Equal(submitted.Transitions.AsEnumerable(), again.Transitions);
     }
 
+    [Fact]
+    public async Task A_reactivated_ve_reconciles_with_the_hypervisors_restarting_what_went_missing()
+    {
+        await using var c = await StartAsync([Vms(2, 100), Vms(2, 100)]);
+        var ve = c.Grains.GetGrain<IVeGrain>("alice/rec");
+        var submitted = await ve.SubmitAsync(new VeSpec("", [Vm("r1"), Vm("r2")], []));
+        var lost = submitted.Vms.Single(v => v.Name == "r2");
+        var other = submitted.Vms.Single(v => v.Name == "r1");
+        // While the VE grain is away (its silo died), r2 disappears from its node and r1 is powered off.
+        var hypervisor = c.Datacenter.Hypervisors.Single(h => h.Node == lost.Host);
+        await c.Cluster.DeactivateAsync(ve);
+        await hypervisor.DestroyAsync(lost.Id);
+        await hypervisor.UndefineAsync(lost.Id);
+        await c.Datacenter.Hypervisors.Single(h => h.Node == other.Host).DestroyAsync(other.Id);
+
+        await ve.GetAsync(); // reactivates it
+        await c.WaitUntilAsync(async () => (await ve.GetAsync()) is { State: VeState.Running, Operation: null } v && v.Vms.All(x => x.State == VmState.Running),
+            "both VMs running again");
+
+        var truth = await GroundTruth(c);
+        var after = await ve.GetAsync();
+        foreach (var vm in after.Vms) Assert.Equal((vm.Host!, VmState.Running), truth[vm.Id]);
+        Assert.Equal(other.Host, after.Vms.Single(v => v.Name == "r1").Host); // started where it was
+        Assert.Contains(after.Transitions, t => t.Vm == "r2" && t.Reason == "missing from every hypervisor: placed again");
+        Assert.Contains(after.Transitions, t => t.Vm == "r2" && t.Reason == "placed and started" && t.At > submitted.Transitions[^1].At);
+        Assert.Contains(after.Transitions, t => t.Vm == "r1" && t.From == "Stopped" && t.To == "Running" && t.Reason == "found Stopped when reconciling: started");
+    }
+
     private sealed class Collector(ConcurrentQueue<VeTransition> received) : IVeEventObserver
     {
         public void OnTransition(VeTransition transition) => received.Enqueue(transition);
