@@ -38,7 +38,6 @@ public static class SimulationRunner
 
         using var host = scheduler == SchedulerKind.None ? null : await StartSiloAsync(directory, datacenter, journal, clock, options);
         var grains = host?.Services.GetRequiredService<IGrainFactory>();
-        if (grains is not null) await WarmUpAsync(grains);
         if (infrastructure.LoadInjector) datacenter.StartLoadInjection(Hypervisors.Simulated.LoadLaw.Seed, infrastructure.Seed);
         var start = datacenter.GetTotals().At;
 
@@ -126,17 +125,6 @@ public static class SimulationRunner
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    /// <summary>
-    /// Loads OR-Tools' native code and compiles the solver, plan builder and checker before the load
-    /// starts: otherwise the first second's burst of partitions (every node overloaded at t = 0
-    /// detects at once) waits for that one-off cost and, at high speedups, outlives its leases.
-    /// </summary>
-    private static async Task WarmUpAsync(IGrainFactory grains)
-    {
-        var problem = Bench.InstanceGenerator.Generate(nodes: 4, vmsPerNode: 10, seed: 1, targetLoad: 0.95);
-        var result = await grains.GetGrain<ISolverGrain>(0).SolveAsync(problem, Placement.SolverOptions.Default, Placement.SolverKind.CpSat);
-        if (result.IsSolved) Placement.Checking.PlacementChecker.CheckPlan(problem, result.Target, result.Plan);
-    }
 
     private static async Task<int> CountReservationsAsync(IGrainFactory grains, HypervisorDirectory directory)
     {

@@ -28,6 +28,13 @@ public static partial class VeId
         return parts.Length == 2 && IsValidName(parts[0]) && IsValidName(parts[1]) ? (parts[0], parts[1]) : null;
     }
 
+    /// <summary>The VE (<c>tenant/name</c>) a hypervisor VM id belongs to, or null for a VM Discovery did not create.</summary>
+    public static string? VeOfVm(string vmId)
+    {
+        var parts = vmId.Split('.');
+        return parts.Length == 3 && parts.All(IsValidName) ? Of(parts[0], parts[1]) : null;
+    }
+
     /// <summary>The hypervisor id of VM <paramref name="vm"/> of VE <paramref name="ve"/> (<c>tenant/name</c>).</summary>
     public static string QualifyVm(string ve, string vm) => $"{ve.Replace('/', '.')}.{vm}";
 }

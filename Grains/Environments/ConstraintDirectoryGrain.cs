@@ -8,6 +8,7 @@ namespace Discovery.Environments;
 /// The constraints in force, cluster-wide: one activation serves every silo's partitions and
 /// centralized loops. Filled by the VE layer (and by tests and scenarios), by owner.
 /// </summary>
+[CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
 public sealed class ConstraintDirectoryGrain : Grain, IConstraintDirectoryGrain
 {
     private readonly Dictionary<string, ImmutableArray<PlacementConstraint>> _byOwner = new(StringComparer.Ordinal);

@@ -5,6 +5,7 @@ using Orleans.Utilities;
 namespace Discovery.Environments;
 
 /// <summary>Fans every VE and VM transition out to the subscribed observers (any silo, any client) and keeps the recent ones.</summary>
+[CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
 public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEventHubGrain
 {
     /// <summary>Transitions kept for <see cref="RecentAsync"/>.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Discovery.Environments;
 
 /// <summary>Every VE and its state (one activation for the cluster); wakes the pending ones when room appears.</summary>
+[CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
 public sealed class VeDirectoryGrain(ILogger<VeDirectoryGrain> logger) : Grain, IVeDirectoryGrain
 {
     private readonly SortedDictionary<string, VeState> _ves = new(StringComparer.Ordinal);

@@ -53,8 +53,11 @@ public sealed class VeGrain(
     /// </summary>
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        if (S.State is not (VeState.Running or VeState.Pending)) return; // a Stop or Delete ran first
         using var _ = Operation("reconcile");
+        await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]); // the directory may have lost them
         var nodes = await SnapshotNodesAsync();
+        var answered = nodes.Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
         var seen = nodes.SelectMany(n => n.Vms.Where(v => v.Host == n.Node)).ToLookup(v => v.Id);
         foreach (var vm in S.Vms.ToList())
         {
@@ -67,6 +70,7 @@ public sealed class VeGrain(
             }
             if (kept is null)
             {
+                if (vm.Host is not null && !answered.Contains(vm.Host)) continue; // its node did not answer: it may still run there
                 if (vm.Host is not null) Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = "missing when reconciling" }, vm.Host, "missing from every hypervisor: placed again");
                 continue;
             }
@@ -74,7 +78,16 @@ public sealed class VeGrain(
             if (kept.State is VmState.Stopped or VmState.Crashed)
             {
                 await AssignAsync(current, kept.Host, VmState.Running);
-                await Node(kept.Host).StartVmAsync(vm.Id);
+                try
+                {
+                    await Node(kept.Host).StartVmAsync(vm.Id);
+                }
+                catch (Exception e) when (e is HypervisorException or InvalidOperationException)
+                {
+                    Update(vm, current, kept.Host, "found stopped when reconciling");
+                    await RemoveAsync(current, kept.Host, $"cannot start on {kept.Host} ({e.Message}): placed again");
+                    continue;
+                }
                 Record(vm.Name, kept.State.ToString(), VmState.Running.ToString(), kept.Host, $"found {kept.State} when reconciling: started");
                 current = current with { State = VmState.Running };
             }
@@ -110,6 +123,7 @@ public sealed class VeGrain(
             Transitions = S.Transitions,
         };
         Record(null, "none", VeState.Pending.ToString(), null, "submitted");
+        await GrainFactory.GetGrain<IVeDirectoryGrain>(0).UpdateAsync(Key, VeState.Pending);
         await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]);
         await state.WriteStateAsync();
         await PlaceAndStartAsync(nodes);
@@ -239,10 +253,11 @@ public sealed class VeGrain(
         }
     }
 
-    public Task VmMovedAsync(string vmId, string host)
+    public async Task VmMovedAsync(string vmId, string host)
     {
-        if (S.Vms.Find(v => v.Id == vmId) is { } vm && vm.Host != host) Update(vm, vm with { Host = host }, host, "migrated by a scheduler");
-        return Task.CompletedTask; // the host is written with the next change: the VM grain holds it meanwhile
+        if (S.Vms.Find(v => v.Id == vmId) is not { } vm || vm.Host == host) return;
+        Update(vm, vm with { Host = host }, host, "migrated by a scheduler");
+        await state.WriteStateAsync();
     }
 
     public async Task RetryPlacementAsync()

@@ -4,40 +4,38 @@ using Discovery.Model;
 namespace Discovery.Environments;
 
 /// <summary>
-/// A VM's grain: its VE, the state its VE wants and where it runs. It turns a node's observation
-/// into a crash report for the VE only when the VE wants the VM running there: a VM stopped on
-/// purpose is never "restarted".
+/// A VM's grain: it relays what nodes and schedulers see of a VM to the VM's VE, found from the VM's
+/// id (<c>tenant.ve.vm</c>) so that a reactivated VM grain loses nothing. The VE decides what a report
+/// means (a VM it stopped on purpose is never "restarted"); VMs Discovery did not create have no VE.
 /// </summary>
 public sealed class VmGrain : Grain, IVmGrain
 {
-    private string? _ve;
     private string? _host;
-    private VmState _desired = VmState.Running;
+
+    private string Id => this.GetPrimaryKeyString();
 
     public Task AssignAsync(string ve, string? host, VmState desired)
     {
-        (_ve, _host, _desired) = (ve, host, desired);
+        _host = host;
         return Task.CompletedTask;
     }
 
     public Task MovedAsync(string host)
     {
         _host = host;
-        return _ve is null ? Task.CompletedTask : GrainFactory.GetGrain<IVeGrain>(_ve).VmMovedAsync(this.GetPrimaryKeyString(), host);
+        return VeId.VeOfVm(Id) is { } ve ? GrainFactory.GetGrain<IVeGrain>(ve).VmMovedAsync(Id, host) : Task.CompletedTask;
     }
 
-    public Task ObservedAsync(VmState state, string node)
-    {
-        if (_ve is null || _desired != VmState.Running || node != _host || state is not (VmState.Crashed or VmState.Stopped))
-            return Task.CompletedTask;
-        return GrainFactory.GetGrain<IVeGrain>(_ve).VmFailedAsync(this.GetPrimaryKeyString(), state, node);
-    }
+    public Task ObservedAsync(VmState state, string node) =>
+        state is VmState.Crashed or VmState.Stopped && VeId.VeOfVm(Id) is { } ve
+            ? GrainFactory.GetGrain<IVeGrain>(ve).VmFailedAsync(Id, state, node)
+            : Task.CompletedTask;
 
     public Task<string?> GetHostAsync() => Task.FromResult(_host);
 
     public Task ForgetAsync()
     {
-        (_ve, _host, _desired) = (null, null, VmState.Running);
+        _host = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
     }

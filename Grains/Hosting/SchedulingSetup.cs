@@ -1,6 +1,7 @@
 using Discovery.Grains;
 using Discovery.Hypervisors;
 using Discovery.Overlay;
+using Discovery.Placement;
 using Discovery.Scheduling;
 using Discovery.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,13 +45,25 @@ public static class SchedulingSetup
         silo.Services.AddSingleton<SiloScheduling>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloScheduling>());
         silo.Services.TryAddSingleton<SchedulingMetrics>(sp => new SchedulingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        if (startMonitoring) silo.AddStartupTask(async (services, cancellationToken) =>
+        silo.AddStartupTask(async (services, cancellationToken) =>
         {
             var grains = services.GetRequiredService<IGrainFactory>();
+            // Pay the solver's cold start (OR-Tools' native code, compiling the model builder) before any
+            // node can detect an event: otherwise the first partitions, all started in the first second,
+            // wait for it and at high speedups outlive their leases.
+            await grains.GetGrain<ISolverGrain>(0).SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
+            if (!startMonitoring) return;
             var directory = services.GetRequiredService<HypervisorDirectory>();
             foreach (var chunk in directory.Nodes.Chunk(256))
                 await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
         });
         return silo;
     }
+
+    /// <summary>A tiny problem with one overloaded node: solving it exercises the whole solver and plan builder once.</summary>
+    private static readonly PlacementProblem WarmUpProblem = new(
+        [new PlacementNode("warm-up-a", new Model.Resources(200, 4096)), new PlacementNode("warm-up-b", new Model.Resources(200, 4096))],
+        [new PlacementVm("warm-up-1", new Model.Resources(100, 512), "warm-up-a"), new PlacementVm("warm-up-2", new Model.Resources(100, 512), "warm-up-a"),
+         new PlacementVm("warm-up-3", new Model.Resources(100, 512), "warm-up-a")],
+        []);
 }

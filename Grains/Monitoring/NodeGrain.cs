@@ -30,6 +30,10 @@ public sealed class NodeGrain : Grain, INodeGrain
     private IGrainTimer? _monitor;
     private long _sequence;
     private readonly Dictionary<string, VmState> _vmStates = new(StringComparer.Ordinal);
+    private long _ticks;
+
+    /// <summary>Every this many ticks a node joins the node directory again, which lives in memory and may have been lost with its silo.</summary>
+    private const int RejoinEvery = 60;
 
     public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
         SiloScheduling silo, ILogger<NodeGrain> logger)
@@ -105,6 +109,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             return;
         }
         ReportStateChanges(snapshot);
+        if (++_ticks % RejoinEvery == 0) _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site); // one-way
         if (!_options.Enabled || !mayStart) return;
         if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
@@ -126,7 +131,9 @@ public sealed class NodeGrain : Grain, INodeGrain
         foreach (var vm in snapshot.Vms)
         {
             if (vm.Host != Node) continue;
-            if (_vmStates.TryGetValue(vm.Id, out var before) && before != vm.State && vm.State is VmState.Crashed or VmState.Stopped)
+            var known = _vmStates.TryGetValue(vm.Id, out var before);
+            // A VM first seen crashed (just landed, or this activation is new) is reported too: its VE filters.
+            if ((known ? before != vm.State && vm.State is VmState.Crashed or VmState.Stopped : vm.State == VmState.Crashed))
                 GrainFactory.GetGrain<IVmGrain>(vm.Id).ObservedAsync(vm.State, Node);
             _vmStates[vm.Id] = vm.State;
         }

@@ -4,6 +4,7 @@ using Discovery.Grains;
 namespace Discovery.Overlay;
 
 /// <summary>Every monitored node of the cluster (one activation): nodes join when their monitoring starts and leave when it stops.</summary>
+[CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
 public sealed class NodeDirectoryGrain : Grain, INodeDirectoryGrain
 {
     private readonly SortedDictionary<string, string> _sites = new(StringComparer.Ordinal);

@@ -95,7 +95,7 @@ public sealed class CentralSchedulerGrain(
         {
             try
             {
-                migrations = await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, $"{Scope}-{_round}", silo.StoppingToken);
+                migrations = await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, $"{Scope}-{_round}", silo.StoppingToken, silo.StoppingToken);
                 journal.Record(new AppliedPlan($"{Scope}-{_round}", problem, result, roundStart, clock.Now));
             }
             catch (PlanExecutionException e)

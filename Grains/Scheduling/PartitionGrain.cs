@@ -206,7 +206,7 @@ public sealed class PartitionGrain(
         var rejected = false;
         try
         {
-            _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id, _applying.Token);
+            _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id, _applying.Token, silo.StoppingToken);
         }
         catch (PlanExecutionException e)
         {

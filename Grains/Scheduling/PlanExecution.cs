@@ -20,7 +20,7 @@ public static class PlanExecution
     /// (the silo is stopping, or a lease was lost: the steps started have landed, no new one starts).
     /// </summary>
     public static async Task<int> ApplyAsync(IGrainFactory grains, PlacementProblem problem, PlacementResult result,
-        SchedulingMetrics metrics, ILogger logger, string scheduler, CancellationToken stopping = default)
+        SchedulingMetrics metrics, ILogger logger, string scheduler, CancellationToken stopping = default, CancellationToken siloStopping = default)
     {
         var violations = PlacementChecker.CheckPlan(problem, result.Target, result.Plan);
         if (violations.Count > 0)
@@ -40,7 +40,8 @@ public static class PlanExecution
                 try
                 {
                     await grains.GetGrain<IMigrationSource>(m.From).MigrateAsync(m.Vm, m.To);
-                    await grains.GetGrain<IVmGrain>(m.Vm).MovedAsync(m.To);
+                    // A stopping silo places no new activation: the VM's VE catches up when it reconciles.
+                    if (!siloStopping.IsCancellationRequested) await grains.GetGrain<IVmGrain>(m.Vm).MovedAsync(m.To);
                     return (m, Error: (Exception?)null);
                 }
                 catch (Exception e)

@@ -3,6 +3,7 @@ using Discovery.Grains;
 namespace Discovery.Scheduling;
 
 /// <summary>The cluster-wide pause switch of node-triggered scheduling (one activation).</summary>
+[CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
 public sealed class SchedulingControlGrain : Grain, ISchedulingControlGrain
 {
     private bool _paused;
