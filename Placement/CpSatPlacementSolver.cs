@@ -48,9 +48,19 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         {
             case CpSolverStatus.Optimal or CpSolverStatus.Feasible:
                 var (plan, failure) = PlanBuilder.Build(problem, attempt.Target!);
-                return plan is null
-                    ? PlacementResult.Failed(PlacementStatus.NoSafePlan, clock.Elapsed, Name, failure!)
-                    : new PlacementResult(PlacementStatus.Solved, attempt.Target!, plan, clock.Elapsed, attempt.Status == CpSolverStatus.Optimal, Name);
+                if (plan is not null)
+                    return new PlacementResult(PlacementStatus.Solved, attempt.Target!, plan, clock.Elapsed, attempt.Status == CpSolverStatus.Optimal, Name);
+                // The model knows capacities, not migration order: a cheaper target may need a swap with no
+                // pivot. The greedy's target, when it has one, may still be reachable: never do worse than it.
+                if (hint is not null)
+                {
+                    var fallback = hint.Select((n, v) => KeyValuePair.Create(index.Vms[v].Id, index.Nodes[n].Name)).ToImmutableDictionary(StringComparer.Ordinal);
+                    var (greedyPlan, _) = PlanBuilder.Build(problem, fallback);
+                    if (greedyPlan is not null)
+                        return new PlacementResult(PlacementStatus.Solved, fallback, greedyPlan, clock.Elapsed, false, Name,
+                            $"CP-SAT's target has no safe order ({failure}); the greedy's target is used");
+                }
+                return PlacementResult.Failed(PlacementStatus.NoSafePlan, clock.Elapsed, Name, failure!);
             case CpSolverStatus.Infeasible:
                 return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name,
                     UnplaceableReason.Detail(problem, orElse: small) ?? (small ? "no viable placement on these nodes" : "no viable placement among the repair candidates"));
