@@ -4,16 +4,16 @@ using Orleans.Concurrency;
 namespace Discovery.Grains;
 
 /// <summary>
-/// One VM (key: its hypervisor id): the VE it belongs to (none for VMs Discovery did not create),
-/// the state its VE wants, and where it runs. Node grains report what they see; the VM grain tells
-/// its VE when the VM went down without being asked.
+/// One VM (key: its hypervisor id): where it runs. Node grains and schedulers report what they see;
+/// the VM grain relays it to the VM's VE (found from the id; none for VMs Discovery did not create),
+/// which decides what a report means.
 /// </summary>
 [Alias("discovery.IVmGrain")]
 public interface IVmGrain : IGrainWithStringKey
 {
-    /// <summary>The VE placed (or moved) the VM on <paramref name="host"/> and wants it in <paramref name="desired"/>.</summary>
-    [Alias("Assign")]
-    Task AssignAsync(string ve, string? host, VmState desired);
+    /// <summary>The VM's VE placed it on <paramref name="host"/> (null: it has no node now).</summary>
+    [Alias("Placed")]
+    Task PlacedAsync(string? host);
 
     /// <summary>The VM landed on <paramref name="host"/> (a scheduler migrated it).</summary>
     [Alias("Moved"), OneWay]

@@ -77,7 +77,6 @@ public sealed class VeGrain(
             var current = vm with { Host = kept.Host, State = kept.State };
             if (kept.State is VmState.Stopped or VmState.Crashed)
             {
-                await AssignAsync(current, kept.Host, VmState.Running);
                 try
                 {
                     await Node(kept.Host).StartVmAsync(vm.Id);
@@ -91,7 +90,7 @@ public sealed class VeGrain(
                 Record(vm.Name, kept.State.ToString(), VmState.Running.ToString(), kept.Host, $"found {kept.State} when reconciling: started");
                 current = current with { State = VmState.Running };
             }
-            await AssignAsync(current, kept.Host, VmState.Running);
+            if (vm.Host != kept.Host) await PlacedAsync(vm, kept.Host);
             Update(vm, current, kept.Host, "reconciled with the hypervisors");
         }
         var prefix = VeId.QualifyVm(Key, "");
@@ -138,7 +137,6 @@ public sealed class VeGrain(
         foreach (var vm in S.Vms.ToList())
         {
             if (vm.Host is not { } host || vm.State == VmState.Running) continue;
-            await AssignAsync(vm, host, VmState.Running);
             try
             {
                 await Node(host).StartVmAsync(vm.Id);
@@ -162,7 +160,6 @@ public sealed class VeGrain(
         foreach (var vm in S.Vms.ToList())
         {
             if (vm.Host is not { } host) continue;
-            await AssignAsync(vm, host, VmState.Stopped);
             if (vm.State is VmState.Running or VmState.Suspended)
             {
                 await Node(host).StopVmAsync(vm.Id);
@@ -180,7 +177,6 @@ public sealed class VeGrain(
         using var _ = Operation("suspend");
         foreach (var vm in S.Vms.Where(v => v.State == VmState.Running && v.Host is not null).ToList())
         {
-            await AssignAsync(vm, vm.Host!, VmState.Suspended);
             await Node(vm.Host!).SuspendVmAsync(vm.Id);
             Update(vm, vm with { State = VmState.Suspended }, vm.Host, "suspended");
         }
@@ -194,7 +190,6 @@ public sealed class VeGrain(
         using var _ = Operation("resume");
         foreach (var vm in S.Vms.Where(v => v.State == VmState.Suspended && v.Host is not null).ToList())
         {
-            await AssignAsync(vm, vm.Host!, VmState.Running);
             await Node(vm.Host!).ResumeVmAsync(vm.Id);
             Update(vm, vm with { State = VmState.Running }, vm.Host, "resumed");
         }
@@ -304,7 +299,7 @@ public sealed class VeGrain(
 
     private async Task LaunchAsync(VeVm vm, string node)
     {
-        await AssignAsync(vm, node, VmState.Running);
+        await PlacedAsync(vm, node);
         try
         {
             await Node(node).LaunchAsync(vm.Spec);
@@ -314,7 +309,7 @@ public sealed class VeGrain(
         {
             // Someone took the room meanwhile: it stays without a node and is placed again later.
             Update(vm, vm with { Reason = $"start on {node} failed: {e.Message}" }, node, "start failed");
-            await GrainFactory.GetGrain<IVmGrain>(vm.Id).AssignAsync(Key, null, VmState.Running);
+            await PlacedAsync(vm, null);
         }
     }
 
@@ -368,7 +363,7 @@ public sealed class VeGrain(
         return decision.Go;
     }
 
-    private Task AssignAsync(VeVm vm, string host, VmState desired) => GrainFactory.GetGrain<IVmGrain>(vm.Id).AssignAsync(Key, host, desired);
+    private Task PlacedAsync(VeVm vm, string? host) => GrainFactory.GetGrain<IVmGrain>(vm.Id).PlacedAsync(host);
 
     private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
 

@@ -14,7 +14,7 @@ public sealed class VmGrain : Grain, IVmGrain
 
     private string Id => this.GetPrimaryKeyString();
 
-    public Task AssignAsync(string ve, string? host, VmState desired)
+    public Task PlacedAsync(string? host)
     {
         _host = host;
         return Task.CompletedTask;
