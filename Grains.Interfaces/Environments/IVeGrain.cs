@@ -52,6 +52,21 @@ public interface IVeGrain : IGrainWithStringKey
     [Alias("VmMoved"), OneWay]
     Task VmMovedAsync(string vmId, string host);
 
+    /// <summary>
+    /// <paramref name="node"/> was marked down: every VM of this VE recorded there is placed and
+    /// started elsewhere (if the VE wants it running), under the VE's constraints.
+    /// </summary>
+    [Alias("NodeDown"), OneWay]
+    Task NodeDownAsync(string node);
+
+    /// <summary>
+    /// <paramref name="node"/> came back listing a copy of <paramref name="vmId"/> in <paramref name="state"/>:
+    /// the VE keeps it if the VM is still recorded there or has no node yet, and destroys it if the
+    /// VM runs elsewhere by now (no VM ever runs twice) or the VE no longer wants it.
+    /// </summary>
+    [Alias("CopyFound"), OneWay]
+    Task CopyFoundAsync(string vmId, string node, VmState state);
+
     /// <summary>Room may have appeared (a VE deleted or stopped, a node added or back from maintenance): a pending VE tries again.</summary>
     [Alias("RetryPlacement"), OneWay]
     Task RetryPlacementAsync();

@@ -15,6 +15,17 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     [Alias("Leave"), OneWay]
     Task LeaveAsync(string node);
 
+    /// <summary>
+    /// A node's hypervisor has been unreachable past the grace period: it leaves the nodes (no
+    /// placement, no scheduler looks at it) and is listed as down until it joins again.
+    /// </summary>
+    [Alias("MarkDown"), OneWay]
+    Task MarkDownAsync(string node);
+
+    /// <summary>The nodes marked down and not back, in name order.</summary>
+    [Alias("Down"), AlwaysInterleave]
+    Task<ImmutableArray<string>> DownAsync();
+
     /// <summary>Every node, in name order.</summary>
     [Alias("Nodes"), AlwaysInterleave]
     Task<ImmutableArray<string>> NodesAsync();

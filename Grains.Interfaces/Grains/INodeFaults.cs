@@ -10,4 +10,15 @@ public interface INodeFaults : IGrainWithStringKey
     /// <summary>Makes a VM of this node crash, as a guest kernel panic would.</summary>
     [Alias("CrashVm")]
     Task CrashVmAsync(string vmId);
+
+    /// <summary>
+    /// Makes this node's hypervisor unreachable, as a crashed or cut-off machine: its VMs are frozen
+    /// there (still defined, perhaps still running) until <see cref="RecoverNodeAsync"/>.
+    /// </summary>
+    [Alias("CrashNode")]
+    Task CrashNodeAsync();
+
+    /// <summary>Makes a node crashed by <see cref="CrashNodeAsync"/> reachable again, with the VMs it had.</summary>
+    [Alias("RecoverNode")]
+    Task RecoverNodeAsync();
 }

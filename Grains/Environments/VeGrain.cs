@@ -58,6 +58,7 @@ public sealed class VeGrain(
         await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]); // the directory may have lost them
         var nodes = await SnapshotNodesAsync();
         var answered = nodes.Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
+        var down = (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).DownAsync()).ToHashSet(StringComparer.Ordinal);
         var seen = nodes.SelectMany(n => n.Vms.Where(v => v.Host == n.Node)).ToLookup(v => v.Id);
         foreach (var vm in S.Vms.ToList())
         {
@@ -70,8 +71,12 @@ public sealed class VeGrain(
             }
             if (kept is null)
             {
-                if (vm.Host is not null && !answered.Contains(vm.Host)) continue; // its node did not answer: it may still run there
-                if (vm.Host is not null) Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = "missing when reconciling" }, vm.Host, "missing from every hypervisor: placed again");
+                if (vm.Host is not null && !answered.Contains(vm.Host) && !down.Contains(vm.Host)) continue; // its node did not answer: it may still run there
+                if (vm.Host is not null)
+                {
+                    var why = down.Contains(vm.Host) ? $"node {vm.Host} is down" : "missing from every hypervisor";
+                    Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why + " when reconciling" }, vm.Host, why + ": placed again");
+                }
                 continue;
             }
             var current = vm with { Host = kept.Host, State = kept.State };
@@ -193,7 +198,7 @@ public sealed class VeGrain(
             await Node(vm.Host!).ResumeVmAsync(vm.Id);
             Update(vm, vm with { State = VmState.Running }, vm.Host, "resumed");
         }
-        await SetStateAsync(VeState.Running, null, "resumed by the user");
+        await PlaceAndStartAsync(null); // VMs lost with a node meanwhile are placed again; the VE ends Running or Pending
         return View();
     }
 
@@ -245,6 +250,65 @@ public sealed class VeGrain(
         {
             await RemoveAsync(vm, host, $"cannot restart on {host} ({e.Message}): placed again");
             await PlaceAndStartAsync(null);
+        }
+    }
+
+    public async Task NodeDownAsync(string node)
+    {
+        if (S.Spec is null || S.State == VeState.Deleted || S.Vms.All(v => v.Host != node)) return;
+        // The node grain is the authority: if the node is back by now, its copies are this VE's VMs still.
+        if (!(await Node(node).GetStatusAsync()).Down) return;
+        using var _ = Operation("recover");
+        foreach (var vm in S.Vms.Where(v => v.Host == node).ToList())
+        {
+            Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = $"node {node} down" }, node, $"node {node} is down: placed again");
+            await PlacedAsync(vm, null);
+        }
+        if (S.State is VeState.Running or VeState.Pending) await PlaceAndStartAsync(null);
+        else await state.WriteStateAsync(); // placed when the VE is started or resumed
+    }
+
+    public async Task CopyFoundAsync(string vmId, string node, VmState observed)
+    {
+        var vm = S.Vms.Find(v => v.Id == vmId);
+        var action = ReturnedCopy.Decide(S.Spec is null ? null : S.State, vm, node);
+        switch (action)
+        {
+            case CopyAction.Ignore:
+                logger.LogWarning("VE {Ve}: node {Node} is back with VM {Vm} ({State}), which is not one of the VE's VMs; left alone", Key, node, vmId, observed);
+                return;
+            case CopyAction.Keep:
+                return;
+            case CopyAction.Destroy:
+                using (Operation("remove copy"))
+                {
+                    await Node(node).RemoveVmAsync(vmId);
+                    var why = vm?.Host is { } host ? $"runs on {host} now" : $"the VE is {S.State}";
+                    Record(vm?.Name ?? vmId, observed.ToString(), "Removed", node, $"stale copy on {node}, back after being down, destroyed: the VM {why}");
+                    await state.WriteStateAsync();
+                }
+                return;
+            case CopyAction.Adopt:
+                using (Operation("adopt copy"))
+                {
+                    await PlacedAsync(vm!, node);
+                    Update(vm!, vm! with { Host = node, State = observed, Reason = null }, node, $"found {observed} on {node}, back after being down: kept");
+                    var adopted = S.Vms.Find(v => v.Id == vmId)!;
+                    if (observed != VmState.Running)
+                    {
+                        try
+                        {
+                            await Node(node).StartVmAsync(vmId);
+                            Update(adopted, adopted with { State = VmState.Running }, node, "started");
+                        }
+                        catch (Exception e) when (e is HypervisorException or InvalidOperationException)
+                        {
+                            await RemoveAsync(adopted, node, $"cannot start on {node} ({e.Message}): placed again");
+                        }
+                    }
+                    await PlaceAndStartAsync(null);
+                }
+                return;
         }
     }
 

@@ -31,6 +31,8 @@ public sealed class NodeGrain : Grain, INodeGrain
     private long _sequence;
     private readonly Dictionary<string, VmState> _vmStates = new(StringComparer.Ordinal);
     private long _ticks;
+    private DateTimeOffset? _unreachableSince;
+    private bool _down;
 
     /// <summary>Every this many ticks a node joins the node directory again, which lives in memory and may have been lost with its silo.</summary>
     private const int RejoinEvery = 60;
@@ -105,9 +107,10 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         catch (HypervisorException e)
         {
-            _logger.LogWarning(e, "Node {Node}: cannot read its hypervisor", Node);
+            Unreachable(e);
             return;
         }
+        if (_unreachableSince is not null) Reachable(snapshot);
         ReportStateChanges(snapshot);
         if (++_ticks % RejoinEvery == 0) _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site); // one-way
         if (!_options.Enabled || !mayStart) return;
@@ -123,6 +126,64 @@ public sealed class NodeGrain : Grain, INodeGrain
         _logger.LogInformation("Node {Node}: {Kind} ({Demand} of {Capacity}), starting partition {Partition}",
             Node, kind, snapshot.Demand, snapshot.Capacity, partition);
         await GrainFactory.GetGrain<IPartitionGrain>(partition).StartAsync(evt);
+    }
+
+    /// <summary>
+    /// The hypervisor did not answer. Past the grace period the node is marked down: it leaves the
+    /// node directory (so no placement and no VE looks at it), refuses reservations, each VE with VMs
+    /// here places them elsewhere, and VMs of no VE are reported lost. It keeps trying every tick.
+    /// </summary>
+    private void Unreachable(HypervisorException e)
+    {
+        var now = _clock.Now;
+        if (_unreachableSince is null)
+        {
+            _unreachableSince = now;
+            _logger.LogWarning("Node {Node}: hypervisor unreachable ({Message}); marked down after {Grace} s", Node, e.Message, _options.NodeDownGrace.TotalSeconds);
+        }
+        var directory = GrainFactory.GetGrain<INodeDirectoryGrain>(0);
+        if (_down)
+        {
+            if (++_ticks % RejoinEvery == 0) _ = directory.MarkDownAsync(Node); // the in-memory directory may have been lost
+            return;
+        }
+        if (now - _unreachableSince < _options.NodeDownGrace) return;
+        _down = true;
+        _metrics.NodesDown.Add(1);
+        var vms = _vmStates.Keys.Union(_last?.Vms.Where(v => v.Host == Node).Select(v => v.Id) ?? [], StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        _logger.LogError("Node {Node}: hypervisor unreachable for {Seconds:0.0} s: marked down with {Count} VM(s)", Node, (now - _unreachableSince.Value).TotalSeconds, vms.Count);
+        _ = directory.MarkDownAsync(Node);
+        foreach (var ve in vms.Select(VeId.VeOfVm).OfType<string>().Distinct())
+            _ = GrainFactory.GetGrain<IVeGrain>(ve).NodeDownAsync(Node);
+        var hub = GrainFactory.GetGrain<IEventHubGrain>(0);
+        foreach (var vm in vms.Where(v => VeId.VeOfVm(v) is null))
+        {
+            _metrics.VmsLost.Add(1);
+            _logger.LogWarning("Node {Node}: VM {Vm} belongs to no VE and is lost with its node: nothing restarts it", Node, vm);
+            _ = hub.PublishAsync(new VeTransition("", vm, (_vmStates.TryGetValue(vm, out var s) ? s : VmState.Running).ToString(), "Lost", Node,
+                $"node {Node} marked down; the VM belongs to no VE, nothing restarts it", now));
+        }
+    }
+
+    /// <summary>
+    /// The hypervisor answers again. After being down, the node joins again and every VM it lists goes
+    /// to its VE, which keeps the copy or destroys it (its VM may run elsewhere by now).
+    /// </summary>
+    private void Reachable(NodeSnapshot snapshot)
+    {
+        var wasDown = _down;
+        _logger.LogWarning("Node {Node}: hypervisor reachable again after {Seconds:0.0} s{Down}", Node,
+            (_clock.Now - _unreachableSince!.Value).TotalSeconds, wasDown ? ", back from down" : "");
+        (_unreachableSince, _down) = (null, false);
+        if (!wasDown) return;
+        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site);
+        foreach (var vm in snapshot.Vms.Where(v => v.Host == Node))
+        {
+            _vmStates[vm.Id] = vm.State;
+            if (VeId.VeOfVm(vm.Id) is { } ve) _ = GrainFactory.GetGrain<IVeGrain>(ve).CopyFoundAsync(vm.Id, Node, vm.State);
+            else _logger.LogWarning("Node {Node}: VM {Vm}, reported lost, is back ({State})", Node, vm.Id, vm.State);
+        }
+        _ = GrainFactory.GetGrain<IVeDirectoryGrain>(0).RoomAppearedAsync($"node {Node} back");
     }
 
     /// <summary>Tells each VM's grain when its VM went down (crashed, powered off): the VM grain decides whether its VE must react.</summary>
@@ -177,18 +238,37 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public Task CrashVmAsync(string vmId)
     {
-        if (_directory.Get(Node) is not Hypervisors.Simulated.SimulatedHypervisor simulated)
-            throw new NotSupportedException($"fault injection needs the simulated hypervisor; node {Node} is driven by a real one");
+        var simulated = Simulated($"crash VM '{vmId}'");
         if (simulated.Datacenter.List(Node).All(v => v.Id != vmId))
             throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"crash '{vmId}': no such VM on node {Node}");
-        simulated.Datacenter.Crash(vmId);
+        simulated.Datacenter.Crash(Node, vmId);
         return Task.CompletedTask;
     }
 
-    public Task<NodeStatus> GetStatusAsync() =>
-        Task.FromResult(new NodeStatus(Node, _lease.Holder, _lease.PendingEvent, _maintenance, _last));
+    public Task CrashNodeAsync()
+    {
+        Simulated("crash node").Datacenter.CrashNode(Node);
+        _logger.LogWarning("Node {Node}: made unreachable by fault injection", Node);
+        return Task.CompletedTask;
+    }
 
-    public Task<ReserveReply> ReserveAsync(string partitionId) => Task.FromResult(_lease.Reserve(partitionId));
+    public Task RecoverNodeAsync()
+    {
+        Simulated("recover node").Datacenter.RecoverNode(Node);
+        _logger.LogWarning("Node {Node}: made reachable again by fault injection", Node);
+        return Task.CompletedTask;
+    }
+
+    private Hypervisors.Simulated.SimulatedHypervisor Simulated(string what) =>
+        _directory.Get(Node) as Hypervisors.Simulated.SimulatedHypervisor
+        ?? throw new NotSupportedException($"{what}: fault injection needs the simulated hypervisor; node {Node} is driven by a real one");
+
+    public Task<NodeStatus> GetStatusAsync() =>
+        Task.FromResult(new NodeStatus(Node, _lease.Holder, _lease.PendingEvent, _maintenance, _last, _down, _unreachableSince));
+
+    /// <summary>A node marked down, or drained for maintenance, is out of the overlay: it refuses partitions.</summary>
+    public Task<ReserveReply> ReserveAsync(string partitionId) =>
+        Task.FromResult(_down || (_maintenance && _last is { Vms.Length: 0 }) ? new ReserveReply(false, null) : _lease.Reserve(partitionId));
 
     public Task<bool> RenewAsync(string partitionId) => Task.FromResult(_lease.Renew(partitionId));
 

@@ -38,6 +38,9 @@ public sealed record DvmsOptions
     /// <summary>False turns node-triggered scheduling off (monitoring only: the "none" and centralized schedulers).</summary>
     public bool Enabled { get; init; } = true;
 
+    /// <summary>A node whose hypervisor has been unreachable this long is marked down and its VE VMs placed elsewhere (issue default: 10 s).</summary>
+    public TimeSpan NodeDownGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Solver used by partitions.</summary>
     public SolverKind Solver { get; init; } = SolverKind.CpSat;
 }

@@ -26,6 +26,7 @@ public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
         if (options.SolverTimeLimit <= TimeSpan.Zero) problems.Add($"SolverTimeLimit: must be positive, got {options.SolverTimeLimit}");
         if (options.UnderloadThreshold is { } u && !(u > 0 && u < 1)) problems.Add($"UnderloadThreshold: must be within (0, 1), got {u}");
         if (options.SolverWorkers < 1) problems.Add($"SolverWorkers: must be at least 1, got {options.SolverWorkers}");
+        if (options.NodeDownGrace < TimeSpan.Zero) problems.Add($"NodeDownGrace: must not be negative, got {options.NodeDownGrace}");
         if (options.MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {options.MaxPartitionSize}");
         return problems;
     }

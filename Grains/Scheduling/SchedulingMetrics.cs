@@ -24,6 +24,8 @@ public sealed class SchedulingMetrics : IDisposable
         Migrations = _meter.CreateCounter<long>("discovery.migrations", description: "Migrations applied");
         ReservationsExpired = _meter.CreateCounter<long>("discovery.reservations.expired", description: "Reservations dropped because their leader stopped renewing");
         PlansRejected = _meter.CreateCounter<long>("discovery.plans.rejected", description: "Plans the independent checker refused: never applied");
+        NodesDown = _meter.CreateCounter<long>("discovery.nodes.down", description: "Nodes marked down: hypervisor unreachable past the grace period");
+        VmsLost = _meter.CreateCounter<long>("discovery.vms.lost", description: "VMs on a node marked down that belong to no VE: nothing restarts them");
     }
 
     public Counter<long> EventsDetected { get; }
@@ -36,6 +38,8 @@ public sealed class SchedulingMetrics : IDisposable
     public Counter<long> Migrations { get; }
     public Counter<long> ReservationsExpired { get; }
     public Counter<long> PlansRejected { get; }
+    public Counter<long> NodesDown { get; }
+    public Counter<long> VmsLost { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -17,6 +17,8 @@ public sealed record SchedulingSettings
     [Range(0.01, 3600.0)] public double LeaseRenewalSeconds { get; init; } = Defaults.LeaseRenewalPeriod.TotalSeconds;
     [Range(0.02, 3600.0)] public double LeaseTimeoutSeconds { get; init; } = Defaults.LeaseTimeout.TotalSeconds;
     [Range(0.01, 3600.0)] public double SolverTimeLimitSeconds { get; init; } = Defaults.SolverTimeLimit.TotalSeconds;
+    /// <summary>How long a node's hypervisor may stay unreachable before the node is marked down.</summary>
+    [Range(0.0, 3600.0)] public double NodeDownGraceSeconds { get; init; } = Defaults.NodeDownGrace.TotalSeconds;
     /// <summary>Null or blank: underload detection off.</summary>
     [Range(0.001, 0.999)] public double? UnderloadThreshold { get; init; } = Defaults.UnderloadThreshold;
     /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
@@ -37,6 +39,7 @@ public sealed record SchedulingSettings
         LeaseTimeout = TimeSpan.FromSeconds(LeaseTimeoutSeconds),
         SolverTimeLimit = TimeSpan.FromSeconds(SolverTimeLimitSeconds),
         UnderloadThreshold = UnderloadThreshold,
+        NodeDownGrace = TimeSpan.FromSeconds(NodeDownGraceSeconds),
         Solver = TryParseSolver(Solver, out var solver) ? solver : Defaults.Solver,
     };
 }

@@ -114,19 +114,78 @@ public sealed class SimulatedDatacenter
     }
 
     /// <summary>Simulates a guest crash: the VM stops holding resources and a Crashed event is raised.</summary>
-    public void Crash(string vmId)
+    public void Crash(string vmId) => Crash(null, vmId);
+
+    /// <summary>As <see cref="Crash(string)"/>, for the copy of the VM on <paramref name="node"/> (a VM may have a stale copy on a node that came back).</summary>
+    public void Crash(string? node, string vmId)
     {
         VmLifecycleEvent evt;
         lock (_gate)
         {
             var now = CatchUpLocked(Clock.GetUtcNow());
-            var vm = Vm(vmId);
+            var vm = node is null ? Vm(vmId) : VmOn(node, vmId);
             if (vm.MigratingTo is not null)
                 throw new HypervisorException(vm.Host.Name, HypervisorErrorKind.InvalidState, $"crash '{vmId}': it is migrating");
             ChangeLocked(vm, now, () => vm.State = VmState.Crashed);
             evt = new VmLifecycleEvent(vm.Host.Name, vmId, VmLifecycleKind.Crashed, 0, now);
         }
         Raise(evt);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="node"/> unreachable, as a machine that crashed or was cut off the network:
+    /// every read and operation on it fails with <see cref="HypervisorErrorKind.ConnectionFailed"/>,
+    /// migrations to or from it are aborted (the VM stays on its source), and its VMs are frozen as
+    /// they were: still defined there, out of the load injector and of every total, and free to be
+    /// defined on another node meanwhile. Its overload, if any, stops counting.
+    /// </summary>
+    public void CrashNode(string node)
+    {
+        List<PendingMigration> aborted;
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var n = Node(node);
+            if (n.Down) throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"crash node {node}: it is already down");
+            aborted = AbortMigrationsLocked(n, now);
+            n.Down = true;
+            foreach (var vm in n.Vms)
+                if (_vms.TryGetValue(vm.Id, out var primary) && ReferenceEquals(primary, vm))
+                {
+                    _vms.Remove(vm.Id);
+                    _vmOrder.Remove(vm);
+                }
+            if (n.OverloadedSince is { } since) n.ViolationSeconds += Math.Max(0, (now - since).TotalSeconds);
+            n.OverloadedSince = null;
+        }
+        foreach (var m in aborted)
+            m.Landed.TrySetException(new HypervisorException(m.From, HypervisorErrorKind.ConnectionFailed,
+                $"migrate '{m.Vm.Id}': aborted, node {node} became unreachable"));
+    }
+
+    /// <summary>
+    /// Brings a node made unreachable by <see cref="CrashNode"/> back with the VMs it had, in the state
+    /// they had. A VM defined elsewhere meanwhile now has two copies: the one here is a stale copy
+    /// (listed and operable here, out of the load injector) until one of them is removed.
+    /// </summary>
+    public void RecoverNode(string node)
+    {
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var n = Node(node);
+            if (!n.Down) throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"recover node {node}: it is not down");
+            n.Down = false;
+            foreach (var vm in n.Vms)
+                if (_vms.TryAdd(vm.Id, vm)) _vmOrder.Add(vm);
+            Recompute(n, now);
+        }
+    }
+
+    /// <summary>Whether <paramref name="node"/> is unreachable (see <see cref="CrashNode"/>).</summary>
+    public bool IsDown(string node)
+    {
+        lock (_gate) return _nodes.GetValueOrDefault(node)?.Down ?? throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"unknown node '{node}'");
     }
 
     /// <summary>Ground truth at now: per-node violation seconds and loads.</summary>
@@ -143,6 +202,7 @@ public sealed class SimulatedDatacenter
                 var v = n.ViolationSeconds + (n.OverloadedSince is { } since ? (now - since).TotalSeconds : 0);
                 perNode[n.Name] = v;
                 total += v;
+                if (n.Down) continue; // its load is unknown: out of the totals until it is back
                 cpuDemand += n.Demand.Cpu;
                 cpuCapacity += n.Capacity.Cpu;
                 if (n.OverloadedSince is not null) overloaded++;
@@ -164,7 +224,7 @@ public sealed class SimulatedDatacenter
     {
         lock (_gate)
         {
-            var n = Node(node);
+            var n = Reachable(node);
             return new HostInfo(n.Name, n.Capacity, "simulated");
         }
     }
@@ -179,7 +239,7 @@ public sealed class SimulatedDatacenter
         lock (_gate)
         {
             CatchUpLocked(Clock.GetUtcNow());
-            var n = Node(node);
+            var n = Reachable(node);
             var list = new List<VmStatus>(n.Vms.Count + n.Incoming.Count);
             foreach (var vm in n.Vms) list.Add(vm.Status());
             foreach (var vm in n.Incoming) list.Add(vm.Status()); // in flight: State is Migrating
@@ -193,11 +253,13 @@ public sealed class SimulatedDatacenter
         lock (_gate)
         {
             var now = CatchUpLocked(Clock.GetUtcNow());
-            var n = Node(node);
+            var n = Reachable(node);
             if (spec.VCpus <= 0 || spec.MemoryMiB <= 0)
                 throw new HypervisorException(node, HypervisorErrorKind.InvalidDefinition, $"define '{spec.Id}': vCPUs and memory must be positive");
-            if (_vms.ContainsKey(spec.Id))
-                throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"define '{spec.Id}': a VM with that id already exists on {_vms[spec.Id].Host.Name}");
+            // Ids are unique among reachable nodes (a stale copy on a node that came back aside): a copy frozen
+            // on an unreachable node does not stop the VM from being defined again elsewhere.
+            if (_vms.TryGetValue(spec.Id, out var existing) || (existing = n.Vms.Find(v => v.Id == spec.Id)) is not null)
+                throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"define '{spec.Id}': a VM with that id already exists on {existing.Host.Name}");
             var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100) };
             _vms.Add(vm.Id, vm);
             _vmOrder.Add(vm);
@@ -233,8 +295,17 @@ public sealed class SimulatedDatacenter
             if (kind == VmLifecycleKind.Undefined)
             {
                 vm.Host.Vms.Remove(vm);
-                _vms.Remove(vmId);
-                _vmOrder.Remove(vm);
+                if (_vms.TryGetValue(vmId, out var primary) && ReferenceEquals(primary, vm))
+                {
+                    _vms.Remove(vmId);
+                    _vmOrder.Remove(vm);
+                    // A stale copy on another reachable node becomes the VM.
+                    if (_nodeOrder.Where(o => !o.Down).SelectMany(o => o.Vms).FirstOrDefault(v => v.Id == vmId) is { } copy)
+                    {
+                        _vms.Add(vmId, copy);
+                        _vmOrder.Add(copy);
+                    }
+                }
             }
             else
             {
@@ -254,6 +325,10 @@ public sealed class SimulatedDatacenter
             var vm = VmOn(node, vmId);
             var to = _nodes.GetValueOrDefault(destination)
                 ?? throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"migrate '{vmId}': unknown destination node '{destination}'");
+            if (to.Down)
+                throw new HypervisorException(node, HypervisorErrorKind.ConnectionFailed, $"migrate '{vmId}': destination {destination} is unreachable");
+            if (to.Vms.Exists(v => v.Id == vmId))
+                throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"migrate '{vmId}': {destination} already has a copy of it");
             if (ReferenceEquals(to, vm.Host))
                 throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': it is already on {destination}");
             if (vm.MigratingTo is not null)
@@ -318,7 +393,7 @@ public sealed class SimulatedDatacenter
             else
             {
                 _migrations.Dequeue();
-                LandLocked(m!);
+                if (!m!.Aborted) LandLocked(m);
             }
         }
         if (until > _processedUntil) _processedUntil = until;
@@ -382,15 +457,33 @@ public sealed class SimulatedDatacenter
     private SimNode Node(string name) => _nodes.GetValueOrDefault(name)
         ?? throw new HypervisorException(name, HypervisorErrorKind.NotFound, $"unknown node '{name}'");
 
+    private SimNode Reachable(string name)
+    {
+        var node = Node(name);
+        return node.Down ? throw new HypervisorException(name, HypervisorErrorKind.ConnectionFailed, $"node {name} is unreachable") : node;
+    }
+
     private SimVm Vm(string id) => _vms.GetValueOrDefault(id)
         ?? throw new HypervisorException("simulated", HypervisorErrorKind.NotFound, $"unknown VM '{id}'");
 
-    private SimVm VmOn(string node, string id)
+    private SimVm VmOn(string node, string id) =>
+        Reachable(node).Vms.Find(v => v.Id == id) ?? throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"no VM '{id}' on {node}");
+
+    /// <summary>Puts every VM migrating to or from <paramref name="node"/> back on its source, as it was; returns the migrations to fail.</summary>
+    private List<PendingMigration> AbortMigrationsLocked(SimNode node, DateTimeOffset now)
     {
-        var vm = _vms.GetValueOrDefault(id);
-        if (vm is null || !ReferenceEquals(vm.Host, Node(node)))
-            throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"no VM '{id}' on {node}");
-        return vm;
+        var aborted = new List<PendingMigration>();
+        foreach (var (m, _) in _migrations.UnorderedItems)
+        {
+            var vm = m.Vm;
+            if (m.Aborted || (!ReferenceEquals(vm.Host, node) && !ReferenceEquals(vm.MigratingTo, node))) continue;
+            var target = vm.MigratingTo!;
+            ChangeLocked(vm, now, () => { vm.MigratingTo = null; vm.State = vm.StateBeforeMigration; });
+            target.Incoming.Remove(vm);
+            m.Aborted = true;
+            aborted.Add(m);
+        }
+        return aborted;
     }
 
     private void Raise(VmLifecycleEvent evt)
@@ -417,6 +510,7 @@ public sealed class SimulatedDatacenter
         public Resources Demand { get; set; }
         public DateTimeOffset? OverloadedSince { get; set; }
         public double ViolationSeconds { get; set; }
+        public bool Down { get; set; }
     }
 
     private sealed class SimVm(string id, int vcpus, int memoryMiB, SimNode host)
@@ -444,6 +538,7 @@ public sealed class SimulatedDatacenter
     private sealed record PendingMigration(SimVm Vm, string From, DateTimeOffset Due, DateTimeOffset Started)
     {
         public TaskCompletionSource Landed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Aborted { get; set; }
     }
 
     private sealed class LoadInjection(LoadLaw law, Random random, DateTimeOffset next)

@@ -173,4 +173,71 @@ public sealed class SimulatedDatacenterTests
         Assert.Equal(HypervisorErrorKind.AlreadyExists, (await Assert.ThrowsAsync<HypervisorException>(() => b.DefineAsync(new VmSpec("s", 1, 512, "img")))).Kind);
         Assert.Equal(HypervisorErrorKind.InvalidDefinition, (await Assert.ThrowsAsync<HypervisorException>(() => b.DefineAsync(new VmSpec("z", 0, 512, "img")))).Kind);
     }
+
+    [Fact]
+    public async Task A_crashed_node_is_unreachable_its_vms_frozen_and_definable_elsewhere()
+    {
+        var dc = TwoNodes(out var a, out var b);
+        await Run(a, "x", vcpus: 4, demand: 400, memoryMiB: 1024); // 4 cores of demand on a 4-core node: not overloaded
+        await Run(a, "y", demand: 100, memoryMiB: 512);  // now it is
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(10, dc.GetTotals().ViolationSecondsPerNode["a"]);
+
+        dc.CrashNode("a");
+        Assert.True(dc.IsDown("a"));
+        foreach (var call in new Func<Task>[] { () => a.ListVmsAsync(), () => a.GetHostInfoAsync(), () => a.StartAsync("x"),
+                     () => a.DefineAsync(new VmSpec("z", 1, 512, "img")) })
+            Assert.Equal(HypervisorErrorKind.ConnectionFailed, (await Assert.ThrowsAsync<HypervisorException>(call)).Kind);
+        Assert.Equal("[a] node a is unreachable", (await Assert.ThrowsAsync<HypervisorException>(() => a.ListVmsAsync())).Message);
+        Assert.Equal(HypervisorErrorKind.InvalidState, Assert.Throws<HypervisorException>(() => dc.CrashNode("a")).Kind);
+
+        // Its overload stops counting, its load leaves the totals, and its VMs can be defined again elsewhere.
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var totals = dc.GetTotals();
+        Assert.Equal((10.0, 0, 0.0), (totals.ViolationSecondsPerNode["a"], totals.OverloadedNodes, totals.MeanCpuLoad));
+        Assert.Equal(0, dc.VmCount);
+        await Run(b, "x", demand: 50, memoryMiB: 1024);
+        Assert.Equal(1, dc.VmCount);
+        Assert.Equal("[b] migrate 'x': destination a is unreachable", (await Assert.ThrowsAsync<HypervisorException>(() => b.MigrateAsync("x", a))).Message);
+
+        // Back: both copies of x exist; the one on a is a stale copy (still running, as it was), y is a's again.
+        dc.RecoverNode("a");
+        Assert.Equal(HypervisorErrorKind.InvalidState, Assert.Throws<HypervisorException>(() => dc.RecoverNode("a")).Kind);
+        Assert.Equal([("x", VmState.Running), ("y", VmState.Running)], (await a.ListVmsAsync()).Select(v => (v.Id, v.State)));
+        Assert.Equal([("x", VmState.Running)], (await b.ListVmsAsync()).Select(v => (v.Id, v.State)));
+        Assert.Equal(2, dc.VmCount);
+        Assert.Equal(1, dc.GetTotals().OverloadedNodes); // a's 500 of 400 counts again
+        Assert.Equal(HypervisorErrorKind.AlreadyExists, (await Assert.ThrowsAsync<HypervisorException>(() => a.DefineAsync(new VmSpec("y", 1, 512, "img")))).Kind);
+
+        // Removing the copy that was the VM makes the stale copy the VM: its demand is driven again.
+        await b.DestroyAsync("x");
+        await b.UndefineAsync("x");
+        dc.SetDemand("x", 0);
+        Assert.Equal([("x", 0), ("y", 100)], (await a.ListVmsAsync()).Select(v => (v.Id, v.CpuUsage)));
+        Assert.Equal(0, dc.GetTotals().OverloadedNodes);
+    }
+
+    [Fact]
+    public async Task A_node_crash_aborts_migrations_to_and_from_it_leaving_each_vm_on_its_source()
+    {
+        var dc = new SimulatedDatacenter(_clock, migrationBandwidthMbps: 1000);
+        var a = dc.AddNode("a", Resources.OfCores(4, 8192));
+        var b = dc.AddNode("b", Resources.OfCores(4, 8192));
+        var c = dc.AddNode("c", Resources.OfCores(4, 8192));
+        await Run(a, "out", memoryMiB: 1024);
+        await Run(c, "in", memoryMiB: 1024);
+        var leaving = a.MigrateAsync("out", b);
+        var arriving = c.MigrateAsync("in", a);
+        _clock.Advance(TimeSpan.FromSeconds(1)); // 8.4 s each
+
+        dc.CrashNode("a");
+        Assert.Equal("[a] migrate 'out': aborted, node a became unreachable", (await Assert.ThrowsAsync<HypervisorException>(() => leaving)).Message);
+        Assert.Equal(HypervisorErrorKind.ConnectionFailed, (await Assert.ThrowsAsync<HypervisorException>(() => arriving)).Kind);
+        _clock.Advance(TimeSpan.FromSeconds(10)); // past the due time: nothing lands
+        Assert.Empty(await b.ListVmsAsync());
+        Assert.Equal([("in", VmState.Running, 50)], (await c.ListVmsAsync()).Select(v => (v.Id, v.State, v.CpuUsage)));
+        Assert.Equal((0L, 0), (dc.GetTotals().MigrationsCompleted, dc.GetTotals().MigrationsInFlight));
+        dc.RecoverNode("a");
+        Assert.Equal([("out", VmState.Running)], (await a.ListVmsAsync()).Select(v => (v.Id, v.State)));
+    }
 }
