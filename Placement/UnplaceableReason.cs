@@ -150,8 +150,12 @@ public static class UnplaceableReason
     private static IEnumerable<string> Restricting(PlacementProblem problem, int v) =>
         problem.Constraints
             .Where(c => new ProblemIndex(problem with { Constraints = [c] }) is var one && one.Allowed[v].Length < one.Nodes.Length)
-            .Select(c => c.Name)
+            .Select(Describe)
             .Distinct();
+
+    /// <summary>"fence {n1, n2}": the constraint with the nodes it names (when few enough to read), so the reason says where.</summary>
+    private static string Describe(PlacementConstraint c) =>
+        c.NodeNames.Distinct().ToList() is { Count: > 0 and <= 8 } nodes ? $"{c.Name} {{{string.Join(", ", nodes)}}}" : c.Name;
 
     /// <summary>"no node" when <paramref name="allowed"/> is every node, else the shorter of "no node outside {excluded}" and "none of {allowed}".</summary>
     private static string Among(ProblemIndex x, int[] allowed)

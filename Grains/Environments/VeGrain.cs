@@ -283,8 +283,8 @@ public sealed class VeGrain(
                 using (Operation("remove copy"))
                 {
                     await Node(node).RemoveVmAsync(vmId);
-                    var why = vm?.Host is { } host ? $"runs on {host} now" : $"the VE is {S.State}";
-                    Record(vm?.Name ?? vmId, observed.ToString(), "Removed", node, $"stale copy on {node}, back after being down, destroyed: the VM {why}");
+                    var why = vm?.Host is { } host ? $"the VM runs on {host} now" : $"the VE is {S.State}";
+                    Record(vm?.Name ?? vmId, observed.ToString(), "Removed", node, $"stale copy on {node}, back after being down, destroyed: {why}");
                     await state.WriteStateAsync();
                 }
                 return;

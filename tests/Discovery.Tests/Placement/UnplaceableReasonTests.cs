@@ -52,7 +52,7 @@ public sealed class UnplaceableReasonTests
             .With(new Ban(Of("web1"), Of("n1")))
             .Build();
 
-        Assert.Equal(new[] { "web1 may run on no node: its constraints (fence, ban) exclude all 3 nodes" }, Explain(problem));
+        Assert.Equal(new[] { "web1 may run on no node: its constraints (fence {n1}, ban {n1}) exclude all 3 nodes" }, Explain(problem));
     }
 
     [Fact]
