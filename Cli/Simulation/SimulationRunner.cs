@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
@@ -144,6 +145,7 @@ public static class SimulationRunner
         {
             silo.UseLocalhostClustering(FreePort(), FreePort());
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
+            silo.AddMemoryGrainStorage(VeGrain.StorageName); // the directories and VEs persist there
             silo.AddDiscoveryScheduling(clock, options);
         });
         var host = builder.Build();

@@ -56,6 +56,7 @@ public sealed class VeGrain(
         if (S.State is not (VeState.Running or VeState.Pending)) return; // a Stop or Delete ran first
         using var _ = Operation("reconcile");
         await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]); // the directory may have lost them
+        await GrainFactory.GetGrain<IVeDirectoryGrain>(0).UpdateAsync(Key, S.State);
         var nodes = await SnapshotNodesAsync();
         var answered = nodes.Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
         var down = (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).DownAsync()).ToHashSet(StringComparer.Ordinal);
@@ -333,6 +334,8 @@ public sealed class VeGrain(
         if (toPlace.Count > 0)
         {
             nodes ??= await SnapshotNodesAsync();
+            // The directory is in memory: a stopped VE's constraints may have gone with a silo since it last ran.
+            await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]);
             var onNodes = nodes.SelectMany(n => n.Vms).Select(v => v.Id).Concat(toPlace.Select(v => v.Id));
             var constraints = await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).ForAsync(
                 [.. onNodes], [.. nodes.Select(n => n.Node)]);

@@ -19,7 +19,8 @@ public static class SchedulingSetup
     /// simulation speeds up grain timers but not Orleans' own machinery), the DVMS options, the
     /// overlay, the plan journal, the metrics and this silo's scheduling lifecycle (which stops
     /// monitoring and partitions first when the silo stops); and starts every local node's
-    /// monitoring once the silo is up.
+    /// monitoring once the silo is up. The silo must have a grain storage named
+    /// <see cref="Environments.VeGrain.StorageName"/>: the node and VE directories and the VEs persist there.
     /// </summary>
     /// <param name="silo">The silo being built.</param>
     /// <param name="infrastructureTime">The infrastructure clock.</param>

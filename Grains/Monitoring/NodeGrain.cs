@@ -59,6 +59,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             DeactivateOnIdle();
             throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
         }
+        if (_silo.Monitoring) StartMonitoringAsync(); // reactivated here: monitoring carries on without being asked
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -76,6 +77,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     {
         if (_monitor is null && !_silo.Stopping)
         {
+            _silo.MonitoringStarted();
             // Spread the nodes' ticks over the period so thousands of nodes do not tick at once.
             var phase = (uint)StringComparer.Ordinal.GetHashCode(Node) % 1000 / 1000.0;
             _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions

@@ -1,39 +1,72 @@
 using System.Collections.Immutable;
+using Discovery.Environments;
 using Discovery.Grains;
+using Discovery.Storage;
 
 namespace Discovery.Overlay;
 
 /// <summary>
 /// Every monitored node of the cluster (one activation): nodes join when their monitoring starts and
-/// leave when it stops; a node whose hypervisor is unreachable is moved to the down list until it joins again.
+/// leave when it stops; a node whose hypervisor is unreachable is moved to the down list until it
+/// joins again. Persisted (written behind), so a silo's death does not empty it.
 /// </summary>
-[CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
-public sealed class NodeDirectoryGrain : Grain, INodeDirectoryGrain
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed class NodeDirectoryGrain(
+    [PersistentState("node-directory", VeGrain.StorageName)] IPersistentState<NodeDirectoryState> state) : Grain, INodeDirectoryGrain
 {
-    private readonly SortedDictionary<string, string> _sites = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _down = new(StringComparer.Ordinal);
+    private readonly WriteBehind<NodeDirectoryState> _writes = new(state);
+
+    private ImmutableArray<string>? _nodes; // sorted, rebuilt after a change
+
+    private Dictionary<string, string> Sites => state.State.Sites;
+    private HashSet<string> Down => state.State.Down;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writes.Start(this);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
 
     public Task JoinAsync(string node, string site)
     {
-        _sites[node] = site;
-        _down.Remove(node);
+        if (!Sites.TryGetValue(node, out var known) || known != site || Down.Contains(node))
+        {
+            Sites[node] = site;
+            Down.Remove(node);
+            Changed();
+        }
         return Task.CompletedTask;
     }
 
     public Task LeaveAsync(string node)
     {
-        _sites.Remove(node);
+        if (Sites.Remove(node)) Changed();
         return Task.CompletedTask;
     }
 
     public Task MarkDownAsync(string node)
     {
-        _sites.Remove(node);
-        _down.Add(node);
+        if (Sites.Remove(node) | Down.Add(node)) Changed();
         return Task.CompletedTask;
     }
 
-    public Task<ImmutableArray<string>> DownAsync() => Task.FromResult(_down.ToImmutableArray());
+    public Task<ImmutableArray<string>> DownAsync() => Task.FromResult(Down.Order(StringComparer.Ordinal).ToImmutableArray());
 
-    public Task<ImmutableArray<string>> NodesAsync() => Task.FromResult(_sites.Keys.ToImmutableArray());
+    public Task<ImmutableArray<string>> NodesAsync() => Task.FromResult(_nodes ??= [.. Sites.Keys.Order(StringComparer.Ordinal)]);
+
+    private void Changed()
+    {
+        _nodes = null;
+        _writes.Changed();
+    }
+}
+
+/// <summary>The node directory's persisted state: node to site, and the nodes marked down.</summary>
+[GenerateSerializer, Alias("discovery.node-directory.state")]
+public sealed class NodeDirectoryState
+{
+    [Id(0)] public Dictionary<string, string> Sites { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public HashSet<string> Down { get; set; } = new(StringComparer.Ordinal);
 }

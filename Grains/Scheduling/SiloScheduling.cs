@@ -28,6 +28,15 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     /// <summary>Cancelled when the silo starts stopping.</summary>
     public CancellationToken StoppingToken => _stopping.Token;
 
+    /// <summary>
+    /// True once a node's monitoring was started on this silo: a node grain activated here later (after
+    /// a deactivation, or moved here when its silo died) starts monitoring by itself.
+    /// </summary>
+    public bool Monitoring { get; private set; }
+
+    /// <summary>A node's monitoring started on this silo.</summary>
+    public void MonitoringStarted() => Monitoring = true;
+
     /// <summary>Partitions (and centralized rounds) running on this silo.</summary>
     public int RunningPartitions => _partitions.Count;
 

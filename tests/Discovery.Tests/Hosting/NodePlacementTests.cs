@@ -32,6 +32,7 @@ public sealed class NodePlacementTests
             var (_, directory) = pops[options.SiloName.EndsWith('0') || options.SiloName == "Primary" ? 0 : 1];
             silo.Services.AddSingleton(directory);
             silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
+            silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
             silo.AddDiscoveryScheduling(clock, new DvmsOptions { Enabled = false });
         });
         await using var cluster = builder.Build();

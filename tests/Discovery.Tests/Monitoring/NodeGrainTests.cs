@@ -30,6 +30,7 @@ public sealed class NodeGrainTests
         {
             silo.Services.AddSingleton(directory);
             // Monitoring timers run on the fake clock, which this test never advances.
+            silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
             silo.AddDiscoveryScheduling(clock, new DvmsOptions());
         });
         await using var cluster = builder.Build();

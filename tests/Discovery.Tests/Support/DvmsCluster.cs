@@ -48,14 +48,15 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// Nodes n0..n{count-1} of 4 cores and 8 GiB in one site; <paramref name="vms"/> gives each node's VM demands
     /// (1 vCPU, 512 MiB each). <paramref name="constraints"/> are registered, by owner, through the cluster-wide
     /// constraint directory before any node starts monitoring; <paramref name="silos"/> silos share the nodes.
+    /// <paramref name="storage"/> adds the "discovery" grain storage (in memory when null).
     /// </summary>
     public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1) =>
-        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos);
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null) =>
+        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, storage);
 
     /// <summary>As above, each VM given as (CPU demand, memory MiB).</summary>
     public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1)
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null)
     {
         var clock = new ScaledTimeProvider(speedup);
         var datacenter = new SimulatedDatacenter(clock);
@@ -77,7 +78,8 @@ public sealed class DvmsCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
-            silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
+            if (storage is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
+            else storage(silo);
             silo.AddDiscoveryScheduling(clock, WithTestLease(options ?? new DvmsOptions()), startMonitoring: false);
         });
         var cluster = builder.Build();
