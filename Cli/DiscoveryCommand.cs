@@ -15,6 +15,7 @@ public static class DiscoveryCommand
         var root = new RootCommand("Discovery: distributed, cooperative management of VMs across many small data centres.");
         var bench = new Command("bench", "Benchmarks (commands, never timed tests): figures go into BENCHMARKS.md.");
         bench.Subcommands.Add(BenchSolver());
+        bench.Subcommands.Add(BenchVe());
         root.Subcommands.Add(bench);
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(NodeCommands.Node());
@@ -55,6 +56,89 @@ public static class DiscoveryCommand
                 Console.Error.WriteLine($"wrote {file.FullName}");
             }
             return report.Cpsat.CheckerFailures + report.Greedy.CheckerFailures == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command BenchVe()
+    {
+        var d = new VeBenchmarkSettings();
+        var nodes = Positive("--nodes", d.Infrastructure.Nodes, "Simulated nodes (8 cores, 32 GiB each).");
+        var vmsPerNode = new Option<int>("--vms-per-node") { Description = "Background VMs of the seed's type per node (5 gives about 43 % CPU load).", DefaultValueFactory = _ => d.Infrastructure.VmsPerNode };
+        vmsPerNode.Validators.Add(r => { if (r.GetValueOrDefault<int>() is var v && v < 0) r.AddError($"--vms-per-node must not be negative, got {v}"); });
+        var sites = Positive("--sites", d.Infrastructure.Sites, "Sites: fence and latency constraints name a site's nodes.");
+        var ves = Positive("--ves", d.Ves, "VEs to submit.");
+        var minVms = Positive("--min-vms", d.MinVms, "Fewest VMs of a VE (1 vCPU, 1 GiB each).");
+        var maxVms = Positive("--max-vms", d.MaxVms, "Most VMs of a VE.");
+        var parallel = Positive("--parallel", d.Parallel, "Submissions in flight at once.");
+        var crash = new Option<double>("--crash") { Description = "Share of the nodes crashed at once after the submissions.", DefaultValueFactory = _ => d.CrashFraction };
+        crash.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var v && !(v >= 0 && v < 1)) r.AddError($"--crash must be within [0, 1), got {v}"); });
+        var speedup = new Option<double>("--speedup") { Description = "Infrastructure seconds per wall second (the grace period and recovery times are infrastructure time).", DefaultValueFactory = _ => 1 };
+        speedup.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var v && !(v >= 1 && v <= 100)) r.AddError($"--speedup must be within [1, 100], got {v}"); });
+        var seed = new Option<int>("--seed") { Description = "Seed of the VEs, the crashed nodes and the load injector.", DefaultValueFactory = _ => d.Infrastructure.Seed };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to FILE." };
+        var command = new Command("ve", """
+            Submits random VEs (spread, ban, fence and latency constraints) to an in-process silo over
+            simulated nodes with DVMS and the seed's load injector running, then crashes a share of the
+            nodes at once: reports VEs placed per second, submit-to-running latency, the VEs left Pending
+            and why, the time until every VE VM of the crashed nodes runs again (infrastructure seconds
+            from the crash, the grace period included), VMs lost, constraint violations after recovery,
+            and whether the nodes' stale copies are destroyed when they come back. Exit code 1 when a
+            VE VM is lost, runs twice or breaks a constraint.
+            Example: discovery bench ve --nodes 1024 --vms-per-node 5 --ves 1000 --crash 0.05 --json ve.json
+            """) { nodes, vmsPerNode, sites, ves, minVms, maxVms, parallel, crash, speedup, seed, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(minVms) > parse.GetValue(maxVms))
+            {
+                Console.Error.WriteLine($"discovery bench ve: --min-vms ({parse.GetValue(minVms)}) must not exceed --max-vms ({parse.GetValue(maxVms)})");
+                return 2;
+            }
+            if (parse.GetValue(sites) > parse.GetValue(nodes))
+            {
+                Console.Error.WriteLine($"discovery bench ve: --sites ({parse.GetValue(sites)}) must not exceed --nodes ({parse.GetValue(nodes)})");
+                return 2;
+            }
+            var settings = d with
+            {
+                Infrastructure = d.Infrastructure with
+                {
+                    Nodes = parse.GetValue(nodes), VmsPerNode = parse.GetValue(vmsPerNode), Sites = parse.GetValue(sites),
+                    Speedup = parse.GetValue(speedup), Seed = parse.GetValue(seed),
+                },
+                Ves = parse.GetValue(ves), MinVms = parse.GetValue(minVms), MaxVms = parse.GetValue(maxVms),
+                Parallel = parse.GetValue(parallel), CrashFraction = parse.GetValue(crash),
+            };
+            Console.Error.WriteLine($"{settings.Ves} VE(s) of {settings.MinVms}-{settings.MaxVms} VMs on {settings.Infrastructure.Nodes} nodes x {settings.Infrastructure.VmsPerNode} VMs in {settings.Infrastructure.Sites} site(s), then {settings.CrashFraction:P0} of the nodes crash; seed {settings.Infrastructure.Seed}");
+            var phase = "";
+            var report = await VeBenchmark.RunAsync(settings, (name, done, total, detail) =>
+            {
+                if (name != phase)
+                {
+                    if (phase != "") Progress.Done();
+                    phase = name;
+                }
+                Progress.Report(done, total, $"{name}: {detail}");
+            }, cancellationToken);
+            Progress.Done();
+            var c = CultureInfo.InvariantCulture;
+            Console.WriteLine(string.Format(c, "submitted {0} VEs ({1} VMs) in {2:0.0} s: {3:0.0} VEs placed per second; {4} running, {5} pending ({6:P1})",
+                report.Ves, report.VeVms, report.SubmitWallSeconds, report.VesPlacedPerSecond, report.Running, report.Pending, report.PendingShare));
+            Console.WriteLine(string.Format(c, "submit to running: p50 {0:0.0} ms, p99 {1:0.0} ms (simulated boot time 0); CPU load after: {2:P1}",
+                report.SubmitToRunningP50Ms, report.SubmitToRunningP99Ms, report.LoadAfterSubmit));
+            foreach (var (reason, count) in report.PendingReasons) Console.WriteLine($"  pending x{count}: {reason}");
+            Console.WriteLine(string.Format(c, "crashed {0} nodes: {1} VE VMs of {2} VEs; running again after p50 {3:0.0} s, p99 {4:0.0} s, max {5:0.0} s (infrastructure time, grace {6:0} s)",
+                report.CrashedNodes, report.AffectedVeVms, report.AffectedVes, report.RecoveryP50Seconds, report.RecoveryP99Seconds, report.RecoveryMaxSeconds, report.NodeDownGraceSeconds));
+            Console.WriteLine($"VE VMs lost: {report.VeVmsLost}; VMs of no VE lost with their node: {report.BackgroundVmsLost}; constraint violations: {report.ConstraintViolations}; running twice: {report.RunningTwice}");
+            foreach (var v in report.ViolationSamples) Console.WriteLine($"  violation: {v}");
+            Console.WriteLine(string.Format(c, "nodes back: stale copies left {0} after {1:0.0} s; peak working set {2:0} MiB; wall {3:0.0} s",
+                report.StaleCopiesLeft, report.StaleCopiesGoneAfterSeconds, report.PeakWorkingSetMiB, report.WallSeconds));
+            if (parse.GetValue(json) is { } file)
+            {
+                File.WriteAllText(file.FullName, JsonSerializer.Serialize(report, SolverBenchmark.Json));
+                Console.Error.WriteLine($"wrote {file.FullName}");
+            }
+            return report.VeVmsLost + report.ConstraintViolations + report.RunningTwice + report.StaleCopiesLeft == 0 ? 0 : 1;
         });
         return command;
     }

@@ -135,7 +135,7 @@ public static class SimulationRunner
         return count;
     }
 
-    private static async Task<IHost> StartSiloAsync(HypervisorDirectory directory, SimulatedDatacenter datacenter, PlanJournal journal,
+    internal static async Task<IHost> StartSiloAsync(HypervisorDirectory directory, SimulatedDatacenter datacenter, PlanJournal journal,
         TimeProvider clock, DvmsOptions options)
     {
         var builder = Host.CreateApplicationBuilder();

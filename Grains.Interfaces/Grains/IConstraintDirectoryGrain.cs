@@ -22,6 +22,13 @@ public interface IConstraintDirectoryGrain : IGrainWithIntegerKey
     [Alias("For")]
     Task<ImmutableArray<PlacementConstraint>> ForAsync(ImmutableHashSet<string> vms, ImmutableHashSet<string> nodes);
 
+    /// <summary>
+    /// The constraints, of owners other than <paramref name="exceptOwner"/>, that a VM they do not name can
+    /// break by landing on a node (node-only ones, lonely): what placing new VMs must respect besides their own.
+    /// </summary>
+    [Alias("RestrictingOthers")]
+    Task<ImmutableArray<PlacementConstraint>> RestrictingOthersAsync(string exceptOwner);
+
     /// <summary>Every constraint.</summary>
     [Alias("All")]
     Task<ImmutableArray<PlacementConstraint>> AllAsync();

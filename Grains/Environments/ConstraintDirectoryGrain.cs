@@ -30,5 +30,9 @@ public sealed class ConstraintDirectoryGrain : Grain, IConstraintDirectoryGrain
             .Where(c => c.VmIds.Any(vms.Contains) || (c.VmIds.IsEmpty && c.NodeNames.Any(nodes.Contains)))
             .ToImmutableArray());
 
+    public Task<ImmutableArray<PlacementConstraint>> RestrictingOthersAsync(string exceptOwner) =>
+        Task.FromResult(_byOwner.Where(o => o.Key != exceptOwner).SelectMany(o => o.Value)
+            .Where(Placement.Constraints.ConstraintRegistry.RestrictsOtherVms).ToImmutableArray());
+
     public Task<ImmutableArray<PlacementConstraint>> AllAsync() => Task.FromResult(_byOwner.Values.SelectMany(c => c).ToImmutableArray());
 }

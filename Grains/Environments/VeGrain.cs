@@ -336,10 +336,8 @@ public sealed class VeGrain(
             nodes ??= await SnapshotNodesAsync();
             // The directory is in memory: a stopped VE's constraints may have gone with a silo since it last ran.
             await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]);
-            var onNodes = nodes.SelectMany(n => n.Vms).Select(v => v.Id).Concat(toPlace.Select(v => v.Id));
-            var constraints = await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).ForAsync(
-                [.. onNodes], [.. nodes.Select(n => n.Node)]);
-            var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints);
+            var others = await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).RestrictingOthersAsync(Key);
+            var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), [.. S.Constraints, .. others]);
             var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
             var violations = result.IsSolved ? PlacementChecker.CheckPlan(problem, result.Target, result.Plan) : [];
             if (!result.IsSolved || violations.Count > 0)

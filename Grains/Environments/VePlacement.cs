@@ -5,21 +5,47 @@ using Discovery.Placement;
 namespace Discovery.Environments;
 
 /// <summary>
-/// The placement problem of a VE's VMs that need a node (pure logic): every VM already running
-/// stays where it is, the new ones are placed under every constraint, on top of what runs.
+/// The placement problem of a VE's VMs that need a node (pure logic): nothing that runs moves, the new
+/// VMs are placed under every constraint that concerns them, on top of what runs. A running VM that no
+/// given constraint names only takes room: it is folded into its node's capacity rather than modelled,
+/// so the problem stays the size of the VE whatever the cluster runs (and a VM caught migrating, which
+/// holds resources on both of its nodes, takes room on both). A node already overloaded (demand
+/// changes; DVMS is on it) offers no room, but is not an obstacle: the VMs on it fit by construction.
 /// </summary>
 public static class VePlacement
 {
     /// <summary>What a VM being started reserves: all its vCPUs (booting never overloads a node) and its memory.</summary>
     public static Resources Reserved(VmSpec vm) => new(vm.MaxCpuDemand, vm.MemoryMiB);
 
-    /// <summary>The problem: <paramref name="nodes"/> as they are now, <paramref name="toPlace"/> with no host.</summary>
+    /// <summary>
+    /// The problem: <paramref name="nodes"/> as they are now, <paramref name="toPlace"/> with no host;
+    /// <paramref name="constraints"/>: the new VMs' own and those that restrict VMs they do not name.
+    /// </summary>
     public static PlacementProblem Build(IEnumerable<NodeSnapshot> nodes, IEnumerable<VmSpec> toPlace, IEnumerable<PlacementConstraint> constraints)
     {
-        var current = PlacementProblem.FromSnapshots(nodes, constraints);
-        return current with
+        var list = nodes.ToList();
+        var all = constraints.ToList();
+        var maintenance = list.Where(n => n.Maintenance).Select(n => n.Node).ToList();
+        if (maintenance.Count > 0) all.Add(new Offline([.. maintenance]));
+        var named = all.SelectMany(c => c.VmIds).ToHashSet(StringComparer.Ordinal);
+        var modelled = new HashSet<string>(StringComparer.Ordinal);
+        var problemNodes = new List<PlacementNode>(list.Count);
+        var vms = new List<PlacementVm>();
+        foreach (var node in list)
         {
-            Vms = [.. current.Vms.Select(v => v with { Pinned = true }), .. toPlace.Select(v => new PlacementVm(v.Id, Reserved(v), null))],
-        };
+            var (taken, pinned) = (Resources.Zero, Resources.Zero);
+            foreach (var vm in node.Vms.Where(v => v.HoldsResources && v.Host == node.Node))
+            {
+                taken += vm.Demand;
+                if (!named.Contains(vm.Id) || !modelled.Add(vm.Id)) continue;
+                vms.Add(new PlacementVm(vm.Id, vm.Demand, node.Node, Pinned: true));
+                pinned += vm.Demand;
+            }
+            // Capacity = the modelled VMs + the room left (none when overloaded).
+            var spare = node.Capacity - taken;
+            problemNodes.Add(new PlacementNode(node.Node, pinned + new Resources(Math.Max(0, spare.Cpu), Math.Max(0, spare.MemoryMiB))));
+        }
+        vms.AddRange(toPlace.Select(v => new PlacementVm(v.Id, Reserved(v), null)));
+        return new PlacementProblem([.. problemNodes], [.. vms], [.. all]);
     }
 }

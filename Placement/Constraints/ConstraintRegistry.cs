@@ -31,6 +31,14 @@ public static class ConstraintRegistry
     /// <exception cref="NotSupportedException">The type has no implementation.</exception>
     public static IConstraintChecker Checker(PlacementConstraint constraint) => For(constraint).Checker;
 
+    /// <summary>
+    /// Whether placing a VM that <paramref name="constraint"/> does not name can break it: node-only
+    /// constraints (offline) and those that keep other VMs away from their members (lonely). Placing
+    /// new VMs needs these besides the new VMs' own constraints.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The type has no implementation.</exception>
+    public static bool RestrictsOtherVms(PlacementConstraint constraint) => constraint.VmIds.IsEmpty || For(constraint).Rules.RestrictsOtherVms;
+
     /// <exception cref="NotSupportedException">The type has no implementation.</exception>
     internal static ConstraintKind For(PlacementConstraint constraint) =>
         ByType.TryGetValue(constraint.GetType(), out var kind) ? kind : throw Unmapped(constraint);

@@ -7,6 +7,8 @@ internal abstract class ConstraintRules<T> : IConstraintRules where T : Placemen
 {
     public virtual bool PinsPartialMembers => false;
 
+    public virtual bool RestrictsOtherVms => false;
+
     public IEnumerable<int> Violating(PlacementConstraint c, int[] members, ProblemIndex index, int[] target) =>
         Violating((T)c, members, index, target);
 

@@ -9,6 +9,9 @@ internal interface IConstraintRules
     /// (the outside ones decide where the group is; the solver should not guess).</summary>
     bool PinsPartialMembers { get; }
 
+    /// <summary>Whether a VM the constraint does not name can break it by landing next to its members (lonely).</summary>
+    bool RestrictsOtherVms { get; }
+
     /// <summary>Greedy: members to evict because the partial placement <paramref name="target"/> (-1 = not placed) breaks the constraint.</summary>
     IEnumerable<int> Violating(PlacementConstraint c, int[] members, ProblemIndex index, int[] target);
 

@@ -188,6 +188,17 @@ public sealed class SimulatedDatacenter
         lock (_gate) return _nodes.GetValueOrDefault(node)?.Down ?? throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"unknown node '{node}'");
     }
 
+    /// <summary>
+    /// VMs defined on two reachable nodes or more (a stale copy beside the VM itself), in id order; a VM
+    /// in flight is one VM, whatever both nodes list.
+    /// </summary>
+    public IReadOnlyList<string> DuplicatedVms()
+    {
+        lock (_gate)
+            return _nodeOrder.Where(n => !n.Down).SelectMany(n => n.Vms).GroupBy(v => v.Id).Where(g => g.Count() > 1)
+                .Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Ground truth at now: per-node violation seconds and loads.</summary>
     public DatacenterTotals GetTotals()
     {

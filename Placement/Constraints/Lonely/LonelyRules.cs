@@ -5,6 +5,8 @@ namespace Discovery.Placement.Constraints;
 /// <summary><c>lonely</c> for the greedy and the plan builder: members and non-members never share a node.</summary>
 internal sealed class LonelyRules : ConstraintRules<Lonely>
 {
+    public override bool RestrictsOtherVms => true;
+
     // Every member goes: the greedy cannot tell which side of the shared node should leave.
     // Unplaced VMs (-1) share no node.
     protected override IEnumerable<int> Violating(Lonely c, int[] members, ProblemIndex index, int[] target) =>

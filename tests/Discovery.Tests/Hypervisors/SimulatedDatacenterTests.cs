@@ -206,6 +206,7 @@ public sealed class SimulatedDatacenterTests
         Assert.Equal([("x", VmState.Running), ("y", VmState.Running)], (await a.ListVmsAsync()).Select(v => (v.Id, v.State)));
         Assert.Equal([("x", VmState.Running)], (await b.ListVmsAsync()).Select(v => (v.Id, v.State)));
         Assert.Equal(2, dc.VmCount);
+        Assert.Equal(["x"], dc.DuplicatedVms());
         Assert.Equal(1, dc.GetTotals().OverloadedNodes); // a's 500 of 400 counts again
         Assert.Equal(HypervisorErrorKind.AlreadyExists, (await Assert.ThrowsAsync<HypervisorException>(() => a.DefineAsync(new VmSpec("y", 1, 512, "img")))).Kind);
 
@@ -214,6 +215,7 @@ public sealed class SimulatedDatacenterTests
         await b.UndefineAsync("x");
         dc.SetDemand("x", 0);
         Assert.Equal([("x", 0), ("y", 100)], (await a.ListVmsAsync()).Select(v => (v.Id, v.CpuUsage)));
+        Assert.Empty(dc.DuplicatedVms());
         Assert.Equal(0, dc.GetTotals().OverloadedNodes);
     }
 

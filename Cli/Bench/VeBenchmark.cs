@@ -1,0 +1,221 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Discovery.Cli.Simulation;
+using Discovery.Constraints;
+using Discovery.Environments;
+using Discovery.Grains;
+using Discovery.Hypervisors;
+using Discovery.Hypervisors.Simulated;
+using Discovery.Model;
+using Discovery.Placement;
+using Discovery.Placement.Checking;
+using Discovery.Scheduling;
+using Discovery.Time;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Discovery.Cli.Bench;
+
+/// <summary>What <c>discovery bench ve</c> runs.</summary>
+public sealed record VeBenchmarkSettings
+{
+    public SimulatedInfrastructure Infrastructure { get; init; } = new() { Nodes = 1024, VmsPerNode = 5, Sites = 8 };
+    public int Ves { get; init; } = 1000;
+    public int MinVms { get; init; } = 3;
+    public int MaxVms { get; init; } = 10;
+    /// <summary>VEs submitted at once (each submission waits for its placement).</summary>
+    public int Parallel { get; init; } = 8;
+    /// <summary>Share of nodes crashed at once after the submissions.</summary>
+    public double CrashFraction { get; init; } = 0.05;
+    /// <summary>Infrastructure seconds to wait for recovery before counting what is still down as lost.</summary>
+    public double RecoveryDeadlineSeconds { get; init; } = 300;
+    /// <summary>The VE VMs: the seed's VM type.</summary>
+    public VmSpec Vm { get; init; } = new("vm", 1, 1024, "simulated.qcow2", 50);
+}
+
+/// <summary>The figures of <c>discovery bench ve</c>; times are wall seconds unless named infrastructure.</summary>
+public sealed record VeBenchmarkReport
+{
+    public required int Nodes { get; init; }
+    public required int BackgroundVms { get; init; }
+    public required int Ves { get; init; }
+    public required int VeVms { get; init; }
+    public required double Speedup { get; init; }
+    public required double SubmitWallSeconds { get; init; }
+    public required double VesPlacedPerSecond { get; init; }
+    public required int Running { get; init; }
+    public required int Pending { get; init; }
+    public required double PendingShare { get; init; }
+    public required Dictionary<string, int> PendingReasons { get; init; }
+    public required double SubmitToRunningP50Ms { get; init; }
+    public required double SubmitToRunningP99Ms { get; init; }
+    public required double LoadAfterSubmit { get; init; }
+    public required int CrashedNodes { get; init; }
+    public required int AffectedVeVms { get; init; }
+    public required int AffectedVes { get; init; }
+    public required double NodeDownGraceSeconds { get; init; }
+    public required double RecoveryP50Seconds { get; init; }
+    public required double RecoveryP99Seconds { get; init; }
+    public required double RecoveryMaxSeconds { get; init; }
+    public required int VeVmsLost { get; init; }
+    public required int BackgroundVmsLost { get; init; }
+    public required int ConstraintViolations { get; init; }
+    public required List<string> ViolationSamples { get; init; }
+    public required int RunningTwice { get; init; }
+    public required int StaleCopiesLeft { get; init; }
+    public required double StaleCopiesGoneAfterSeconds { get; init; }
+    public required double PeakWorkingSetMiB { get; init; }
+    public required double WallSeconds { get; init; }
+}
+
+/// <summary>
+/// <c>discovery bench ve</c>: submits VEs to an in-process silo over a simulated datacentre (DVMS and
+/// the seed's load injector running), then crashes a share of the nodes at once and measures how fast
+/// every VE VM they held runs again, whether any is lost, and whether every constraint still holds;
+/// then brings the nodes back and checks that their stale copies are destroyed.
+/// </summary>
+public static class VeBenchmark
+{
+    public static async Task<VeBenchmarkReport> RunAsync(VeBenchmarkSettings settings, Action<string, long, long, string> progress, CancellationToken cancellationToken = default)
+    {
+        var wall = Stopwatch.StartNew();
+        var infrastructure = settings.Infrastructure;
+        var clock = new ScaledTimeProvider(infrastructure.Speedup);
+        var datacenter = infrastructure.Build(clock);
+        var directory = new HypervisorDirectory();
+        foreach (var h in datacenter.Hypervisors) directory.Register(h, h.Site);
+        var options = new DvmsOptions();
+        using var host = await SimulationRunner.StartSiloAsync(directory, datacenter, new PlanJournal(), clock, options);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        if (infrastructure.LoadInjector) datacenter.StartLoadInjection(LoadLaw.Seed, infrastructure.Seed);
+        var nodeDirectory = grains.GetGrain<INodeDirectoryGrain>(0);
+        while ((await nodeDirectory.NodesAsync()).Length < infrastructure.Nodes)
+        {
+            progress("nodes joining", (await nodeDirectory.NodesAsync()).Length, infrastructure.Nodes, "");
+            await Task.Delay(200, cancellationToken);
+        }
+
+        // 1. Submit.
+        var sites = directory.Nodes.GroupBy(directory.SiteOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Order(StringComparer.Ordinal).ToImmutableArray()).ToList();
+        var workload = VeWorkload.Generate(settings.Ves, settings.MinVms, settings.MaxVms, settings.Vm, sites, infrastructure.Seed);
+        var latencies = new List<double>();
+        var views = new Dictionary<string, VeView>();
+        var done = 0;
+        var submitClock = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(workload, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel, CancellationToken = cancellationToken }, async (ve, _) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            var view = await grains.GetGrain<IVeGrain>(ve.Key).SubmitAsync(ve.Spec);
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            lock (views)
+            {
+                views[ve.Key] = view;
+                if (view.State == VeState.Running) latencies.Add(ms);
+                progress("submit", ++done, workload.Count, $"{views.Values.Count(v => v.State == VeState.Running)} running, {views.Values.Count(v => v.State == VeState.Pending)} pending");
+            }
+        });
+        var submitSeconds = submitClock.Elapsed.TotalSeconds;
+        latencies.Sort();
+        var load = datacenter.GetTotals().MeanCpuLoad;
+
+        // 2. Crash a share of the nodes at once.
+        foreach (var key in views.Keys.ToList()) views[key] = await grains.GetGrain<IVeGrain>(key).GetAsync();
+        var random = new Random(infrastructure.Seed);
+        var crashed = directory.Nodes.OrderBy(_ => random.Next()).Take((int)Math.Round(settings.CrashFraction * directory.Nodes.Count)).ToHashSet(StringComparer.Ordinal);
+        var affected = views.Values.SelectMany(v => v.Vms.Where(vm => vm.Host is { } h && crashed.Contains(h) && vm.State == VmState.Running).Select(vm => (Ve: v.Id, Vm: vm.Name))).ToList();
+        var background = 0;
+        foreach (var n in crashed) background += (await datacenter[n].ListVmsAsync(cancellationToken)).Count(v => VeId.VeOfVm(v.Id) is null);
+        var crashedAt = clock.GetUtcNow();
+        await Task.WhenAll(crashed.Select(n => grains.GetGrain<INodeFaults>(n).CrashNodeAsync()));
+        var recovered = new Dictionary<(string, string), double>();
+        var deadline = crashedAt + TimeSpan.FromSeconds(settings.RecoveryDeadlineSeconds);
+        var affectedVes = affected.Select(a => a.Ve).Distinct(StringComparer.Ordinal).ToList();
+        while (recovered.Count < affected.Count && clock.GetUtcNow() < deadline)
+        {
+            await Task.Delay(clock.ToWall(TimeSpan.FromSeconds(1)), cancellationToken);
+            foreach (var ve in affectedVes)
+            {
+                var view = views[ve] = await grains.GetGrain<IVeGrain>(ve).GetAsync();
+                foreach (var vm in view.Vms.Where(x => x.State == VmState.Running && x.Host is { } h && !crashed.Contains(h)))
+                {
+                    if (!affected.Contains((ve, vm.Name)) || recovered.ContainsKey((ve, vm.Name))) continue;
+                    // When it started again: its last transition to Running on its node (else when it was seen).
+                    var at = view.Transitions.LastOrDefault(t => t.Vm == vm.Name && t.To == "Running" && t.At > crashedAt)?.At ?? clock.GetUtcNow();
+                    recovered[(ve, vm.Name)] = (at - crashedAt).TotalSeconds;
+                }
+            }
+            progress("recovery", recovered.Count, affected.Count, $"{(clock.GetUtcNow() - crashedAt).TotalSeconds:0} s since the crash");
+        }
+        var recovery = recovered.Values.Order().ToList();
+
+        // 3. After recovery: every constraint of every VE on what the reachable nodes run, and no VM twice.
+        foreach (var key in views.Keys.ToList()) views[key] = await grains.GetGrain<IVeGrain>(key).GetAsync();
+        var (violations, twice) = await CheckAsync(grains, datacenter, views.Values);
+
+        // 4. The crashed nodes come back: their copies of VMs that run elsewhere must go.
+        var recoveredAt = clock.GetUtcNow();
+        await Task.WhenAll(crashed.Select(n => grains.GetGrain<INodeFaults>(n).RecoverNodeAsync()));
+        int stale;
+        while ((stale = datacenter.DuplicatedVms().Count) > 0 && clock.GetUtcNow() < recoveredAt + TimeSpan.FromSeconds(60))
+        {
+            progress("stale copies", 0, 0, $"{stale} VM(s) on two nodes");
+            await Task.Delay(clock.ToWall(TimeSpan.FromSeconds(1)), cancellationToken);
+        }
+        var staleGone = (clock.GetUtcNow() - recoveredAt).TotalSeconds;
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        await host.StopAsync(CancellationToken.None);
+
+        var pending = views.Values.Where(v => v.State != VeState.Running).ToList();
+        return new VeBenchmarkReport
+        {
+            Nodes = infrastructure.Nodes,
+            BackgroundVms = infrastructure.Nodes * infrastructure.VmsPerNode,
+            Ves = workload.Count,
+            VeVms = workload.Sum(w => w.Spec.Vms.Length),
+            Speedup = infrastructure.Speedup,
+            SubmitWallSeconds = Math.Round(submitSeconds, 2),
+            VesPlacedPerSecond = Math.Round(latencies.Count / submitSeconds, 1),
+            Running = latencies.Count,
+            Pending = workload.Count - latencies.Count,
+            PendingShare = Math.Round((workload.Count - latencies.Count) / (double)workload.Count, 4),
+            PendingReasons = pending.GroupBy(v => Category(v.Reason)).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
+            SubmitToRunningP50Ms = Math.Round(SolverBenchmark.Percentile(latencies, 0.50), 1),
+            SubmitToRunningP99Ms = Math.Round(SolverBenchmark.Percentile(latencies, 0.99), 1),
+            LoadAfterSubmit = Math.Round(load, 4),
+            CrashedNodes = crashed.Count,
+            AffectedVeVms = affected.Count,
+            AffectedVes = affectedVes.Count,
+            NodeDownGraceSeconds = options.NodeDownGrace.TotalSeconds,
+            RecoveryP50Seconds = Math.Round(SolverBenchmark.Percentile(recovery, 0.50), 2),
+            RecoveryP99Seconds = Math.Round(SolverBenchmark.Percentile(recovery, 0.99), 2),
+            RecoveryMaxSeconds = recovery.Count == 0 ? 0 : Math.Round(recovery[^1], 2),
+            VeVmsLost = affected.Count - recovered.Count,
+            BackgroundVmsLost = background,
+            ConstraintViolations = violations.Count,
+            ViolationSamples = [.. violations.Take(10)],
+            RunningTwice = twice,
+            StaleCopiesLeft = stale,
+            StaleCopiesGoneAfterSeconds = Math.Round(staleGone, 1),
+            PeakWorkingSetMiB = Math.Round(peak, 0),
+            WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 1),
+        };
+    }
+
+    /// <summary>A pending reason without its numbers and names, to group by.</summary>
+    private static string Category(string? reason) =>
+        reason is null ? "(none)" : System.Text.RegularExpressions.Regex.Replace(reason.Split(';')[0], @"[\w.-]*\d[\w.-]*", "#");
+
+    /// <summary>The independent checker on every VE constraint over the reachable nodes, and VMs that run on two of them.</summary>
+    private static async Task<(List<string> Violations, int Twice)> CheckAsync(IGrainFactory grains, SimulatedDatacenter datacenter, IEnumerable<VeView> ves)
+    {
+        var snapshots = new List<NodeSnapshot>();
+        foreach (var chunk in datacenter.Hypervisors.Where(h => !datacenter.IsDown(h.Node)).Chunk(256))
+            snapshots.AddRange(await Task.WhenAll(chunk.Select(h => grains.GetGrain<INodeGrain>(h.Node).GetSnapshotAsync())));
+        var constraints = ves.SelectMany(v => v.Constraints).ToList();
+        var problem = PlacementProblem.FromSnapshots(snapshots, constraints);
+        var target = problem.Vms.GroupBy(v => v.Id).ToDictionary(g => g.Key, g => g.First().Host!);
+        // Capacity is DVMS's business (the load injector keeps changing demand): only the VEs' constraints count here.
+        var violations = PlacementChecker.CheckPlacement(problem with { Vms = [.. problem.Vms.DistinctBy(v => v.Id)] }, target)
+            .Where(v => !v.StartsWith("capacity:", StringComparison.Ordinal)).ToList();
+        return (violations, datacenter.DuplicatedVms().Count);
+    }
+}
