@@ -7,9 +7,9 @@ namespace Discovery.Grains;
 [Alias("discovery.INodeDirectoryGrain")]
 public interface INodeDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>A node started being monitored.</summary>
+    /// <summary>A node is monitored (again): its site and capacity.</summary>
     [Alias("Join"), OneWay]
-    Task JoinAsync(string node, string site);
+    Task JoinAsync(string node, string site, Model.Resources capacity);
 
     /// <summary>A node stopped being monitored.</summary>
     [Alias("Leave"), OneWay]
@@ -25,6 +25,10 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     /// <summary>The nodes marked down and not back, in name order.</summary>
     [Alias("Down"), AlwaysInterleave]
     Task<ImmutableArray<string>> DownAsync();
+
+    /// <summary>Every node's capacity (what validating a VE needs without asking each node).</summary>
+    [Alias("Capacities"), AlwaysInterleave]
+    Task<ImmutableDictionary<string, Model.Resources>> CapacitiesAsync();
 
     /// <summary>Every node, in name order.</summary>
     [Alias("Nodes"), AlwaysInterleave]

@@ -32,6 +32,7 @@ public sealed class VeGrain(
     public static readonly TimeSpan PendingRetry = TimeSpan.FromSeconds(10);
 
     private string? _operation;
+    private int _placements;
     private IGrainTimer? _retry;
 
     private string Key => this.GetPrimaryKeyString();
@@ -114,8 +115,7 @@ public sealed class VeGrain(
         if (S.Spec is not null && S.State != VeState.Deleted)
             throw new VeRefusedException($"VE {Key} already exists ({S.State}): delete it before submitting it again");
         using var _ = Operation("submit");
-        var nodes = await SnapshotNodesAsync();
-        var problems = Validate(spec, nodes);
+        var problems = Validate(spec, await GrainFactory.GetGrain<INodeDirectoryGrain>(0).CapacitiesAsync());
         if (problems.Count > 0) throw new InvalidSpecException(problems);
 
         var qualify = (string vm) => VeId.QualifyVm(Key, vm);
@@ -131,7 +131,7 @@ public sealed class VeGrain(
         await GrainFactory.GetGrain<IVeDirectoryGrain>(0).UpdateAsync(Key, VeState.Pending);
         await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]);
         await state.WriteStateAsync();
-        await PlaceAndStartAsync(nodes);
+        await PlaceAndStartAsync(null);
         return View();
     }
 
@@ -333,12 +333,11 @@ public sealed class VeGrain(
         var toPlace = S.Vms.Where(v => v.Host is null).ToList();
         if (toPlace.Count > 0)
         {
-            nodes ??= await SnapshotNodesAsync();
             // The directory is in memory: a stopped VE's constraints may have gone with a silo since it last ran.
-            await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]);
-            var others = await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).RestrictingOthersAsync(Key);
-            var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), [.. S.Constraints, .. others]);
-            var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
+            var constraintDirectory = GrainFactory.GetGrain<IConstraintDirectoryGrain>(0);
+            await constraintDirectory.SetAsync(Key, [.. S.Constraints]);
+            var constraints = (await constraintDirectory.RestrictingOthersAsync(Key)).AddRange(S.Constraints);
+            var (problem, result) = await SolveAsync(toPlace, constraints, nodes);
             var violations = result.IsSolved ? PlacementChecker.CheckPlan(problem, result.Target, result.Plan) : [];
             if (!result.IsSolved || violations.Count > 0)
             {
@@ -360,6 +359,46 @@ public sealed class VeGrain(
             await SetStateAsync(VeState.Pending, string.Join("; ", missing.Select(v => $"{v.Name}: {v.Reason ?? "not started"}")), "not every VM runs");
             ArmRetry();
         }
+    }
+
+    /// <summary>First placement round: this many nodes allowed by the VE's constraints, sampled, besides the VE's own.</summary>
+    public const int FirstSample = 64;
+
+    /// <summary>
+    /// Solves on a sample of the nodes the constraints allow (plus the nodes running the VE's VMs),
+    /// four times larger at each failed round, every allowed node at the last: a VE looks at a few
+    /// dozen nodes, not at the whole cluster, unless it must. The last round's problem explains a failure.
+    /// </summary>
+    private async Task<(PlacementProblem, PlacementResult)> SolveAsync(List<VeVm> toPlace, ImmutableArray<PlacementConstraint> constraints,
+        IReadOnlyList<NodeSnapshot>? everyNode)
+    {
+        var all = everyNode?.Select(n => n.Node).ToList() ?? [.. await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync()];
+        var allowed = CandidateNodes.Allowed(all, [.. toPlace.Select(v => v.Id)], constraints);
+        var own = S.Vms.Select(v => v.Host).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var random = new Random(StableHash(Key) + _placements++); // reproducible runs, a fresh sample at each try
+        var shuffled = allowed.OrderBy(_ => random.Next()).ToList();
+        for (var size = FirstSample; ; size *= 4)
+        {
+            var last = size >= shuffled.Count;
+            var sample = own.Concat(shuffled.Take(size)).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            var nodes = everyNode?.Where(n => sample.Contains(n.Node)).ToList() ?? await SnapshotNodesAsync(sample.Order(StringComparer.Ordinal));
+            var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints);
+            var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
+            if (result.IsSolved) return (problem, result);
+            if (!last) continue;
+            // Explained over every node: those the constraints exclude count too (empty here: excluded all the same).
+            var capacities = await GrainFactory.GetGrain<INodeDirectoryGrain>(0).CapacitiesAsync();
+            var excluded = all.Where(n => !sample.Contains(n) && capacities.ContainsKey(n))
+                .Select(n => new NodeSnapshot(n, "", capacities[n], [], false, clock.Now));
+            return (VePlacement.Build([.. nodes, .. excluded], toPlace.Select(v => v.Spec), constraints), result);
+        }
+    }
+
+    private static int StableHash(string text)
+    {
+        var hash = 2166136261u; // FNV-1a: string.GetHashCode differs from one process to the next
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return (int)hash;
     }
 
     private async Task LaunchAsync(VeVm vm, string node)
@@ -387,7 +426,7 @@ public sealed class VeGrain(
         Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why }, host, why);
     }
 
-    private IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyList<NodeSnapshot> nodes)
+    private IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyDictionary<string, Resources> capacities)
     {
         var problems = new List<ValidationProblem>();
         if (VeId.Parse(Key) is not { } key)
@@ -398,15 +437,14 @@ public sealed class VeGrain(
         for (var i = 0; i < vms.Length; i++)
             if (!string.IsNullOrEmpty(vms[i].Id) && !VeId.IsValidName(vms[i].Id))
                 problems.Add(new($"vms[{i}].id", $"'{vms[i].Id}' must be lowercase letters, digits and '-' (at most 63), starting with a letter or digit"));
-        var capacities = nodes.ToDictionary(n => n.Node, n => n.Capacity, StringComparer.Ordinal);
         problems.AddRange(VeSpecValidator.Validate(spec with { Id = string.IsNullOrEmpty(spec.Id) ? Key : spec.Id }, capacities));
         return problems;
     }
 
-    private async Task<IReadOnlyList<NodeSnapshot>> SnapshotNodesAsync()
+    private async Task<IReadOnlyList<NodeSnapshot>> SnapshotNodesAsync(IEnumerable<string>? only = null)
     {
-        var names = await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync();
-        var snapshots = new List<NodeSnapshot>(names.Length);
+        var names = only?.ToList() ?? [.. await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync()];
+        var snapshots = new List<NodeSnapshot>(names.Count);
         foreach (var chunk in names.Chunk(256))
             snapshots.AddRange((await Task.WhenAll(chunk.Select(async n =>
             {

@@ -80,13 +80,13 @@ public sealed class NodeGrain : Grain, INodeGrain
             _silo.MonitoringStarted();
             // Spread the nodes' ticks over the period so thousands of nodes do not tick at once.
             var phase = (uint)StringComparer.Ordinal.GetHashCode(Node) % 1000 / 1000.0;
+            // The node joins the directory at its first tick, with its capacity.
             _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
             {
                 DueTime = _options.MonitoringPeriod * phase,
                 Period = _options.MonitoringPeriod,
                 KeepAlive = true,
             });
-            GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, _directory.SiteOf(Node));
         }
         return Task.CompletedTask;
     }
@@ -114,7 +114,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         if (_unreachableSince is not null) Reachable(snapshot);
         ReportStateChanges(snapshot);
-        if (++_ticks % RejoinEvery == 0) _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site); // one-way
+        if (_ticks++ % RejoinEvery == 0) _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity); // one-way
         if (!_options.Enabled || !mayStart) return;
         if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
@@ -178,7 +178,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             (_clock.Now - _unreachableSince!.Value).TotalSeconds, wasDown ? ", back from down" : "");
         (_unreachableSince, _down) = (null, false);
         if (!wasDown) return;
-        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site);
+        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity);
         foreach (var vm in snapshot.Vms.Where(v => v.Host == Node))
         {
             _vmStates[vm.Id] = vm.State;
@@ -209,7 +209,16 @@ public sealed class NodeGrain : Grain, INodeGrain
         var hypervisor = _directory.Get(Node);
         var known = (await hypervisor.ListVmsAsync()).FirstOrDefault(v => v.Id == vm.Id);
         if (known is null) await hypervisor.DefineAsync(vm);
-        if (known?.State is not VmState.Running) await hypervisor.StartAsync(vm.Id);
+        try
+        {
+            if (known?.State is not VmState.Running) await hypervisor.StartAsync(vm.Id);
+        }
+        catch (HypervisorException) when (known is null)
+        {
+            // Not started here: leave no definition behind, the VE places the VM elsewhere.
+            await hypervisor.UndefineAsync(vm.Id);
+            throw;
+        }
         _vmStates[vm.Id] = VmState.Running;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Discovery.Environments;
 using Discovery.Grains;
+using Discovery.Model;
 using Discovery.Storage;
 
 namespace Discovery.Overlay;
@@ -17,8 +18,9 @@ public sealed class NodeDirectoryGrain(
     private readonly WriteBehind<NodeDirectoryState> _writes = new(state);
 
     private ImmutableArray<string>? _nodes; // sorted, rebuilt after a change
+    private ImmutableDictionary<string, Resources>? _capacities;
 
-    private Dictionary<string, string> Sites => state.State.Sites;
+    private Dictionary<string, NodeEntry> Sites => state.State.Nodes;
     private HashSet<string> Down => state.State.Down;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -29,11 +31,12 @@ public sealed class NodeDirectoryGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
 
-    public Task JoinAsync(string node, string site)
+    public Task JoinAsync(string node, string site, Resources capacity)
     {
-        if (!Sites.TryGetValue(node, out var known) || known != site || Down.Contains(node))
+        var entry = new NodeEntry(site, capacity);
+        if (!Sites.TryGetValue(node, out var known) || known != entry || Down.Contains(node))
         {
-            Sites[node] = site;
+            Sites[node] = entry;
             Down.Remove(node);
             Changed();
         }
@@ -56,17 +59,25 @@ public sealed class NodeDirectoryGrain(
 
     public Task<ImmutableArray<string>> NodesAsync() => Task.FromResult(_nodes ??= [.. Sites.Keys.Order(StringComparer.Ordinal)]);
 
+    public Task<ImmutableDictionary<string, Resources>> CapacitiesAsync() =>
+        Task.FromResult(_capacities ??= Sites.ToImmutableDictionary(n => n.Key, n => n.Value.Capacity, StringComparer.Ordinal));
+
     private void Changed()
     {
         _nodes = null;
+        _capacities = null;
         _writes.Changed();
     }
 }
 
-/// <summary>The node directory's persisted state: node to site, and the nodes marked down.</summary>
+/// <summary>The node directory's persisted state: each node's site and capacity, and the nodes marked down.</summary>
 [GenerateSerializer, Alias("discovery.node-directory.state")]
 public sealed class NodeDirectoryState
 {
-    [Id(0)] public Dictionary<string, string> Sites { get; set; } = new(StringComparer.Ordinal);
+    [Id(0)] public Dictionary<string, NodeEntry> Nodes { get; set; } = new(StringComparer.Ordinal);
     [Id(1)] public HashSet<string> Down { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>What the node directory knows of a node.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.node-directory.entry")]
+public sealed record NodeEntry([property: Id(0)] string Site, [property: Id(1)] Resources Capacity);

@@ -71,4 +71,15 @@ public sealed class VePlacementTests
         Assert.Equal("n2", result.Target["a.b.new"]);
         Assert.Empty(PlacementChecker.CheckPlan(problem, result.Target, result.Plan));
     }
+
+    [Fact]
+    public void Candidate_nodes_are_those_some_new_vm_may_use_in_the_given_order()
+    {
+        string[] nodes = ["n1", "n2", "n3", "n4", "n5"];
+        Assert.Equal(["n2", "n3", "n5"], CandidateNodes.Allowed(nodes, ["a", "b"],
+            [new Fence(["a"], ["n2", "n3"]), new Ban(["b"], ["n1", "n2", "n4"]), new Spread(["a", "b"]), new Fence(["other"], ["n1"])]));
+        Assert.Equal(["n4"], CandidateNodes.Allowed(nodes, ["a"], [new Latency(["a", "running"], [["n4"], ["n9"]]), new Offline(["n9"])]));
+        Assert.Equal(nodes, CandidateNodes.Allowed(nodes, ["a"], []));
+        Assert.Empty(CandidateNodes.Allowed(nodes, ["a"], [new Fence(["a"], ["n1"]), new Ban(["a"], ["n1"])]));
+    }
 }
