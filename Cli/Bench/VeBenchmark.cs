@@ -57,6 +57,8 @@ public sealed record VeBenchmarkReport
     public required double RecoveryP99Seconds { get; init; }
     public required double RecoveryMaxSeconds { get; init; }
     public required int VeVmsLost { get; init; }
+    /// <summary>Why the VEs of the VMs not running again by the deadline are not Running (their VE's reason).</summary>
+    public required Dictionary<string, int> NotRecoveredReasons { get; init; }
     public required int BackgroundVmsLost { get; init; }
     public required int ConstraintViolations { get; init; }
     public required List<string> ViolationSamples { get; init; }
@@ -146,6 +148,8 @@ public static class VeBenchmark
             progress("recovery", recovered.Count, affected.Count, $"{(clock.GetUtcNow() - crashedAt).TotalSeconds:0} s since the crash");
         }
         var recovery = recovered.Values.Order().ToList();
+        var notRecovered = affected.Where(a => !recovered.ContainsKey(a)).Select(a => views[a.Ve])
+            .GroupBy(v => $"{v.State}: {v.Reason}").OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count());
 
         // 3. After recovery: every constraint of every VE on what the reachable nodes run, and no VM twice.
         foreach (var key in views.Keys.ToList()) views[key] = await grains.GetGrain<IVeGrain>(key).GetAsync();
@@ -189,6 +193,7 @@ public static class VeBenchmark
             RecoveryP99Seconds = Math.Round(SolverBenchmark.Percentile(recovery, 0.99), 2),
             RecoveryMaxSeconds = recovery.Count == 0 ? 0 : Math.Round(recovery[^1], 2),
             VeVmsLost = affected.Count - recovered.Count,
+            NotRecoveredReasons = notRecovered,
             BackgroundVmsLost = background,
             ConstraintViolations = violations.Count,
             ViolationSamples = [.. violations.Take(10)],

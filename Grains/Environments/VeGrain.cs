@@ -77,7 +77,8 @@ public sealed class VeGrain(
                 if (vm.Host is not null)
                 {
                     var why = down.Contains(vm.Host) ? $"node {vm.Host} is down" : "missing from every hypervisor";
-                    Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why + " when reconciling" }, vm.Host, why + ": placed again");
+                    Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why + " when reconciling", Restoring = vm.State == VmState.Running },
+                        vm.Host, why + ": placed again");
                 }
                 continue;
             }
@@ -91,7 +92,7 @@ public sealed class VeGrain(
                 catch (Exception e) when (e is HypervisorException or InvalidOperationException)
                 {
                     Update(vm, current, kept.Host, "found stopped when reconciling");
-                    await RemoveAsync(current, kept.Host, $"cannot start on {kept.Host} ({e.Message}): placed again");
+                    await RemoveAsync(current, kept.Host, $"cannot start on {kept.Host} ({e.Message}): placed again", restoring: true);
                     continue;
                 }
                 Record(vm.Name, kept.State.ToString(), VmState.Running.ToString(), kept.Host, $"found {kept.State} when reconciling: started");
@@ -249,7 +250,7 @@ public sealed class VeGrain(
         }
         catch (Exception e) when (e is HypervisorException or InvalidOperationException)
         {
-            await RemoveAsync(vm, host, $"cannot restart on {host} ({e.Message}): placed again");
+            await RemoveAsync(vm, host, $"cannot restart on {host} ({e.Message}): placed again", restoring: true);
             await PlaceAndStartAsync(null);
         }
     }
@@ -262,7 +263,8 @@ public sealed class VeGrain(
         using var _ = Operation("recover");
         foreach (var vm in S.Vms.Where(v => v.Host == node).ToList())
         {
-            Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = $"node {node} down" }, node, $"node {node} is down: placed again");
+            Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = $"node {node} down", Restoring = vm.State == VmState.Running },
+                node, $"node {node} is down: placed again");
             await PlacedAsync(vm, null);
         }
         if (S.State is VeState.Running or VeState.Pending) await PlaceAndStartAsync(null);
@@ -386,6 +388,13 @@ public sealed class VeGrain(
             var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
             if (result.IsSolved) return (problem, result);
             if (!last) continue;
+            if (toPlace.Any(v => v.Restoring))
+            {
+                // VMs that were running come back before new ones are admitted: at their declared demand, not their full vCPUs.
+                var relaxed = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints, restoring: toPlace.Where(v => v.Restoring).Select(v => v.Id).ToHashSet());
+                var second = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(relaxed, SolverOptions.Default, SolverKind.CpSat);
+                if (second.IsSolved) return (relaxed, second);
+            }
             // Explained over every node: those the constraints exclude count too (empty here: excluded all the same).
             var capacities = await GrainFactory.GetGrain<INodeDirectoryGrain>(0).CapacitiesAsync();
             var excluded = all.Where(n => !sample.Contains(n) && capacities.ContainsKey(n))
@@ -407,7 +416,7 @@ public sealed class VeGrain(
         try
         {
             await Node(node).LaunchAsync(vm.Spec);
-            Update(vm, vm with { State = VmState.Running, Host = node, Reason = null }, node, "placed and started");
+            Update(vm, vm with { State = VmState.Running, Host = node, Reason = null, Restoring = false }, node, "placed and started");
         }
         catch (Exception e) when (e is HypervisorException or InvalidOperationException)
         {
@@ -420,10 +429,10 @@ public sealed class VeGrain(
     private string Unplaceable(PlacementProblem problem, PlacementResult result) =>
         UnplaceableReason.Explain(problem) is { Count: > 0 } reasons ? string.Join("; ", reasons) : result.Detail ?? result.Status.ToString();
 
-    private async Task RemoveAsync(VeVm vm, string host, string why)
+    private async Task RemoveAsync(VeVm vm, string host, string why, bool restoring = false)
     {
         await Node(host).RemoveVmAsync(vm.Id);
-        Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why }, host, why);
+        Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why, Restoring = restoring }, host, why);
     }
 
     private IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyDictionary<string, Resources> capacities)

@@ -14,14 +14,22 @@ namespace Discovery.Environments;
 /// </summary>
 public static class VePlacement
 {
-    /// <summary>What a VM being started reserves: all its vCPUs (booting never overloads a node) and its memory.</summary>
+    /// <summary>What a new VM reserves: all its vCPUs (booting never overloads a node) and its memory.</summary>
     public static Resources Reserved(VmSpec vm) => new(vm.MaxCpuDemand, vm.MemoryMiB);
 
     /// <summary>
-    /// The problem: <paramref name="nodes"/> as they are now, <paramref name="toPlace"/> with no host;
-    /// <paramref name="constraints"/>: the new VMs' own and those that restrict VMs they do not name.
+    /// What a VM that was running (its node died) reserves when the full vCPUs fit nowhere: its declared
+    /// demand and its memory. A running service comes back first; DVMS absorbs a later overload.
     /// </summary>
-    public static PlacementProblem Build(IEnumerable<NodeSnapshot> nodes, IEnumerable<VmSpec> toPlace, IEnumerable<PlacementConstraint> constraints)
+    public static Resources Restored(VmSpec vm) => new(Math.Clamp(vm.CpuDemand, 0, vm.MaxCpuDemand), vm.MemoryMiB);
+
+    /// <summary>
+    /// The problem: <paramref name="nodes"/> as they are now, <paramref name="toPlace"/> with no host;
+    /// <paramref name="constraints"/>: the new VMs' own and those that restrict VMs they do not name;
+    /// <paramref name="restoring"/>: VMs among them that reserve <see cref="Restored"/> rather than <see cref="Reserved"/>.
+    /// </summary>
+    public static PlacementProblem Build(IEnumerable<NodeSnapshot> nodes, IEnumerable<VmSpec> toPlace, IEnumerable<PlacementConstraint> constraints,
+        IReadOnlySet<string>? restoring = null)
     {
         var list = nodes.ToList();
         var all = constraints.ToList();
@@ -45,7 +53,7 @@ public static class VePlacement
             var spare = node.Capacity - taken;
             problemNodes.Add(new PlacementNode(node.Node, pinned + new Resources(Math.Max(0, spare.Cpu), Math.Max(0, spare.MemoryMiB))));
         }
-        vms.AddRange(toPlace.Select(v => new PlacementVm(v.Id, Reserved(v), null)));
+        vms.AddRange(toPlace.Select(v => new PlacementVm(v.Id, restoring?.Contains(v.Id) == true ? Restored(v) : Reserved(v), null)));
         return new PlacementProblem([.. problemNodes], [.. vms], [.. all]);
     }
 }

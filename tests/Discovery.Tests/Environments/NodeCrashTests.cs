@@ -173,4 +173,23 @@ public sealed class NodeCrashTests
         Assert.True((await c.Grains.GetGrain<IReservable>(drained).ReserveAsync("p-test")).Granted);
         await c.Grains.GetGrain<IReservable>(drained).ReleaseAsync("p-test", Discovery.Scheduling.PartitionOutcome.Vanished);
     }
+
+    [Fact]
+    public async Task A_vm_of_a_crashed_node_comes_back_at_its_declared_demand_where_its_full_vcpus_do_not_fit()
+    {
+        // n0 runs 3 VMs at 85 % (145 hundredths of a core left), n1 4 (60 left, less than a vCPU).
+        await using var c = await DvmsCluster.StartAsync([Vms(3, 85), Vms(4, 85)]);
+        await c.WaitUntilAsync(async () => (await Directory(c).NodesAsync()).Length == 2, "both nodes in the directory");
+        var ve = c.Grains.GetGrain<IVeGrain>("alice/one");
+        Assert.Equal("n0", (await ve.SubmitAsync(new VeSpec("", [Vm("r1")], []))).Vms[0].Host);
+        var late = c.Grains.GetGrain<IVeGrain>("alice/late");
+        // r1 runs at 50: 95 left on n0, 60 on n1; a new VM needs its full vCPU.
+        Assert.Equal(VeState.Pending, (await late.SubmitAsync(new VeSpec("", [Vm("l1")], []))).State);
+
+        await c.Grains.GetGrain<INodeFaults>("n0").CrashNodeAsync();
+        await c.WaitUntilAsync(async () => (await ve.GetAsync()).Vms[0] is { State: VmState.Running, Host: "n1" }, "r1 running again on n1");
+        Assert.Equal([("alice.one.r1", "n1", VmState.Running)], (await Reachable(c)).Where(r => r.Vm.StartsWith("alice.", StringComparison.Ordinal)));
+        Assert.False((await ve.GetAsync()).Vms[0].Restoring);
+        Assert.Equal(VeState.Pending, (await late.GetAsync()).State);
+    }
 }

@@ -82,4 +82,12 @@ public sealed class VePlacementTests
         Assert.Equal(nodes, CandidateNodes.Allowed(nodes, ["a"], []));
         Assert.Empty(CandidateNodes.Allowed(nodes, ["a"], [new Fence(["a"], ["n1"]), new Ban(["a"], ["n1"])]));
     }
+
+    [Fact]
+    public void A_restoring_vm_reserves_its_declared_demand_a_new_one_its_full_vcpus()
+    {
+        var problem = VePlacement.Build([Node("n1")], [new VmSpec("a.b.back", 2, 1024, "img", 30), new VmSpec("a.b.new", 2, 1024, "img", 30)], [],
+            restoring: new HashSet<string> { "a.b.back" });
+        Assert.Equal([new Resources(30, 1024), new Resources(200, 1024)], problem.Vms.Select(v => v.Demand));
+    }
 }
