@@ -84,6 +84,15 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <summary>Takes a node out of maintenance.</summary>
     public Task CancelDrainAsync(string node) => Cluster.GetGrain<INodeGrain>(node).SetMaintenanceAsync(false);
 
+    /// <summary>Fault injection (simulated hypervisor only; <see cref="NotSupportedException"/> on libvirt): VM <paramref name="vmId"/> on <paramref name="node"/> crashes.</summary>
+    public Task CrashVmAsync(string node, string vmId) => Cluster.GetGrain<INodeFaults>(node).CrashVmAsync(vmId);
+
+    /// <summary>Fault injection (simulated hypervisor only): <paramref name="node"/>'s hypervisor becomes unreachable; past the grace period the node is marked down.</summary>
+    public Task CrashNodeAsync(string node) => Cluster.GetGrain<INodeFaults>(node).CrashNodeAsync();
+
+    /// <summary>Fault injection (simulated hypervisor only): a node crashed by <see cref="CrashNodeAsync"/> is reachable again, with the VMs it had.</summary>
+    public Task RecoverNodeAsync(string node) => Cluster.GetGrain<INodeFaults>(node).RecoverNodeAsync();
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
