@@ -126,7 +126,7 @@ public static class DiscoveryCommand
                 report.Ves, report.VeVms, report.SubmitWallSeconds, report.VesPlacedPerSecond, report.Running, report.Pending, report.PendingShare));
             Console.WriteLine(string.Format(c, "submit to running: p50 {0:0.0} ms, p99 {1:0.0} ms (simulated boot time 0); CPU load after: {2:P1}",
                 report.SubmitToRunningP50Ms, report.SubmitToRunningP99Ms, report.LoadAfterSubmit));
-            foreach (var (reason, count) in report.PendingReasons) Console.WriteLine($"  pending x{count}: {reason}");
+            foreach (var (reason, count) in report.PendingReasons) Console.WriteLine($"  not running at the end x{count}: {reason}");
             Console.WriteLine(string.Format(c, "crashed {0} nodes: {1} VE VMs of {2} VEs; running again after p50 {3:0.0} s, p99 {4:0.0} s, max {5:0.0} s (infrastructure time, grace {6:0} s)",
                 report.CrashedNodes, report.AffectedVeVms, report.AffectedVes, report.RecoveryP50Seconds, report.RecoveryP99Seconds, report.RecoveryMaxSeconds, report.NodeDownGraceSeconds));
             Console.WriteLine($"VE VMs lost: {report.VeVmsLost}; VMs of no VE lost with their node: {report.BackgroundVmsLost}; constraint violations: {report.ConstraintViolations}; running twice: {report.RunningTwice}");

@@ -45,6 +45,7 @@ public sealed record VeBenchmarkReport
     public required int Running { get; init; }
     public required int Pending { get; init; }
     public required double PendingShare { get; init; }
+    /// <summary>Why the VEs not Running at the end of the run are not (their first reason, names and numbers masked).</summary>
     public required Dictionary<string, int> PendingReasons { get; init; }
     public required double SubmitToRunningP50Ms { get; init; }
     public required double SubmitToRunningP99Ms { get; init; }
