@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 
 namespace Discovery.Model;
 
-/// <summary>One node (PM) at one instant: capacity, hosted VMs and whether it is in maintenance.</summary>
+/// <summary>
+/// One node (PM) at one instant: capacity, hosted VMs, whether it is in maintenance, and the DVMS
+/// partition holding it then (<see cref="ReservedBy"/>), if any.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("discovery.node-snapshot")]
 public sealed record NodeSnapshot(
     [property: Id(0)] string Node,
@@ -10,7 +13,8 @@ public sealed record NodeSnapshot(
     [property: Id(2)] Resources Capacity,
     [property: Id(3)] ImmutableArray<VmSnapshot> Vms,
     [property: Id(4)] bool Maintenance,
-    [property: Id(5)] DateTimeOffset At)
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] string? ReservedBy = null)
 {
     /// <summary>Sum of what the hosted VMs take now.</summary>
     public Resources Demand

@@ -11,6 +11,7 @@ namespace Discovery.Environments;
 /// so the problem stays the size of the VE whatever the cluster runs (and a VM caught migrating, which
 /// holds resources on both of its nodes, takes room on both). A node already overloaded (demand
 /// changes; DVMS is on it) offers no room, but is not an obstacle: the VMs on it fit by construction.
+/// Nor does a node a DVMS partition holds: its plan, computed on what the node ran, may be landing there.
 /// </summary>
 public static class VePlacement
 {
@@ -49,8 +50,8 @@ public static class VePlacement
                 vms.Add(new PlacementVm(vm.Id, vm.Demand, node.Node, Pinned: true));
                 pinned += vm.Demand;
             }
-            // Capacity = the modelled VMs + the room left (none when overloaded).
-            var spare = node.Capacity - taken;
+            // Capacity = the modelled VMs + the room left (none when overloaded or held by a partition).
+            var spare = node.ReservedBy is null ? node.Capacity - taken : Resources.Zero;
             problemNodes.Add(new PlacementNode(node.Node, pinned + new Resources(Math.Max(0, spare.Cpu), Math.Max(0, spare.MemoryMiB))));
         }
         vms.AddRange(toPlace.Select(v => new PlacementVm(v.Id, restoring?.Contains(v.Id) == true ? Restored(v) : Reserved(v), null)));

@@ -69,7 +69,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         var host = await hypervisor.GetHostInfoAsync();
         var vms = await hypervisor.ListVmsAsync();
         _last = new NodeSnapshot(Node, _directory.SiteOf(Node), host.Capacity,
-            [.. vms.Select(v => v.ToSnapshot(Node))], _maintenance, _clock.Now);
+            [.. vms.Select(v => v.ToSnapshot(Node))], _maintenance, _clock.Now, _lease.Holder?.PartitionId);
         return _last;
     }
 

@@ -90,4 +90,14 @@ public sealed class VePlacementTests
             restoring: new HashSet<string> { "a.b.back" });
         Assert.Equal([new Resources(30, 1024), new Resources(200, 1024)], problem.Vms.Select(v => v.Demand));
     }
+
+    [Fact]
+    public void A_node_held_by_a_partition_offers_no_room()
+    {
+        var held = Node("n1") with { ReservedBy = "p-n2-1" };
+        var problem = VePlacement.Build([held, Node("n2", false, Running("own", "n2", 300))], [new VmSpec("a.b.new", 1, 1024, "img")], [new Fence(["own"], ["n2"])]);
+        Assert.Equal([("n1", Resources.Zero), ("n2", new Resources(400, 8192))], problem.Nodes.Select(n => (n.Name, n.Capacity)));
+        var result = new CpSatPlacementSolver().Solve(problem, SolverOptions.Default);
+        Assert.Equal("n2", result.Target["a.b.new"]);
+    }
 }
