@@ -82,10 +82,7 @@ public static class VeBenchmark
     {
         var wall = Stopwatch.StartNew();
         var infrastructure = settings.Infrastructure;
-        var clock = new ScaledTimeProvider(infrastructure.Speedup);
-        var datacenter = infrastructure.Build(clock);
-        var directory = new HypervisorDirectory();
-        foreach (var h in datacenter.Hypervisors) directory.Register(h, h.Site);
+        var (clock, datacenter, directory) = SimulationRunner.Build(infrastructure);
         var options = new DvmsOptions();
         using var host = await SimulationRunner.StartSiloAsync(directory, datacenter, new PlanJournal(), clock, options);
         var grains = host.Services.GetRequiredService<IGrainFactory>();

@@ -26,10 +26,7 @@ public static class SimulationRunner
     {
         var wall = Stopwatch.StartNew();
         var infrastructure = settings.Infrastructure;
-        var clock = new ScaledTimeProvider(infrastructure.Speedup);
-        var datacenter = infrastructure.Build(clock);
-        var directory = new HypervisorDirectory();
-        foreach (var h in datacenter.Hypervisors) directory.Register(h, h.Site);
+        var (clock, datacenter, directory) = Build(infrastructure);
         var journal = new PlanJournal(capacity: 1_000_000);
         var options = new DvmsOptions
         {
@@ -133,6 +130,16 @@ public static class SimulationRunner
         foreach (var chunk in directory.Nodes.Chunk(512))
             count += (await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).GetStatusAsync()))).Count(s => s.Reservation is not null);
         return count;
+    }
+
+    /// <summary>The simulated datacentre on its accelerated clock, every node registered for the silo to drive.</summary>
+    internal static (ScaledTimeProvider Clock, SimulatedDatacenter Datacenter, HypervisorDirectory Directory) Build(SimulatedInfrastructure infrastructure)
+    {
+        var clock = new ScaledTimeProvider(infrastructure.Speedup);
+        var datacenter = infrastructure.Build(clock);
+        var directory = new HypervisorDirectory();
+        foreach (var h in datacenter.Hypervisors) directory.Register(h, h.Site);
+        return (clock, datacenter, directory);
     }
 
     internal static async Task<IHost> StartSiloAsync(HypervisorDirectory directory, SimulatedDatacenter datacenter, PlanJournal journal,
