@@ -15,6 +15,10 @@ public interface IVeDirectoryGrain : IGrainWithIntegerKey
     [Alias("List"), AlwaysInterleave]
     Task<ImmutableArray<VeSummary>> ListAsync(string? tenant = null);
 
+    /// <summary>A node was marked down by a node grain that does not know what it ran: every VE checks for VMs there.</summary>
+    [Alias("NodeDown"), OneWay]
+    Task NodeDownAsync(string node);
+
     /// <summary>Room may have appeared: every pending VE tries to place its VMs again.</summary>
     [Alias("RoomAppeared"), OneWay]
     Task RoomAppearedAsync(string why);

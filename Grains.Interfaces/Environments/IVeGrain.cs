@@ -48,9 +48,13 @@ public interface IVeGrain : IGrainWithStringKey
     [Alias("VmFailed"), OneWay]
     Task VmFailedAsync(string vmId, VmState state, string node);
 
-    /// <summary>A scheduler migrated a VM of this VE to <paramref name="host"/>.</summary>
+    /// <summary>
+    /// A scheduler migrated a copy of a VM of this VE from <paramref name="from"/> to <paramref name="host"/>.
+    /// When the VE records the VM elsewhere, the copy was a stale one (its node came back): it is ruled on where it
+    /// landed as in <see cref="CopyFoundAsync"/>.
+    /// </summary>
     [Alias("VmMoved"), OneWay]
-    Task VmMovedAsync(string vmId, string host);
+    Task VmMovedAsync(string vmId, string from, string host);
 
     /// <summary>
     /// <paramref name="node"/> was marked down: every VM of this VE recorded there is placed and

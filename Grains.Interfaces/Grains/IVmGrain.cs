@@ -15,9 +15,9 @@ public interface IVmGrain : IGrainWithStringKey
     [Alias("Placed")]
     Task PlacedAsync(string? host);
 
-    /// <summary>The VM landed on <paramref name="host"/> (a scheduler migrated it).</summary>
+    /// <summary>The VM's copy on <paramref name="from"/> landed on <paramref name="host"/> (a scheduler migrated it).</summary>
     [Alias("Moved"), OneWay]
-    Task MovedAsync(string host);
+    Task MovedAsync(string from, string host);
 
     /// <summary>A node saw the VM in <paramref name="state"/>; its VE learns of a crash or an unrequested stop.</summary>
     [Alias("Observed"), OneWay]

@@ -39,6 +39,12 @@ public sealed class VeDirectoryGrain(
             .OrderBy(v => v.Key, StringComparer.Ordinal)
             .Select(v => new VeSummary(v.Key, v.Value)).ToImmutableArray());
 
+    public Task NodeDownAsync(string node)
+    {
+        foreach (var ve in Ves.Keys.Order(StringComparer.Ordinal)) GrainFactory.GetGrain<IVeGrain>(ve).NodeDownAsync(node);
+        return Task.CompletedTask;
+    }
+
     public Task RoomAppearedAsync(string why)
     {
         var pending = Ves.Where(v => v.Value == VeState.Pending).Select(v => v.Key).Order(StringComparer.Ordinal).ToList();

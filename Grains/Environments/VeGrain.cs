@@ -83,28 +83,15 @@ public sealed class VeGrain(
                 continue;
             }
             var current = vm with { Host = kept.Host, State = kept.State };
-            if (kept.State is VmState.Stopped or VmState.Crashed)
-            {
-                try
-                {
-                    await Node(kept.Host).StartVmAsync(vm.Id);
-                }
-                catch (Exception e) when (e is HypervisorException or InvalidOperationException)
-                {
-                    Update(vm, current, kept.Host, "found stopped when reconciling");
-                    await RemoveAsync(current, kept.Host, $"cannot start on {kept.Host} ({e.Message}): placed again", restoring: true);
-                    continue;
-                }
-                Record(vm.Name, kept.State.ToString(), VmState.Running.ToString(), kept.Host, $"found {kept.State} when reconciling: started");
-                current = current with { State = VmState.Running };
-            }
             if (vm.Host != kept.Host) await PlacedAsync(vm, kept.Host);
-            Update(vm, current, kept.Host, "reconciled with the hypervisors");
+            var stopped = kept.State is VmState.Stopped or VmState.Crashed;
+            Update(vm, current, kept.Host, stopped ? "found stopped when reconciling" : "reconciled with the hypervisors");
+            if (stopped) await StartOrUnplaceAsync(current, kept.Host, $"found {kept.State} when reconciling: started", restoring: true);
         }
         var prefix = VeId.QualifyVm(Key, "");
         foreach (var unknown in seen.Where(g => g.Key.StartsWith(prefix, StringComparison.Ordinal) && S.Vms.All(v => v.Id != g.Key)))
             logger.LogWarning("VE {Ve}: VM {Vm} runs on {Nodes} but is not one of the VE's VMs; left alone", Key, unknown.Key, string.Join(", ", unknown.Select(v => v.Host)));
-        await PlaceAndStartAsync(null); // snapshots again: the VMs just started hold resources now
+        await PlaceAndStartAsync(); // snapshots again: the VMs just started hold resources now
     }
 
     public Task<VeView> GetAsync() => S.Spec is null
@@ -132,7 +119,7 @@ public sealed class VeGrain(
         await GrainFactory.GetGrain<IVeDirectoryGrain>(0).UpdateAsync(Key, VeState.Pending);
         await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(Key, [.. S.Constraints]);
         await state.WriteStateAsync();
-        await PlaceAndStartAsync(null);
+        await PlaceAndStartAsync();
         return View();
     }
 
@@ -144,18 +131,9 @@ public sealed class VeGrain(
         foreach (var vm in S.Vms.ToList())
         {
             if (vm.Host is not { } host || vm.State == VmState.Running) continue;
-            try
-            {
-                await Node(host).StartVmAsync(vm.Id);
-                Update(vm, vm with { State = VmState.Running, Reason = null }, host, "started");
-            }
-            catch (Exception e) when (e is HypervisorException or InvalidOperationException)
-            {
-                // No room left where it was: it will be placed again, under the same constraints.
-                await RemoveAsync(vm, host, $"cannot start on {host} ({e.Message}): placed again");
-            }
+            await StartOrUnplaceAsync(vm, host, "started", restoring: false); // no room left there: placed again, same constraints
         }
-        await PlaceAndStartAsync(null);
+        await PlaceAndStartAsync();
         return View();
     }
 
@@ -200,7 +178,7 @@ public sealed class VeGrain(
             await Node(vm.Host!).ResumeVmAsync(vm.Id);
             Update(vm, vm with { State = VmState.Running }, vm.Host, "resumed");
         }
-        await PlaceAndStartAsync(null); // VMs lost with a node meanwhile are placed again; the VE ends Running or Pending
+        await PlaceAndStartAsync(); // VMs lost with a node meanwhile are placed again; the VE ends Running or Pending
         return View();
     }
 
@@ -242,17 +220,8 @@ public sealed class VeGrain(
     {
         if (S.State is not (VeState.Running or VeState.Pending) || S.Vms.Find(v => v.Id == vmId) is not { State: VmState.Crashed, Host: { } host } vm) return;
         using var _ = Operation("restart");
-        try
-        {
-            await Node(host).StartVmAsync(vmId);
-            Update(vm, vm with { State = VmState.Running, Reason = null }, host, "restarted after a crash");
-            await state.WriteStateAsync();
-        }
-        catch (Exception e) when (e is HypervisorException or InvalidOperationException)
-        {
-            await RemoveAsync(vm, host, $"cannot restart on {host} ({e.Message}): placed again", restoring: true);
-            await PlaceAndStartAsync(null);
-        }
+        if (await StartOrUnplaceAsync(vm, host, "restarted after a crash", restoring: true)) await state.WriteStateAsync();
+        else await PlaceAndStartAsync();
     }
 
     public async Task NodeDownAsync(string node)
@@ -267,8 +236,8 @@ public sealed class VeGrain(
                 node, $"node {node} is down: placed again");
             await PlacedAsync(vm, null);
         }
-        if (S.State is VeState.Running or VeState.Pending) await PlaceAndStartAsync(null);
-        else await state.WriteStateAsync(); // placed when the VE is started or resumed
+        await state.WriteStateAsync(); // a stopped or suspended VE places them when started or resumed
+        if (S.State is VeState.Running or VeState.Pending) await PlaceAndStartAsync();
     }
 
     public async Task CopyFoundAsync(string vmId, string node, VmState observed)
@@ -279,6 +248,15 @@ public sealed class VeGrain(
         {
             case CopyAction.Ignore:
                 logger.LogWarning("VE {Ve}: node {Node} is back with VM {Vm} ({State}), which is not one of the VE's VMs; left alone", Key, node, vmId, observed);
+                return;
+            case CopyAction.Keep when S.State is VeState.Running or VeState.Pending && observed is VmState.Stopped or VmState.Crashed:
+                // Its host rebooted meanwhile: the VM is started again there, or placed again.
+                using (Operation("restart copy"))
+                {
+                    Update(vm!, vm! with { State = observed }, node, $"found {observed} on {node}, back after being down");
+                    if (!await StartOrUnplaceAsync(S.Vms.Find(v => v.Id == vmId)!, node, "started", restoring: true)) await PlaceAndStartAsync();
+                    else await state.WriteStateAsync();
+                }
                 return;
             case CopyAction.Keep:
                 return;
@@ -295,29 +273,23 @@ public sealed class VeGrain(
                 using (Operation("adopt copy"))
                 {
                     await PlacedAsync(vm!, node);
-                    Update(vm!, vm! with { Host = node, State = observed, Reason = null }, node, $"found {observed} on {node}, back after being down: kept");
-                    var adopted = S.Vms.Find(v => v.Id == vmId)!;
-                    if (observed != VmState.Running)
-                    {
-                        try
-                        {
-                            await Node(node).StartVmAsync(vmId);
-                            Update(adopted, adopted with { State = VmState.Running }, node, "started");
-                        }
-                        catch (Exception e) when (e is HypervisorException or InvalidOperationException)
-                        {
-                            await RemoveAsync(adopted, node, $"cannot start on {node} ({e.Message}): placed again");
-                        }
-                    }
-                    await PlaceAndStartAsync(null);
+                    Update(vm!, vm! with { Host = node, State = observed, Reason = null, Restoring = false }, node, $"found {observed} on {node}, back after being down: kept");
+                    if (observed != VmState.Running) await StartOrUnplaceAsync(S.Vms.Find(v => v.Id == vmId)!, node, "started", restoring: true);
+                    await PlaceAndStartAsync();
                 }
                 return;
         }
     }
 
-    public async Task VmMovedAsync(string vmId, string host)
+    public async Task VmMovedAsync(string vmId, string from, string host)
     {
         if (S.Vms.Find(v => v.Id == vmId) is not { } vm || vm.Host == host) return;
+        if (vm.Host != from)
+        {
+            // A stale copy (its node came back) moved before this VE ruled on it: ruled on where it landed.
+            await CopyFoundAsync(vmId, host, VmState.Running);
+            return;
+        }
         Update(vm, vm with { Host = host }, host, "migrated by a scheduler");
         await state.WriteStateAsync();
     }
@@ -326,11 +298,26 @@ public sealed class VeGrain(
     {
         if (S.State != VeState.Pending) return;
         using var _ = Operation("place");
-        await PlaceAndStartAsync(null);
+        await PlaceAndStartAsync();
     }
 
     /// <summary>Places every VM without a node and starts it; the VE ends Running, or Pending with the reason.</summary>
-    private async Task PlaceAndStartAsync(IReadOnlyList<NodeSnapshot>? nodes)
+    private async Task PlaceAndStartAsync()
+    {
+        try
+        {
+            await TryPlaceAndStartAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A directory or the solver did not answer: nothing is lost, the retry tries again.
+            logger.LogWarning(e, "VE {Ve}: placement failed", Key);
+            await SetStateAsync(VeState.Pending, $"placement failed: {e.Message}", "placement failed");
+            ArmRetry();
+        }
+    }
+
+    private async Task TryPlaceAndStartAsync()
     {
         var toPlace = S.Vms.Where(v => v.Host is null).ToList();
         if (toPlace.Count > 0)
@@ -339,7 +326,7 @@ public sealed class VeGrain(
             var constraintDirectory = GrainFactory.GetGrain<IConstraintDirectoryGrain>(0);
             await constraintDirectory.SetAsync(Key, [.. S.Constraints]);
             var constraints = (await constraintDirectory.RestrictingOthersAsync(Key)).AddRange(S.Constraints);
-            var (problem, result) = await SolveAsync(toPlace, constraints, nodes);
+            var (problem, result) = await SolveAsync(toPlace, constraints);
             var violations = result.IsSolved ? PlacementChecker.CheckPlan(problem, result.Target, result.Plan) : [];
             if (!result.IsSolved || violations.Count > 0)
             {
@@ -371,10 +358,9 @@ public sealed class VeGrain(
     /// four times larger at each failed round, every allowed node at the last: a VE looks at a few
     /// dozen nodes, not at the whole cluster, unless it must. The last round's problem explains a failure.
     /// </summary>
-    private async Task<(PlacementProblem, PlacementResult)> SolveAsync(List<VeVm> toPlace, ImmutableArray<PlacementConstraint> constraints,
-        IReadOnlyList<NodeSnapshot>? everyNode)
+    private async Task<(PlacementProblem, PlacementResult)> SolveAsync(List<VeVm> toPlace, ImmutableArray<PlacementConstraint> constraints)
     {
-        var all = everyNode?.Select(n => n.Node).ToList() ?? [.. await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync()];
+        var all = (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync()).ToList();
         var allowed = CandidateNodes.Allowed(all, [.. toPlace.Select(v => v.Id)], constraints);
         var own = S.Vms.Select(v => v.Host).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var random = new Random(StableHash(Key) + _placements++); // reproducible runs, a fresh sample at each try
@@ -383,7 +369,7 @@ public sealed class VeGrain(
         {
             var last = size >= shuffled.Count;
             var sample = own.Concat(shuffled.Take(size)).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
-            var nodes = everyNode?.Where(n => sample.Contains(n.Node)).ToList() ?? await SnapshotNodesAsync(sample.Order(StringComparer.Ordinal));
+            var nodes = await SnapshotNodesAsync(sample.Order(StringComparer.Ordinal));
             var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints);
             var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
             if (result.IsSolved) return (problem, result);
@@ -418,10 +404,12 @@ public sealed class VeGrain(
             await Node(node).LaunchAsync(vm.Spec);
             Update(vm, vm with { State = VmState.Running, Host = node, Reason = null, Restoring = false }, node, "placed and started");
         }
-        catch (Exception e) when (e is HypervisorException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Someone took the room meanwhile: it stays without a node and is placed again later.
-            Update(vm, vm with { Reason = $"start on {node} failed: {e.Message}" }, node, "start failed");
+            // Someone took the room meanwhile, or the node did not answer: it stays without a node and is
+            // placed again later. A launch that timed out may have started all the same: remove it there.
+            if (e is not HypervisorException) await RemoveAsync(vm, node, $"start on {node} failed: {e.Message}", vm.Restoring);
+            else Update(vm, vm with { Reason = $"start on {node} failed: {e.Message}" }, node, "start failed");
             await PlacedAsync(vm, null);
         }
     }
@@ -429,9 +417,37 @@ public sealed class VeGrain(
     private string Unplaceable(PlacementProblem problem, PlacementResult result) =>
         UnplaceableReason.Explain(problem) is { Count: > 0 } reasons ? string.Join("; ", reasons) : result.Detail ?? result.Status.ToString();
 
+    /// <summary>Starts <paramref name="vm"/> on <paramref name="host"/>; when the node refuses, removes it there so that it is placed again. True when it runs.</summary>
+    private async Task<bool> StartOrUnplaceAsync(VeVm vm, string host, string started, bool restoring)
+    {
+        try
+        {
+            await Node(host).StartVmAsync(vm.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await RemoveAsync(vm, host, $"cannot start on {host} ({e.Message}): placed again", restoring);
+            return false;
+        }
+        Update(vm, vm with { State = VmState.Running, Host = host, Reason = null, Restoring = false }, host, started);
+        return true;
+    }
+
+    /// <summary>
+    /// Forgets where <paramref name="vm"/> was and removes it there, best effort: a node that cannot be
+    /// reached now is marked down if it stays so, and its copy is destroyed when it comes back.
+    /// </summary>
     private async Task RemoveAsync(VeVm vm, string host, string why, bool restoring = false)
     {
-        await Node(host).RemoveVmAsync(vm.Id);
+        try
+        {
+            await Node(host).RemoveVmAsync(vm.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("VE {Ve}: could not remove {Vm} from {Node} ({Message}); its copy goes when the node answers", Key, vm.Name, host, e.Message);
+        }
+        await PlacedAsync(vm, null);
         Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why, Restoring = restoring }, host, why);
     }
 

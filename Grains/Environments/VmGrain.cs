@@ -20,10 +20,10 @@ public sealed class VmGrain : Grain, IVmGrain
         return Task.CompletedTask;
     }
 
-    public Task MovedAsync(string host)
+    public Task MovedAsync(string from, string host)
     {
         _host = host;
-        return VeId.VeOfVm(Id) is { } ve ? GrainFactory.GetGrain<IVeGrain>(ve).VmMovedAsync(Id, host) : Task.CompletedTask;
+        return VeId.VeOfVm(Id) is { } ve ? GrainFactory.GetGrain<IVeGrain>(ve).VmMovedAsync(Id, from, host) : Task.CompletedTask;
     }
 
     public Task ObservedAsync(VmState state, string node) =>

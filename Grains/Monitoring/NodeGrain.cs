@@ -51,7 +51,7 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     private string Node => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Placed before the silos' metadata had propagated: refuse, so the next call places it again.
         if (!_directory.Contains(Node))
@@ -59,8 +59,12 @@ public sealed class NodeGrain : Grain, INodeGrain
             DeactivateOnIdle();
             throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
         }
-        if (_silo.Monitoring) StartMonitoringAsync(); // reactivated here: monitoring carries on without being asked
-        return base.OnActivateAsync(cancellationToken);
+        // Marked down by an earlier activation (its silo died since): still down until a read succeeds,
+        // and that read is a return, whose copies go to their VEs.
+        if ((await GrainFactory.GetGrain<INodeDirectoryGrain>(0).DownAsync()).Contains(Node))
+            (_down, _unreachableSince) = (true, _clock.Now);
+        if (_silo.Monitoring) await StartMonitoringAsync(); // reactivated here: monitoring carries on without being asked
+        await base.OnActivateAsync(cancellationToken);
     }
 
     public async Task<NodeSnapshot> GetSnapshotAsync()
@@ -105,11 +109,17 @@ public sealed class NodeGrain : Grain, INodeGrain
         NodeSnapshot snapshot;
         try
         {
-            snapshot = await GetSnapshotAsync();
+            // A hypervisor that hangs (a powered-off host behind a TCP connection) is as unreachable as one that refuses.
+            snapshot = await GetSnapshotAsync().WaitAsync(ReadTimeout, _clock.Time, cancellationToken);
         }
         catch (HypervisorException e)
         {
-            Unreachable(e);
+            Unreachable(e.Message);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            Unreachable($"no answer within {ReadTimeout.TotalSeconds:0.#} s");
             return;
         }
         if (_unreachableSince is not null) Reachable(snapshot);
@@ -135,13 +145,16 @@ public sealed class NodeGrain : Grain, INodeGrain
     /// node directory (so no placement and no VE looks at it), refuses reservations, each VE with VMs
     /// here places them elsewhere, and VMs of no VE are reported lost. It keeps trying every tick.
     /// </summary>
-    private void Unreachable(HypervisorException e)
+    /// <summary>A read that takes longer than this counts as a failed one.</summary>
+    private TimeSpan ReadTimeout => _options.NodeDownGrace > _options.MonitoringPeriod ? _options.NodeDownGrace : _options.MonitoringPeriod;
+
+    private void Unreachable(string why)
     {
         var now = _clock.Now;
         if (_unreachableSince is null)
         {
             _unreachableSince = now;
-            _logger.LogWarning("Node {Node}: hypervisor unreachable ({Message}); marked down after {Grace} s", Node, e.Message, _options.NodeDownGrace.TotalSeconds);
+            _logger.LogWarning("Node {Node}: hypervisor unreachable ({Message}); marked down after {Grace} s", Node, why, _options.NodeDownGrace.TotalSeconds);
         }
         var directory = GrainFactory.GetGrain<INodeDirectoryGrain>(0);
         if (_down)
@@ -152,11 +165,16 @@ public sealed class NodeGrain : Grain, INodeGrain
         if (now - _unreachableSince < _options.NodeDownGrace) return;
         _down = true;
         _metrics.NodesDown.Add(1);
-        var vms = _vmStates.Keys.Union(_last?.Vms.Where(v => v.Host == Node).Select(v => v.Id) ?? [], StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // What it ran, as last seen (VMs in flight excluded: their migration was aborted, they are on their source).
+        var vms = _vmStates.Keys.Union(_last?.Vms.Where(v => v.Host == Node && v.State != VmState.Migrating).Select(v => v.Id) ?? [], StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal).ToList();
         _logger.LogError("Node {Node}: hypervisor unreachable for {Seconds:0.0} s: marked down with {Count} VM(s)", Node, (now - _unreachableSince.Value).TotalSeconds, vms.Count);
         _ = directory.MarkDownAsync(Node);
-        foreach (var ve in vms.Select(VeId.VeOfVm).OfType<string>().Distinct())
-            _ = GrainFactory.GetGrain<IVeGrain>(ve).NodeDownAsync(Node);
+        if (_last is null)
+            _ = GrainFactory.GetGrain<IVeDirectoryGrain>(0).NodeDownAsync(Node); // this activation never saw the node: every VE looks
+        else
+            foreach (var ve in vms.Select(VeId.VeOfVm).OfType<string>().Distinct())
+                _ = GrainFactory.GetGrain<IVeGrain>(ve).NodeDownAsync(Node);
         var hub = GrainFactory.GetGrain<IEventHubGrain>(0);
         foreach (var vm in vms.Where(v => VeId.VeOfVm(v) is null))
         {
@@ -181,7 +199,6 @@ public sealed class NodeGrain : Grain, INodeGrain
         _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity);
         foreach (var vm in snapshot.Vms.Where(v => v.Host == Node))
         {
-            _vmStates[vm.Id] = vm.State;
             if (VeId.VeOfVm(vm.Id) is { } ve) _ = GrainFactory.GetGrain<IVeGrain>(ve).CopyFoundAsync(vm.Id, Node, vm.State);
             else _logger.LogWarning("Node {Node}: VM {Vm}, reported lost, is back ({State})", Node, vm.Id, vm.State);
         }

@@ -41,7 +41,7 @@ public static class PlanExecution
                 {
                     await grains.GetGrain<IMigrationSource>(m.From).MigrateAsync(m.Vm, m.To);
                     // A stopping silo places no new activation: the VM's VE catches up when it reconciles.
-                    if (!siloStopping.IsCancellationRequested) await grains.GetGrain<IVmGrain>(m.Vm).MovedAsync(m.To);
+                    if (!siloStopping.IsCancellationRequested) await grains.GetGrain<IVmGrain>(m.Vm).MovedAsync(m.From, m.To);
                     return (m, Error: (Exception?)null);
                 }
                 catch (Exception e)

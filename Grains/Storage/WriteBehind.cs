@@ -4,8 +4,9 @@ namespace Discovery.Storage;
 /// Coalesces the writes of a grain's persisted state: many changes within one period cost one write
 /// (a directory updated by thousands of VEs would otherwise write once per update). Writes run on a
 /// non-interleaving grain timer, so the state is never serialized while a call changes it; the grain
-/// flushes on deactivation. A silo that dies loses at most one period of changes, which their
-/// owners repeat (nodes rejoin, VEs report their state when they reconcile).
+/// flushes on deactivation. A silo that dies loses at most one period of changes: nodes repeat theirs
+/// (they rejoin every minute, mark themselves down again), VEs theirs at their next change of state or
+/// when they reconcile after a reactivation; until then the VE list may show a state one second old.
 /// </summary>
 public sealed class WriteBehind<T>(IPersistentState<T> state)
 {

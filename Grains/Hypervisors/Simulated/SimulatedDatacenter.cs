@@ -52,7 +52,7 @@ public sealed class SimulatedDatacenter
         get { lock (_gate) return _nodeOrder.Select(n => n.Hypervisor).ToList(); }
     }
 
-    /// <summary>Number of VMs defined anywhere.</summary>
+    /// <summary>Number of VMs defined on reachable nodes, each counted once (a stale copy beside its VM is not counted).</summary>
     public int VmCount { get { lock (_gate) return _vmOrder.Count; } }
 
     /// <summary>How long a migration of <paramref name="memoryMiB"/> takes at the configured bandwidth.</summary>
@@ -338,7 +338,7 @@ public sealed class SimulatedDatacenter
                 ?? throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"migrate '{vmId}': unknown destination node '{destination}'");
             if (to.Down)
                 throw new HypervisorException(node, HypervisorErrorKind.ConnectionFailed, $"migrate '{vmId}': destination {destination} is unreachable");
-            if (to.Vms.Exists(v => v.Id == vmId))
+            if (to.Vms.Exists(v => v.Id == vmId) || to.Incoming.Exists(v => v.Id == vmId))
                 throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"migrate '{vmId}': {destination} already has a copy of it");
             if (ReferenceEquals(to, vm.Host))
                 throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': it is already on {destination}");
