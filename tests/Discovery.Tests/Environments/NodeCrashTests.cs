@@ -192,4 +192,24 @@ public sealed class NodeCrashTests
         Assert.False((await ve.GetAsync()).Vms[0].Restoring);
         Assert.Equal(VeState.Pending, (await late.GetAsync()).State);
     }
+
+    [Fact]
+    public async Task A_node_grain_reactivated_while_its_node_is_down_still_destroys_the_stale_copies_when_the_node_returns()
+    {
+        await using var c = await StartAsync(3);
+        var ve = c.Grains.GetGrain<IVeGrain>("alice/again");
+        var dead = (await ve.SubmitAsync(new VeSpec("", [Vm("g1")], []))).Vms[0].Host!;
+        await c.Grains.GetGrain<INodeFaults>(dead).CrashNodeAsync();
+        await c.WaitUntilAsync(async () => (await ve.GetAsync()).Vms[0] is { State: VmState.Running } g && g.Host != dead, "g1 running elsewhere");
+
+        // The node grain loses what it knew (its silo died, say): the new activation learns from the directory.
+        var node = c.Grains.GetGrain<INodeGrain>(dead);
+        await c.Cluster.DeactivateAsync(node);
+        Assert.True((await node.GetStatusAsync()).Down);
+
+        await c.Grains.GetGrain<INodeFaults>(dead).RecoverNodeAsync();
+        await c.WaitUntilAsync(async () => (await Reachable(c)).Count(r => r.Vm == "alice.again.g1") == 1, "the stale copy of g1 destroyed");
+        Assert.Equal([$"v{dead[1..]}-0"], (await Reachable(c)).Where(r => r.Node == dead).Select(r => r.Vm));
+        Assert.False((await node.GetStatusAsync()).Down);
+    }
 }
