@@ -234,6 +234,29 @@ public sealed class VeGrainTests
         Assert.Contains(after.Transitions, t => t.Vm == "r1" && t.From == "Stopped" && t.To == "Running" && t.Reason == "found Stopped when reconciling: started");
     }
 
+    [Fact]
+    public async Task A_move_from_a_node_the_ve_does_not_record_is_a_stale_copy_and_never_moves_the_vm()
+    {
+        await using var c = await StartAsync([Vms(1, 100), Vms(1, 100), Vms(1, 100)]);
+        var ve = c.Grains.GetGrain<IVeGrain>("alice/mv");
+        var vm = (await ve.SubmitAsync(new VeSpec("", [Vm("m1")], []))).Vms[0];
+        var others = c.Datacenter.Hypervisors.Select(h => h.Node).Where(n => n != vm.Host).ToList();
+
+        // A scheduler reports a copy of m1 moved from a node where the VE does not record it (a stale copy).
+        await ve.VmMovedAsync(vm.Id, others[0], others[1]); // one-way: wait for its outcome
+        await c.WaitUntilAsync(async () => (await ve.GetAsync()).Transitions.Any(t => t.To == "Removed"), "the report handled");
+        var after = await ve.GetAsync();
+        Assert.Equal(vm, after.Vms[0]);
+        var removed = after.Transitions[^1];
+        Assert.Equal(("m1", "Running", "Removed", others[1], $"stale copy on {others[1]}, back after being down, destroyed: the VM runs on {vm.Host} now"),
+            (removed.Vm, removed.From, removed.To, removed.Node, removed.Reason));
+
+        // A real move (from where the VE records it) is followed.
+        await ve.VmMovedAsync(vm.Id, vm.Host!, others[0]);
+        await c.WaitUntilAsync(async () => (await ve.GetAsync()).Vms[0].Host == others[0], "the move followed");
+        Assert.Equal("migrated by a scheduler", (await ve.GetAsync()).Transitions[^1].Reason);
+    }
+
     private sealed class Collector(ConcurrentQueue<VeTransition> received) : IVeEventObserver
     {
         public void OnTransition(VeTransition transition) => received.Enqueue(transition);
