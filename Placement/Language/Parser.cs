@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+
+namespace Discovery.Language;
+
+/// <summary>
+/// Recursive descent over the tokens of <see cref="Lexer"/>. A statement that does not parse is
+/// reported with what was expected and skipped up to its ';', so every error of a file is reported.
+/// <code>
+/// statement   = variable '=' expr ';' | names ':' (identifier | '{' property {',' property} '}') ';' | identifier '(' [expr {',' expr}] ')' ';'
+/// expr        = term {('+' | '-') term}
+/// term        = '{' [expr {',' expr}] '}' | variable ['[' number '..' number ']'] | identifier ['[' number '..' number ']'] | '(' expr ')'
+/// property    = identifier ':' (number | size | string)
+/// </code>
+/// </summary>
+internal sealed class Parser
+{
+    private readonly IReadOnlyList<Token> _tokens;
+    private readonly string _file;
+    private readonly List<LanguageError> _errors;
+    private int _next;
+
+    private Parser(IReadOnlyList<Token> tokens, string file, List<LanguageError> errors) => (_tokens, _file, _errors) = (tokens, file, errors);
+
+    /// <summary>The statements of <paramref name="text"/>; its lexical and syntax errors go to <paramref name="errors"/>.</summary>
+    public static ImmutableArray<Statement> Parse(string text, string file, List<LanguageError> errors)
+    {
+        var parser = new Parser(Lexer.Tokenize(text, file, errors), file, errors);
+        return parser.Statements();
+    }
+
+    private Token Current => _tokens[_next];
+
+    private ImmutableArray<Statement> Statements()
+    {
+        var statements = ImmutableArray.CreateBuilder<Statement>();
+        while (Current.Kind != TokenKind.End)
+        {
+            try
+            {
+                statements.Add(Statement());
+            }
+            catch (SyntaxError e)
+            {
+                _errors.Add(new(_file, e.At, e.Message));
+                while (Current.Kind is not (TokenKind.Semicolon or TokenKind.End)) _next++;
+                if (Current.Kind == TokenKind.Semicolon) _next++;
+            }
+        }
+        return statements.ToImmutable();
+    }
+
+    private Statement Statement()
+    {
+        var start = Current;
+        if (start.Kind == TokenKind.Variable && _tokens[_next + 1].Kind == TokenKind.Equals)
+        {
+            _next += 2;
+            var value = Expr();
+            Expect(TokenKind.Semicolon, $"';' after the value of {start.Text}");
+            return new Assignment(start.Text, value, start.At);
+        }
+        if (start.Kind == TokenKind.Identifier && _tokens[_next + 1].Kind == TokenKind.LeftParen)
+        {
+            _next += 2;
+            var arguments = ImmutableArray.CreateBuilder<Expr>();
+            if (Current.Kind != TokenKind.RightParen)
+            {
+                arguments.Add(Expr());
+                while (Current.Kind == TokenKind.Comma)
+                {
+                    _next++;
+                    arguments.Add(Expr());
+                }
+            }
+            Expect(TokenKind.RightParen, $"',' or ')' in the arguments of {start.Text}");
+            Expect(TokenKind.Semicolon, $"';' after {start.Text}(...)");
+            return new Call(start.Text, arguments.ToImmutable(), start.At);
+        }
+        if (start.Kind == TokenKind.Identifier)
+        {
+            var names = Term();
+            Expect(TokenKind.Colon, $"':' and a template or {{properties}} after {start.Text} (or '=' after a $variable, '(' after a constraint)");
+            string? template = null;
+            var properties = ImmutableArray<Property>.Empty;
+            if (Current.Kind == TokenKind.Identifier) template = Take().Text;
+            else if (Current.Kind == TokenKind.LeftBrace) properties = Properties();
+            else throw Expected("a template name (tiny, small, medium, large) or '{'");
+            Expect(TokenKind.Semicolon, "';' after the declaration");
+            return new Declaration(names, template, properties, start.At);
+        }
+        throw Expected("a statement: '$name = ...;', 'name : ...;' or 'constraint(...);'");
+    }
+
+    private ImmutableArray<Property> Properties()
+    {
+        Take(); // {
+        var properties = ImmutableArray.CreateBuilder<Property>();
+        if (Current.Kind != TokenKind.RightBrace)
+        {
+            properties.Add(Property());
+            while (Current.Kind == TokenKind.Comma)
+            {
+                _next++;
+                properties.Add(Property());
+            }
+        }
+        Expect(TokenKind.RightBrace, "',' or '}' after a property");
+        return properties.ToImmutable();
+    }
+
+    private Property Property()
+    {
+        var key = Expect(TokenKind.Identifier, "a property name (vcpus, memory, image, cores, site)");
+        Expect(TokenKind.Colon, $"':' after {key.Text}");
+        if (Current.Kind is not (TokenKind.Number or TokenKind.Size or TokenKind.String)) throw Expected($"a number, a size (8GiB) or a \"string\" for {key.Text}");
+        return new Property(key.Text, Take(), key.At);
+    }
+
+    private Expr Expr()
+    {
+        var left = Term();
+        while (Current.Kind is TokenKind.Plus or TokenKind.Minus)
+        {
+            var op = Take();
+            left = new Binary(op.Kind == TokenKind.Plus ? '+' : '-', left, Term(), op.At);
+        }
+        return left;
+    }
+
+    private Expr Term()
+    {
+        var token = Current;
+        switch (token.Kind)
+        {
+            case TokenKind.LeftBrace:
+            {
+                _next++;
+                var items = ImmutableArray.CreateBuilder<Expr>();
+                if (Current.Kind != TokenKind.RightBrace)
+                {
+                    items.Add(Expr());
+                    while (Current.Kind == TokenKind.Comma)
+                    {
+                        _next++;
+                        items.Add(Expr());
+                    }
+                }
+                Expect(TokenKind.RightBrace, "',' or '}' in a set");
+                return new SetLiteral(items.ToImmutable(), token.At);
+            }
+            case TokenKind.LeftParen:
+            {
+                _next++;
+                var inner = Expr();
+                Expect(TokenKind.RightParen, "')'");
+                return inner;
+            }
+            case TokenKind.Variable or TokenKind.Identifier:
+            {
+                _next++;
+                var variable = token.Kind == TokenKind.Variable;
+                if (Current.Kind != TokenKind.LeftBracket) return variable ? new VariableRef(token.Text, token.At) : new NameRef(token.Text, token.At);
+                _next++;
+                var from = Expect(TokenKind.Number, $"a number after '{token.Text}['");
+                Expect(TokenKind.DotDot, "'..' in a range");
+                var to = Expect(TokenKind.Number, "a number after '..'");
+                Expect(TokenKind.RightBracket, "']' after a range");
+                return new RangeRef(token.Text, variable, (int)from.Value, (int)to.Value, token.At);
+            }
+            default:
+                throw Expected("a set: '{...}', a $variable, a name or a range like VM[1..3]");
+        }
+    }
+
+    private Token Take() => _tokens[_next++];
+
+    private Token Expect(TokenKind kind, string what) => Current.Kind == kind ? Take() : throw Expected(what);
+
+    private SyntaxError Expected(string what) => new(Current.At, $"expected {what}, found {Current.Describe()}");
+
+    private sealed class SyntaxError(Position at, string message) : Exception(message)
+    {
+        public Position At { get; } = at;
+    }
+}

@@ -1,0 +1,303 @@
+using System.Collections.Immutable;
+using Discovery.Constraints;
+using Discovery.Model;
+
+namespace Discovery.Language;
+
+/// <summary>The outcome of compiling a VE text: the VE when there is no error, and every error found.</summary>
+public sealed record VeCompilation(VeSpec? Ve, ImmutableArray<LanguageError> Errors)
+{
+    /// <summary>True when the text had no error.</summary>
+    public bool Succeeded => Errors.IsEmpty && Ve is not null;
+}
+
+/// <summary>
+/// The VE language (after the seed's Plasma script and btrplace's btrpsl): variables holding sets of
+/// VMs, nodes or sets, VM declarations by template or properties, and constraints. Statements run in
+/// order: a variable is defined before it is used. Every error of the text is reported, lexical,
+/// syntactic and semantic, each with its line and column.
+/// </summary>
+public static class VeCompiler
+{
+    /// <summary>VM templates: vCPUs and memory (MiB).</summary>
+    public static readonly IReadOnlyDictionary<string, (int VCpus, int MemoryMiB)> Templates = new Dictionary<string, (int, int)>
+    {
+        ["tiny"] = (1, 512),
+        ["small"] = (1, 1024),
+        ["medium"] = (2, 4096),
+        ["large"] = (4, 8192),
+    };
+
+    /// <summary>The image of a VM declared without one.</summary>
+    public const string DefaultImage = "debian-12";
+
+    /// <summary>The variable holding every VM of the VE.</summary>
+    public const string AllVms = "$ALL_VMS";
+
+    /// <summary>
+    /// Compiles <paramref name="text"/> (named <paramref name="file"/> in errors) into VE <paramref name="name"/>.
+    /// <paramref name="nodes"/>: the known nodes, to report unknown ones (null: any name that is not a VM is a node).
+    /// </summary>
+    public static VeCompilation Compile(string text, string file, string name, IReadOnlySet<string>? nodes = null)
+    {
+        var errors = new List<LanguageError>();
+        var statements = Parser.Parse(text, file, errors);
+        var scope = new Scope(file, errors, nodes);
+        // Declarations first: $ALL_VMS means every VM of the VE wherever it is declared.
+        foreach (var d in statements.OfType<Declaration>()) scope.Declare(d);
+        var constraints = new List<PlacementConstraint>();
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case Assignment a:
+                    if (a.Variable == AllVms) scope.Error(a.At, $"{AllVms} is every VM of the VE: it cannot be assigned");
+                    else if (scope.Evaluate(a.Value) is { } value) scope.Variables[a.Variable] = value;
+                    break;
+                case Call c:
+                    if (scope.Constraint(c) is { } constraint) constraints.Add(constraint);
+                    break;
+            }
+        }
+        if (scope.Vms.Count == 0 && errors.Count == 0) errors.Add(new(file, new Position(1, 1), "a VE needs at least one VM: declare one, e.g. 'web1 : small;'"));
+        var ordered = errors.OrderBy(e => e.At.Line).ThenBy(e => e.At.Column).ToImmutableArray();
+        return new VeCompilation(ordered.IsEmpty ? new VeSpec(name, [.. scope.Vms.Values], [.. constraints]) : null, ordered);
+    }
+
+    /// <summary>A set's value: names (VMs or nodes) and nested sets, in first-seen order without repeats.</summary>
+    private sealed record SetValue(ImmutableArray<object> Items)
+    {
+        public IEnumerable<string> Names => Items.OfType<string>();
+        public IEnumerable<SetValue> Sets => Items.OfType<SetValue>();
+        public static SetValue Of(IEnumerable<object> items) => new([.. items.Distinct()]);
+    }
+
+    private sealed class Scope(string file, List<LanguageError> errors, IReadOnlySet<string>? nodes)
+    {
+        public readonly Dictionary<string, SetValue> Variables = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, VmSpec> Vms = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Position> _declaredAt = new(StringComparer.Ordinal);
+
+        public void Error(Position at, string message) => errors.Add(new(file, at, message));
+
+        public void Declare(Declaration d)
+        {
+            if (d.Names is not (NameRef or RangeRef { Variables: false }))
+            {
+                Error(d.Names.At, "expected a VM name or a range like web[1..3] before ':'");
+                return;
+            }
+            var names = d.Names is NameRef n ? [n.Name] : Range((RangeRef)d.Names);
+            if (names is null) return; // reported by Range
+            if (Size(d) is not { } size) return;
+            foreach (var vm in names)
+            {
+                if (_declaredAt.TryGetValue(vm, out var first))
+                {
+                    Error(d.At, $"VM {vm} is already declared at {first}");
+                    continue;
+                }
+                _declaredAt[vm] = d.At;
+                Vms[vm] = new VmSpec(vm, size.VCpus, size.MemoryMiB, size.Image);
+            }
+        }
+
+        private (int VCpus, int MemoryMiB, string Image)? Size(Declaration d)
+        {
+            if (d.Template is { } template)
+            {
+                if (Templates.TryGetValue(template, out var t)) return (t.VCpus, t.MemoryMiB, DefaultImage);
+                Error(d.At, $"unknown template '{template}': expected one of {string.Join(", ", Templates.Keys)} or {{vcpus: N, memory: SIZE, image: \"NAME\"}}");
+                return null;
+            }
+            int? vcpus = null, memory = null;
+            var image = DefaultImage;
+            var ok = true;
+            foreach (var p in d.Properties)
+            {
+                switch (p.Key, p.Value.Kind)
+                {
+                    case ("vcpus", TokenKind.Number) when p.Value.Value > 0: vcpus = (int)p.Value.Value; break;
+                    case ("memory", TokenKind.Size or TokenKind.Number) when p.Value.Value > 0 && p.Value.Value <= int.MaxValue: memory = (int)p.Value.Value; break;
+                    case ("image", TokenKind.String) when p.Value.Text.Length > 0: image = p.Value.Text; break;
+                    case ("vcpus", _): Error(p.At, $"vcpus must be a positive number, got {p.Value.Describe()}"); ok = false; break;
+                    case ("memory", _): Error(p.At, $"memory must be a positive size such as 512MiB or 8GiB, got {p.Value.Describe()}"); ok = false; break;
+                    case ("image", _): Error(p.At, $"image must be a non-empty \"string\", got {p.Value.Describe()}"); ok = false; break;
+                    default: Error(p.At, $"unknown VM property '{p.Key}': expected vcpus, memory or image"); ok = false; break;
+                }
+            }
+            if (ok && vcpus is null) { Error(d.At, "missing property vcpus"); ok = false; }
+            if (ok && memory is null) { Error(d.At, "missing property memory"); ok = false; }
+            return ok ? (vcpus!.Value, memory!.Value, image) : null;
+        }
+
+        private IReadOnlyList<string>? Range(RangeRef r)
+        {
+            if (r.To < r.From)
+            {
+                Error(r.At, $"range {Show(r)} is reversed: write {(r.Variables ? "$" : "")}{r.Prefix.TrimStart('$')}[{r.To}..{r.From}]");
+                return null;
+            }
+            if (r.To - r.From >= 100_000)
+            {
+                Error(r.At, $"range {Show(r)} has more than 100,000 elements");
+                return null;
+            }
+            return [.. Enumerable.Range(r.From, r.To - r.From + 1).Select(i => r.Prefix + i)];
+        }
+
+        private static string Show(RangeRef r) => $"{r.Prefix}[{r.From}..{r.To}]";
+
+        public SetValue? Evaluate(Expr e)
+        {
+            switch (e)
+            {
+                case SetLiteral s:
+                {
+                    var items = new List<object>();
+                    var ok = true;
+                    foreach (var item in s.Items)
+                    {
+                        // {a, b} lists names; {$R1, $R2} lists sets; {$T1 + x} is the one set it denotes.
+                        if (item is NameRef n) items.Add(n.Name);
+                        else if (Evaluate(item) is { } v)
+                        {
+                            if (item is VariableRef or SetLiteral) items.Add(v);
+                            else items.AddRange(v.Items);
+                        }
+                        else ok = false;
+                    }
+                    return ok ? SetValue.Of(items) : null;
+                }
+                case NameRef n:
+                    return SetValue.Of([n.Name]);
+                case VariableRef v when v.Name == AllVms:
+                    return SetValue.Of(Vms.Keys);
+                case VariableRef v:
+                    if (Variables.TryGetValue(v.Name, out var value)) return value;
+                    Error(v.At, $"undefined variable {v.Name}");
+                    return null;
+                case RangeRef { Variables: false } r:
+                    return Range(r) is { } list ? SetValue.Of(list) : null;
+                case RangeRef r:
+                {
+                    if (Range(r) is not { } names) return null;
+                    var sets = new List<object>();
+                    foreach (var name in names)
+                    {
+                        if (Variables.TryGetValue(name, out var set)) sets.Add(set);
+                        else
+                        {
+                            Error(r.At, $"undefined variable {name} (in {Show(r)})");
+                            return null;
+                        }
+                    }
+                    return SetValue.Of(sets);
+                }
+                case Binary b:
+                {
+                    var (left, right) = (Evaluate(b.Left), Evaluate(b.Right));
+                    if (left is null || right is null) return null;
+                    return b.Operator == '+' ? SetValue.Of(left.Items.Concat(right.Items)) : SetValue.Of(left.Items.Except(right.Items));
+                }
+                default:
+                    Error(e.At, "not a set");
+                    return null;
+            }
+        }
+
+        public PlacementConstraint? Constraint(Call c)
+        {
+            var shape = c.Name switch
+            {
+                "ban" or "fence" => "(VMs, nodes)",
+                "spread" or "gather" or "lonely" => "(VMs)",
+                "offline" => "(nodes)",
+                "latency" => "(VMs, {node groups})",
+                _ => null,
+            };
+            if (shape is null)
+            {
+                Error(c.At, $"unknown constraint '{c.Name}': expected ban, fence, spread, latency, gather, lonely or offline");
+                return null;
+            }
+            var expected = shape.Count(ch => ch == ',') + 1;
+            if (c.Arguments.Length != expected)
+            {
+                Error(c.At, $"{c.Name} takes {expected} argument{(expected == 1 ? "" : "s")} {c.Name}{shape}, got {c.Arguments.Length}");
+                return null;
+            }
+            var values = c.Arguments.Select(Evaluate).ToList();
+            if (values.Any(v => v is null)) return null;
+            return c.Name switch
+            {
+                "ban" => VmsOf(c, 0, values[0]!) is { } v1 && NodesOf(c, 1, values[1]!) is { } n1 ? new Ban(v1, n1) : null,
+                "fence" => VmsOf(c, 0, values[0]!) is { } v2 && NodesOf(c, 1, values[1]!) is { } n2 ? new Fence(v2, n2) : null,
+                "spread" => VmsOf(c, 0, values[0]!) is { } v3 ? new Spread(v3) : null,
+                "gather" => VmsOf(c, 0, values[0]!) is { } v4 ? new Gather(v4) : null,
+                "lonely" => VmsOf(c, 0, values[0]!) is { } v5 ? new Lonely(v5) : null,
+                "offline" => NodesOf(c, 0, values[0]!) is { } n6 ? new Offline(n6) : null,
+                _ => VmsOf(c, 0, values[0]!) is { } v7 && GroupsOf(c, values[1]!) is { } g7 ? new Latency(v7, g7) : null,
+            };
+        }
+
+        private ImmutableArray<string>? VmsOf(Call c, int index, SetValue value)
+        {
+            var at = c.Arguments[index].At;
+            var names = Flatten(value).ToList();
+            var unknown = names.Where(n => !Vms.ContainsKey(n)).ToList();
+            if (unknown.Count > 0)
+            {
+                Error(at, $"{c.Name}: undeclared VM{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}");
+                return null;
+            }
+            if (names.Count == 0)
+            {
+                Error(at, $"{c.Name}: the set of VMs is empty");
+                return null;
+            }
+            return [.. names];
+        }
+
+        private ImmutableArray<string>? NodesOf(Call c, int index, SetValue value)
+        {
+            var at = c.Arguments[index].At;
+            var names = Flatten(value).ToList();
+            var vms = names.Where(Vms.ContainsKey).ToList();
+            if (vms.Count > 0)
+            {
+                Error(at, $"{c.Name}: {string.Join(", ", vms)} {(vms.Count == 1 ? "is a VM" : "are VMs")}, expected nodes");
+                return null;
+            }
+            if (nodes is not null && names.Where(n => !nodes.Contains(n)).ToList() is { Count: > 0 } unknown)
+            {
+                Error(at, $"{c.Name}: unknown node{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}");
+                return null;
+            }
+            if (names.Count == 0)
+            {
+                Error(at, $"{c.Name}: the set of nodes is empty");
+                return null;
+            }
+            return [.. names];
+        }
+
+        private ImmutableArray<ImmutableArray<string>>? GroupsOf(Call c, SetValue value)
+        {
+            if (value.Names.Any() || !value.Sets.Any())
+            {
+                Error(c.Arguments[1].At, $"{c.Name}: expected a set of node groups such as {{{{N1, N2}}, {{N3}}}} or {{$R1, $R2}}");
+                return null;
+            }
+            var groups = new List<ImmutableArray<string>>();
+            foreach (var group in value.Sets)
+                if (NodesOf(c, 1, group) is { } names) groups.Add(names);
+                else return null;
+            return [.. groups];
+        }
+
+        /// <summary>Every name of a set, nested sets included (a set of sets used where names are expected).</summary>
+        private static IEnumerable<string> Flatten(SetValue value) =>
+            value.Items.SelectMany(i => i is SetValue s ? Flatten(s) : [(string)i]).Distinct(StringComparer.Ordinal);
+    }
+}
