@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Discovery.Constraints;
 using Discovery.Model;
+using Discovery.Placement;
 
 namespace Discovery.Language;
 
@@ -46,6 +47,7 @@ public static class VeCompiler
         // Declarations first: $ALL_VMS means every VM of the VE wherever it is declared.
         foreach (var d in statements.OfType<Declaration>()) scope.Declare(d);
         var constraints = new List<PlacementConstraint>();
+        var spreads = new List<(Spread Spread, Position At)>();
         foreach (var statement in statements)
         {
             switch (statement)
@@ -55,10 +57,20 @@ public static class VeCompiler
                     else if (scope.Evaluate(a.Value) is { } value) scope.Variables[a.Variable] = value;
                     break;
                 case Call c:
-                    if (scope.Constraint(c) is { } constraint) constraints.Add(constraint);
+                    if (scope.Constraint(c) is not { } constraint) break;
+                    constraints.Add(constraint);
+                    if (constraint is Spread spread) spreads.Add((spread, c.At));
                     break;
             }
         }
+        // With the nodes known, a spread can be seen to never hold: fewer nodes allowed to its VMs than VMs.
+        if (nodes is not null && errors.Count == 0)
+            foreach (var (spread, at) in spreads)
+            {
+                var allowed = CandidateNodes.Allowed([.. nodes.Order(StringComparer.Ordinal)], spread.Vms, constraints);
+                if (allowed.Count < spread.Vms.Length)
+                    errors.Add(new(file, at, $"spread of {spread.Vms.Length} VMs can never hold: their constraints leave them {allowed.Count} node(s){(allowed.Count == 0 ? "" : $" ({string.Join(", ", allowed)})")}"));
+            }
         if (scope.Vms.Count == 0 && errors.Count == 0) errors.Add(new(file, new Position(1, 1), "a VE needs at least one VM: declare one, e.g. 'web1 : small;'"));
         var ordered = errors.OrderBy(e => e.At.Line).ThenBy(e => e.At.Column).ToImmutableArray();
         return new VeCompilation(ordered.IsEmpty ? new VeSpec(name, [.. scope.Vms.Values], [.. constraints]) : null, ordered);
@@ -131,22 +143,9 @@ public static class VeCompiler
             return ok ? (vcpus!.Value, memory!.Value, image) : null;
         }
 
-        private IReadOnlyList<string>? Range(RangeRef r)
-        {
-            if (r.To < r.From)
-            {
-                Error(r.At, $"range {Show(r)} is reversed: write {(r.Variables ? "$" : "")}{r.Prefix.TrimStart('$')}[{r.To}..{r.From}]");
-                return null;
-            }
-            if (r.To - r.From >= 100_000)
-            {
-                Error(r.At, $"range {Show(r)} has more than 100,000 elements");
-                return null;
-            }
-            return [.. Enumerable.Range(r.From, r.To - r.From + 1).Select(i => r.Prefix + i)];
-        }
+        private IReadOnlyList<string>? Range(RangeRef r) => Ranges.Expand(r, Error);
 
-        private static string Show(RangeRef r) => $"{r.Prefix}[{r.From}..{r.To}]";
+        private static string Show(RangeRef r) => Ranges.Show(r);
 
         public SetValue? Evaluate(Expr e)
         {

@@ -127,6 +127,36 @@ public sealed class VeCompilerTests
         Assert.Equal(expected, result.Errors.Select(e => e.ToString()));
     }
 
+    [Fact]
+    public void The_seed_s_infrastructure_compiles_to_its_nodes_and_its_errors_are_reported()
+    {
+        var infra = InfrastructureCompiler.Compile("""
+            // The seed's nodes
+            WN[1..11] : {cores: 8, memory: 32GiB, site: "rennes"};
+            SN1 : {cores: 16, memory: 65536};
+            """, "seed.infra");
+        Assert.Empty(infra.Errors);
+        Assert.Equal([.. Enumerable.Range(1, 11).Select(i => new InfrastructureNode($"WN{i}", Resources.OfCores(8, 32768), "rennes")),
+            new InfrastructureNode("SN1", Resources.OfCores(16, 65536), "local")], infra.Nodes.AsEnumerable());
+
+        var bad = InfrastructureCompiler.Compile("WN1 : small;\nWN2 : {cores: 8};\nWN3 : {cores: 4, memory: 8GiB, gpu: 1};\nspread({WN1});\n$x = {WN1};\nWN2 : {cores: 1, memory: 1GiB};", "bad.infra");
+        Assert.Equal([
+            "bad.infra:1:1: nodes are declared with {cores: N, memory: SIZE, site: \"NAME\"}, not a template ('small')",
+            "bad.infra:2:1: missing property memory",
+            "bad.infra:3:32: unknown node property 'gpu': expected cores, memory or site",
+            "bad.infra:4:1: constraints such as spread(...) belong in VE files, not in an infrastructure file",
+            "bad.infra:5:1: variables such as $x belong in VE files: an infrastructure file declares nodes",
+        ], bad.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void A_spread_its_constraints_leave_too_few_nodes_for_can_never_hold()
+    {
+        var result = VeCompiler.Compile("VM[1..3] : small;\nfence(VM[1..3], {WN1, WN2, SN1});\nban({VM1, VM2, VM3}, {SN1});\nspread(VM[1..3]);", "s.ve", "s", SeedNodes);
+        Assert.Equal(["s.ve:4:1: spread of 3 VMs can never hold: their constraints leave them 2 node(s) (WN1, WN2)"], result.Errors.Select(e => e.ToString()));
+        Assert.True(VeCompiler.Compile("VM[1..3] : small;\nfence(VM[1..3], {WN1, WN2, SN1});\nspread(VM[1..3]);", "s.ve", "s", SeedNodes).Succeeded);
+    }
+
     /// <summary>Constraints hold immutable arrays, which records compare by reference: compare by content.</summary>
     private sealed class ConstraintComparer : IEqualityComparer<PlacementConstraint>
     {

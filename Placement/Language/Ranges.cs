@@ -1,0 +1,25 @@
+namespace Discovery.Language;
+
+/// <summary><c>VM[4..7]</c> is VM4, VM5, VM6, VM7: the expansion shared by VE and infrastructure texts.</summary>
+internal static class Ranges
+{
+    /// <summary>Largest range accepted: a typo such as VM[1..1000000] is an error, not a million VMs.</summary>
+    public const int Largest = 100_000;
+
+    public static IReadOnlyList<string>? Expand(RangeRef r, Action<Position, string> error)
+    {
+        if (r.To < r.From)
+        {
+            error(r.At, $"range {Show(r)} is reversed: write {r.Prefix}[{r.To}..{r.From}]");
+            return null;
+        }
+        if (r.To - r.From >= Largest)
+        {
+            error(r.At, $"range {Show(r)} has more than {Largest:N0} elements");
+            return null;
+        }
+        return [.. Enumerable.Range(r.From, r.To - r.From + 1).Select(i => r.Prefix + i)];
+    }
+
+    public static string Show(RangeRef r) => $"{r.Prefix}[{r.From}..{r.To}]";
+}
