@@ -20,7 +20,18 @@ public static class DiscoveryCommand
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(NodeCommands.Node());
         root.Subcommands.Add(NodeCommands.Drain());
+        root.Subcommands.Add(VeCommands.Ve());
         return root;
+    }
+
+    /// <summary>Runs the command line: wrong usage (unknown option, missing argument, bad value) exits 2 after its messages.</summary>
+    public static int Run(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count == 0) return parse.Invoke();
+        foreach (var error in parse.Errors) Console.Error.WriteLine($"discovery: {error.Message}");
+        Console.Error.WriteLine("Try 'discovery --help' (or --help after a command).");
+        return 2;
     }
 
     private static Command BenchSolver()

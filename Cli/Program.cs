@@ -1,3 +1,3 @@
 using Discovery.Cli;
 
-return DiscoveryCommand.Build().Parse(args).Invoke();
+return DiscoveryCommand.Run(args);
