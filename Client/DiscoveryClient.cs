@@ -1,4 +1,10 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Discovery.Environments;
 using Discovery.Grains;
+using Discovery.Hypervisors;
+using Discovery.Validation;
 using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Scheduling;
@@ -22,13 +28,16 @@ namespace Discovery.Client;
 /// </example>
 public sealed class DiscoveryClient : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly IHost? _host;
 
-    private DiscoveryClient(IHost host)
+    private DiscoveryClient(IHost? host, IClusterClient cluster)
     {
         _host = host;
-        Cluster = host.Services.GetRequiredService<IClusterClient>();
+        Cluster = cluster;
     }
+
+    /// <summary>A client over an Orleans client the caller already runs (and disposes): a host with its own Orleans client, or a test cluster.</summary>
+    public static DiscoveryClient FromCluster(IClusterClient cluster) => new(null, cluster);
 
     /// <summary>The underlying Orleans client, for grains this library does not wrap yet.</summary>
     public IClusterClient Cluster { get; }
@@ -59,17 +68,26 @@ public sealed class DiscoveryClient : IAsyncDisposable
             }
         });
         var host = builder.Build();
+        var where = options.PostgreSqlConnectionString is null ? $"localhost gateway port {options.GatewayPort}" : "the PostgreSQL membership table";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            // Orleans keeps retrying a gateway that does not answer: the timeout bounds the wait.
+            await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new DiscoveryUnavailableException(
+                $"no Discovery silo answered on {where} within {options.ConnectTimeout.TotalSeconds:0} s (cluster '{options.ClusterId}'): is one running?");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            var where = options.PostgreSqlConnectionString is null ? $"a silo on localhost gateway port {options.GatewayPort}" : "a silo through the PostgreSQL membership table";
-            throw new InvalidOperationException($"cannot connect to {where} (cluster '{options.ClusterId}'): {e.Message}", e);
+            throw new DiscoveryUnavailableException($"cannot connect to a silo on {where} (cluster '{options.ClusterId}'): {e.Message}", e);
         }
-        return new DiscoveryClient(host);
+        return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>());
     }
 
     /// <summary>Capacity, VMs and demand of a node, read from its hypervisor now.</summary>
@@ -85,18 +103,149 @@ public sealed class DiscoveryClient : IAsyncDisposable
     public Task CancelDrainAsync(string node) => Cluster.GetGrain<INodeGrain>(node).SetMaintenanceAsync(false);
 
     /// <summary>Fault injection (simulated hypervisor only; <see cref="NotSupportedException"/> on libvirt): VM <paramref name="vmId"/> on <paramref name="node"/> crashes.</summary>
-    public Task CrashVmAsync(string node, string vmId) => Cluster.GetGrain<INodeFaults>(node).CrashVmAsync(vmId);
+    public Task CrashVmAsync(string node, string vmId) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashVmAsync(vmId); return 0; }, default);
 
     /// <summary>Fault injection (simulated hypervisor only): <paramref name="node"/>'s hypervisor becomes unreachable; past the grace period the node is marked down.</summary>
-    public Task CrashNodeAsync(string node) => Cluster.GetGrain<INodeFaults>(node).CrashNodeAsync();
+    public Task CrashNodeAsync(string node) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashNodeAsync(); return 0; }, default);
 
     /// <summary>Fault injection (simulated hypervisor only): a node crashed by <see cref="CrashNodeAsync"/> is reachable again, with the VMs it had.</summary>
-    public Task RecoverNodeAsync(string node) => Cluster.GetGrain<INodeFaults>(node).RecoverNodeAsync();
+    public Task RecoverNodeAsync(string node) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).RecoverNodeAsync(); return 0; }, default);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_host is null) return; // the caller's Orleans client
         try { await _host.StopAsync(); }
         finally { _host.Dispose(); }
+    }
+
+    // ---- VEs ----
+
+    /// <summary>
+    /// Submits VE <paramref name="ve"/> (<c>tenant/name</c>) written in the VE language; <paramref name="file"/> names
+    /// the text in errors. Returns the VE Running, or Pending with the reason.
+    /// </summary>
+    /// <exception cref="DiscoveryInvalidInputException">Every error of the text, each with its line and column.</exception>
+    /// <exception cref="DiscoveryConflictException">The VE already exists.</exception>
+    public Task<VeView> SubmitAsync(string ve, string text, string file = "ve", CancellationToken cancellationToken = default) =>
+        Call(() => Cluster.GetGrain<IVeGrain>(ve).SubmitTextAsync(text, file), cancellationToken);
+
+    /// <summary>Submits VE <paramref name="ve"/> from a spec (VM names are the VE's own; constraints name them).</summary>
+    /// <exception cref="DiscoveryInvalidInputException">Every problem of the spec, each naming its field.</exception>
+    /// <exception cref="DiscoveryConflictException">The VE already exists.</exception>
+    public Task<VeView> SubmitAsync(string ve, VeSpec spec, CancellationToken cancellationToken = default) =>
+        Call(() => Cluster.GetGrain<IVeGrain>(ve).SubmitAsync(spec), cancellationToken);
+
+    /// <summary>The VE with its VMs, states, hosts, constraints and last transitions.</summary>
+    /// <exception cref="DiscoveryNotFoundException">No such VE.</exception>
+    public Task<VeView> GetVeAsync(string ve, CancellationToken cancellationToken = default) =>
+        Call(() => Cluster.GetGrain<IVeGrain>(ve).GetAsync(), cancellationToken);
+
+    /// <summary>Every VE with its state, ordered by key; <paramref name="tenant"/> null for all tenants.</summary>
+    public Task<ImmutableArray<VeSummary>> ListVesAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
+        Call(() => Cluster.GetGrain<IVeDirectoryGrain>(0).ListAsync(tenant), cancellationToken);
+
+    /// <summary>Starts a stopped or failed VE (nothing to do when it runs).</summary>
+    public Task<VeView> StartAsync(string ve, CancellationToken cancellationToken = default) => Call(() => Cluster.GetGrain<IVeGrain>(ve).StartAsync(), cancellationToken);
+
+    /// <summary>Stops every VM of the VE (nothing to do when it is stopped).</summary>
+    public Task<VeView> StopAsync(string ve, CancellationToken cancellationToken = default) => Call(() => Cluster.GetGrain<IVeGrain>(ve).StopAsync(), cancellationToken);
+
+    /// <summary>Pauses every VM of a running VE.</summary>
+    public Task<VeView> SuspendAsync(string ve, CancellationToken cancellationToken = default) => Call(() => Cluster.GetGrain<IVeGrain>(ve).SuspendAsync(), cancellationToken);
+
+    /// <summary>Resumes a suspended VE.</summary>
+    public Task<VeView> ResumeAsync(string ve, CancellationToken cancellationToken = default) => Call(() => Cluster.GetGrain<IVeGrain>(ve).ResumeAsync(), cancellationToken);
+
+    /// <summary>Destroys and forgets every VM of the VE and its constraints.</summary>
+    public Task<VeView> DeleteAsync(string ve, CancellationToken cancellationToken = default) => Call(() => Cluster.GetGrain<IVeGrain>(ve).DeleteAsync(), cancellationToken);
+
+    // ---- nodes ----
+
+    /// <summary>Every node of the cluster with its reservation, maintenance, down flag and last snapshot, in name order.</summary>
+    public async Task<IReadOnlyList<NodeStatus>> ListNodesAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = Cluster.GetGrain<INodeDirectoryGrain>(0);
+        var names = (await Call(() => directory.NodesAsync(), cancellationToken)).Concat(await Call(() => directory.DownAsync(), cancellationToken))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        var statuses = new List<NodeStatus>(names.Count);
+        foreach (var chunk in names.Chunk(256))
+            statuses.AddRange(await Call(() => Task.WhenAll(chunk.Select(n => Cluster.GetGrain<INodeGrain>(n).GetStatusAsync())), cancellationToken));
+        return statuses;
+    }
+
+    // ---- events ----
+
+    /// <summary>
+    /// Every VE and VM transition from now on, on any silo, until <paramref name="cancellationToken"/> is
+    /// cancelled (the subscription is renewed every 30 s and removed at the end).
+    /// </summary>
+    public async IAsyncEnumerable<VeTransition> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<VeTransition>();
+        var observer = new ChannelObserver(channel.Writer);
+        var reference = Cluster.CreateObjectReference<IVeEventObserver>(observer);
+        var hub = Cluster.GetGrain<IEventHubGrain>(0);
+        await hub.SubscribeAsync(reference);
+        using var renewal = new PeriodicTimer(TimeSpan.FromSeconds(30));
+        var renew = Task.Run(async () =>
+        {
+            try { while (await renewal.WaitForNextTickAsync(cancellationToken)) await hub.SubscribeAsync(reference); }
+            catch (OperationCanceledException) { }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var transition in channel.Reader.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken))
+                yield return transition;
+        }
+        finally
+        {
+            renewal.Dispose();
+            await renew;
+            try { await hub.UnsubscribeAsync(reference); } catch (Exception) { /* the cluster may be gone */ }
+            Cluster.DeleteObjectReference<IVeEventObserver>(reference);
+        }
+    }
+
+    private sealed class ChannelObserver(ChannelWriter<VeTransition> writer) : IVeEventObserver
+    {
+        public void OnTransition(VeTransition transition) => writer.TryWrite(transition);
+    }
+
+    /// <summary>Maps what grains throw to the library's typed exceptions.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().WaitAsync(cancellationToken);
+        }
+        catch (InvalidVeTextException e)
+        {
+            throw new DiscoveryInvalidInputException([.. e.Problems.Select(p => new InputProblem(p.File, p.Line, p.Column, p.Message))], e);
+        }
+        catch (InvalidSpecException e)
+        {
+            throw new DiscoveryInvalidInputException([.. e.Problems.Select(p => new InputProblem(p.Field, null, null, p.Message))], e);
+        }
+        catch (VeRefusedException e) when (e.Kind == VeRefusal.NotFound)
+        {
+            throw new DiscoveryNotFoundException(e.Message, e);
+        }
+        catch (VeRefusedException e)
+        {
+            throw new DiscoveryConflictException(e.Message, e);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new DiscoveryNotSupportedException(e.Message, e);
+        }
+        catch (HypervisorException e) when (e.Kind == HypervisorErrorKind.NotFound)
+        {
+            throw new DiscoveryNotFoundException(e.Message, e);
+        }
+        catch (HypervisorException e)
+        {
+            throw new DiscoveryException(e.Message, e);
+        }
     }
 }

@@ -12,6 +12,9 @@ public sealed record DiscoveryClientOptions
     /// <summary>Orleans cluster id, as configured on the silos.</summary>
     public string ClusterId { get; init; } = "discovery";
 
+    /// <summary>How long <see cref="DiscoveryClient.ConnectAsync"/> waits for a silo before giving up (10 s).</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Orleans service id, as configured on the silos.</summary>
     public string ServiceId { get; init; } = "discovery";
 }

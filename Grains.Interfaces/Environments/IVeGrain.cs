@@ -20,6 +20,14 @@ public interface IVeGrain : IGrainWithStringKey
     [Alias("Submit")]
     Task<VeView> SubmitAsync(VeSpec spec);
 
+    /// <summary>
+    /// Compiles <paramref name="text"/> in the VE language (errors named after <paramref name="file"/>; node
+    /// names checked against the cluster's nodes) and submits it: <see cref="Validation.InvalidVeTextException"/>
+    /// with every error of the text, else as <see cref="SubmitAsync"/>.
+    /// </summary>
+    [Alias("SubmitText")]
+    Task<VeView> SubmitTextAsync(string text, string file);
+
     /// <summary>Starts a stopped (or failed) VE; re-places VMs whose node no longer has room.</summary>
     [Alias("Start")]
     Task<VeView> StartAsync();

@@ -94,14 +94,24 @@ public sealed class VeGrain(
         await PlaceAndStartAsync(); // snapshots again: the VMs just started hold resources now
     }
 
+    public async Task<VeView> SubmitTextAsync(string text, string file)
+    {
+        var nodes = (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync()).ToHashSet(StringComparer.Ordinal);
+        var name = VeId.Parse(Key)?.Name ?? Key;
+        var compiled = Language.VeCompiler.Compile(text, file, name, nodes);
+        if (!compiled.Succeeded)
+            throw new InvalidVeTextException([.. compiled.Errors.Select(e => new TextProblem(e.File, e.At.Line, e.At.Column, e.Message))]);
+        return await SubmitAsync(compiled.Ve!);
+    }
+
     public Task<VeView> GetAsync() => S.Spec is null
-        ? throw new VeRefusedException($"VE {Key} does not exist: submit it first")
+        ? throw new VeRefusedException($"VE {Key} does not exist: submit it first", VeRefusal.NotFound)
         : Task.FromResult(View());
 
     public async Task<VeView> SubmitAsync(VeSpec spec)
     {
         if (S.Spec is not null && S.State != VeState.Deleted)
-            throw new VeRefusedException($"VE {Key} already exists ({S.State}): delete it before submitting it again");
+            throw new VeRefusedException($"VE {Key} already exists ({S.State}): delete it before submitting it again", VeRefusal.AlreadyExists);
         using var _ = Operation("submit");
         var problems = Validate(spec, await GrainFactory.GetGrain<INodeDirectoryGrain>(0).CapacitiesAsync());
         if (problems.Count > 0) throw new InvalidSpecException(problems);
@@ -485,7 +495,7 @@ public sealed class VeGrain(
 
     private bool Decide(VeOperation operation)
     {
-        if (S.Spec is null) throw new VeRefusedException($"VE {Key} does not exist: submit it first");
+        if (S.Spec is null) throw new VeRefusedException($"VE {Key} does not exist: submit it first", VeRefusal.NotFound);
         var decision = VeLifecycle.Decide(S.State, operation);
         if (decision.Refusal is { } why) throw new VeRefusedException($"{operation} {Key}: {why}");
         return decision.Go;
