@@ -20,6 +20,9 @@ public static class DiscoveryCommand
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(NodeCommands.Node());
         root.Subcommands.Add(NodeCommands.Drain());
+        root.Subcommands.Add(NodeCommands.Nodes());
+        root.Subcommands.Add(NodeCommands.Fault());
+        root.Subcommands.Add(NodeCommands.Watch());
         root.Subcommands.Add(VeCommands.Ve());
         return root;
     }

@@ -1,57 +1,148 @@
 using System.CommandLine;
+using System.Text.Json;
 using Discovery.Client;
+using Discovery.Monitoring;
 
 namespace Discovery.Cli;
 
-/// <summary><c>discovery node</c> and <c>discovery drain</c>: operators' commands on a running cluster.</summary>
+/// <summary><c>discovery nodes</c>, <c>node</c>, <c>drain</c>, <c>fault</c> and <c>watch</c>: operators' commands on a running cluster.</summary>
 public static class NodeCommands
 {
-    private static Option<int> Gateway() => new("--gateway") { Description = "Gateway port of a localhost silo.", DefaultValueFactory = _ => 30000 };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private static Option<string?> Database() => new("--postgres") { Description = "Connection string of the cluster's PostgreSQL membership table (instead of --gateway)." };
-
-    public static Command Node()
+    /// <summary><c>discovery nodes [--json]</c></summary>
+    public static Command Nodes()
     {
-        var gateway = Gateway();
-        var database = Database();
-        var names = new Argument<string[]>("nodes") { Description = "Node names.", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("node", "Shows nodes: capacity, demand, VMs, reservation, pending event.") { names, gateway, database };
-        command.SetAction(async (parse, ct) =>
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("nodes", "Lists every node: load, VMs, state (up, down, maintenance) and reservation.") { json };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
         {
-            await using var client = await Connect(parse.GetValue(gateway), parse.GetValue(database), ct);
-            foreach (var name in parse.GetValue(names)!)
+            var nodes = await client.ListNodesAsync(ct);
+            if (parse.GetValue(json))
             {
-                var snapshot = await client.GetNodeAsync(name);
-                var status = await client.GetNodeStatusAsync(name);
-                Console.WriteLine($"{snapshot.Node} (site {snapshot.Site}): {snapshot.Demand} of {snapshot.Capacity}, load {snapshot.CpuLoad:P0}, {snapshot.Vms.Length} VM(s)" +
-                    (snapshot.Overloaded ? ", OVERLOADED" : "") + (status.Maintenance ? ", in maintenance" : "") +
-                    (status.Reservation is { } r ? $", reserved by {r.PartitionId}" : ""));
-                foreach (var vm in snapshot.Vms) Console.WriteLine($"  {vm.Id,-20} {vm.State,-10} {vm.VCpus} vCPU {vm.MemoryMiB,6} MiB  demand {vm.CpuDemand / 100.0:0.00} cores");
+                Console.WriteLine(JsonSerializer.Serialize(nodes.Select(n => new
+                {
+                    node = n.Node, site = n.LastSnapshot?.Site, state = State(n), reservation = n.Reservation?.PartitionId,
+                    cpuLoad = n.LastSnapshot?.CpuLoad, vms = n.LastSnapshot?.Vms.Length,
+                }), Json));
+                return 0;
             }
+            Console.WriteLine($"{"NODE",-14} {"SITE",-10} {"STATE",-12} {"LOAD",6} {"VMS",4}  RESERVED BY");
+            foreach (var n in nodes)
+                Console.WriteLine($"{n.Node,-14} {n.LastSnapshot?.Site ?? "?",-10} {State(n),-12} {(n.LastSnapshot is { } s ? s.CpuLoad.ToString("P0") : "?"),6} {n.LastSnapshot?.Vms.Length.ToString() ?? "?",4}  {n.Reservation?.PartitionId ?? "-"}");
             return 0;
-        });
+        }, ct));
         return command;
     }
 
+    private static string State(NodeStatus n) => n.Down ? "down" : n.UnreachableSince is not null ? "unreachable" : n.Maintenance ? "maintenance" : "up";
+
+    /// <summary><c>discovery node NAMES...</c>, <c>node drain NAME</c>, <c>node undrain NAME</c></summary>
+    public static Command Node()
+    {
+        var names = new Argument<string[]>("nodes") { Description = "Node names.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("node", "Shows nodes (capacity, demand, VMs, reservation), or drains and undrains one.") { names };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(names) is not { Length: > 0 } list)
+            {
+                Console.Error.WriteLine("discovery node: give node names, or 'drain NAME' / 'undrain NAME' (see --help)");
+                return Task.FromResult(ClusterConnection.Usage);
+            }
+            return ClusterConnection.RunAsync(parse, connection, async client =>
+            {
+                foreach (var name in list)
+                {
+                    var snapshot = await client.GetNodeAsync(name);
+                    var status = await client.GetNodeStatusAsync(name);
+                    Console.WriteLine($"{snapshot.Node} (site {snapshot.Site}): {snapshot.Demand} of {snapshot.Capacity}, load {snapshot.CpuLoad:P0}, {snapshot.Vms.Length} VM(s)" +
+                        (snapshot.Overloaded ? ", OVERLOADED" : "") + (status.Maintenance ? ", in maintenance" : "") +
+                        (status.Reservation is { } r ? $", reserved by {r.PartitionId}" : ""));
+                    foreach (var vm in snapshot.Vms) Console.WriteLine($"  {vm.Id,-20} {vm.State,-10} {vm.VCpus} vCPU {vm.MemoryMiB,6} MiB  demand {vm.CpuDemand / 100.0:0.00} cores");
+                }
+                return 0;
+            }, ct);
+        });
+        command.Subcommands.Add(Maintenance("drain", "Puts a node in maintenance: Discovery migrates its VMs away and keeps it out of placements.", true));
+        command.Subcommands.Add(Maintenance("undrain", "Takes a node out of maintenance: it takes VMs again.", false));
+        return command;
+    }
+
+    private static Command Maintenance(string name, string description, bool drain)
+    {
+        var node = new Argument<string>("node") { Description = "The node." };
+        var command = new Command(name, description) { node };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
+        {
+            var n = parse.GetValue(node)!;
+            if (drain) await client.DrainAsync(n);
+            else await client.CancelDrainAsync(n);
+            Console.WriteLine(drain ? $"{n}: maintenance requested; its VMs will be migrated away" : $"{n}: maintenance cancelled");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    /// <summary><c>discovery drain NODE [--cancel]</c>, kept from before <c>node drain</c>.</summary>
     public static Command Drain()
     {
-        var gateway = Gateway();
-        var database = Database();
         var name = new Argument<string>("node") { Description = "The node to put in maintenance." };
         var cancel = new Option<bool>("--cancel") { Description = "Take the node out of maintenance instead." };
-        var command = new Command("drain", "Puts a node in maintenance: Discovery migrates its VMs away.") { name, cancel, gateway, database };
-        command.SetAction(async (parse, ct) =>
+        var command = new Command("drain", "Puts a node in maintenance (same as 'node drain'; --cancel as 'node undrain').") { name, cancel };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
         {
-            await using var client = await Connect(parse.GetValue(gateway), parse.GetValue(database), ct);
             var node = parse.GetValue(name)!;
             if (parse.GetValue(cancel)) await client.CancelDrainAsync(node);
             else await client.DrainAsync(node);
             Console.WriteLine(parse.GetValue(cancel) ? $"{node}: maintenance cancelled" : $"{node}: maintenance requested; its VMs will be migrated away");
             return 0;
-        });
+        }, ct));
         return command;
     }
 
-    private static Task<DiscoveryClient> Connect(int gateway, string? database, CancellationToken ct) =>
-        DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { GatewayPort = gateway, PostgreSqlConnectionString = database }, ct);
+    /// <summary><c>discovery fault vm-crash VM | node-crash NODE | node-recover NODE</c></summary>
+    public static Command Fault()
+    {
+        var fault = new Command("fault", "Fault injection on the simulated hypervisor (refused on libvirt): crash a VM, crash a node (unreachable), bring it back.");
+        Command One(string name, string description, string argument, Func<DiscoveryClient, string, Task> act, string done)
+        {
+            var target = new Argument<string>(argument);
+            var command = new Command(name, description) { target };
+            var connection = ClusterConnection.AddTo(command);
+            command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
+            {
+                await act(client, parse.GetValue(target)!);
+                Console.WriteLine(string.Format(done, parse.GetValue(target)));
+                return 0;
+            }, ct));
+            return command;
+        }
+        fault.Subcommands.Add(One("vm-crash", "Makes a VM crash, as a guest kernel panic would (its VE restarts it).", "vm", (c, vm) => c.CrashVmAsync(vm), "{0}: crashed"));
+        fault.Subcommands.Add(One("node-crash", "Makes a node's hypervisor unreachable; after the grace period the node is marked down.", "node", (c, n) => c.CrashNodeAsync(n), "{0}: unreachable"));
+        fault.Subcommands.Add(One("node-recover", "Makes a crashed node reachable again, with the VMs it had.", "node", (c, n) => c.RecoverNodeAsync(n), "{0}: reachable again"));
+        return fault;
+    }
+
+    /// <summary><c>discovery watch [--json]</c>: live VE and VM transitions until Ctrl+C.</summary>
+    public static Command Watch()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per line instead of text." };
+        var command = new Command("watch", "Prints every VE and VM transition of the cluster as it happens, until Ctrl+C.") { json };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
+        {
+            try
+            {
+                await foreach (var t in client.WatchAsync(ct))
+                    Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(t, new JsonSerializerOptions(JsonSerializerDefaults.Web)) : t.ToString());
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            return 0;
+        }, ct));
+        return command;
+    }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using Discovery.Client;
+using Discovery.Environments;
 using Discovery.Language;
 
 namespace Discovery.Cli;
@@ -11,7 +13,126 @@ public static class VeCommands
     {
         var ve = new Command("ve", "VEs (virtual environments) described in the VE language: check a file, submit it, operate it.");
         ve.Subcommands.Add(Check());
+        ve.Subcommands.Add(Submit());
+        ve.Subcommands.Add(List());
+        ve.Subcommands.Add(Show());
+        foreach (var (name, description, act) in new (string, string, Func<DiscoveryClient, string, CancellationToken, Task<VeView>>)[]
+        {
+            ("start", "Starts a stopped or failed VE (its VMs are placed again where their room is gone).", (c, v, t) => c.StartAsync(v, t)),
+            ("stop", "Stops every VM of the VE (they release CPU and memory, keep their definition).", (c, v, t) => c.StopAsync(v, t)),
+            ("suspend", "Pauses every VM of a running VE (memory kept).", (c, v, t) => c.SuspendAsync(v, t)),
+            ("resume", "Resumes a suspended VE.", (c, v, t) => c.ResumeAsync(v, t)),
+            ("delete", "Destroys and forgets every VM of the VE.", (c, v, t) => c.DeleteAsync(v, t)),
+        })
+            ve.Subcommands.Add(Operation(name, description, act));
         return ve;
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private static Argument<string> VeName() => new("ve") { Description = "The VE, as tenant/name." };
+
+    private static Command Submit()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The VE file." };
+        var name = new Option<string?>("--name") { Description = "The VE's key, tenant/name (default: default/FILE-NAME)." };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the VE runs (or fails), printing its transitions; exit 1 if it does not run." };
+        var command = new Command("submit", """
+            Submits a VE file to the cluster: it is compiled there against the cluster's nodes (every error as
+            FILE:LINE:COL: message, exit 1), placed and started. Prints the VE: Running, or Pending with the reason.
+            Example: discovery ve submit shop.ve --name alice/shop --wait
+            """) { file, name, wait };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (Read(path) is not { } text) return Task.FromResult(ClusterConnection.Usage);
+            var key = parse.GetValue(name) ?? $"default/{Path.GetFileNameWithoutExtension(path.Name).ToLowerInvariant()}";
+            return ClusterConnection.RunAsync(parse, connection, async client =>
+            {
+                var ve = await client.SubmitAsync(key, text, path.ToString(), ct);
+                if (parse.GetValue(wait))
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromMinutes(5));
+                    while (ve.State == VeState.Pending && !timeout.IsCancellationRequested)
+                    {
+                        try { await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token); } catch (OperationCanceledException) { break; }
+                        ve = await client.GetVeAsync(key, ct);
+                    }
+                }
+                Print(ve);
+                return !parse.GetValue(wait) || ve.State == VeState.Running ? 0 : 1;
+            }, ct);
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant's VEs." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("list", "Lists the VEs with their state.") { tenant, json };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
+        {
+            var ves = await client.ListVesAsync(parse.GetValue(tenant), ct);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(ves.Select(v => new { ve = v.Ve, state = v.State.ToString() }), Json));
+            else
+            {
+                Console.WriteLine($"{"VE",-40} STATE");
+                foreach (var v in ves) Console.WriteLine($"{v.Ve,-40} {v.State}");
+            }
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var ve = VeName();
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var command = new Command("show", "Shows a VE: state, reason, VMs with state and host, constraints, last transitions.") { ve, json };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
+        {
+            var view = await client.GetVeAsync(parse.GetValue(ve)!, ct);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                ve = view.Id, state = view.State.ToString(), view.Reason, view.Operation,
+                vms = view.Vms.Select(v => new { name = v.Name, id = v.Id, state = v.State.ToString(), host = v.Host, vcpus = v.Spec.VCpus, memoryMiB = v.Spec.MemoryMiB, reason = v.Reason }),
+                constraints = view.Constraints.Select(c => c.ToString()),
+                transitions = view.Transitions.Select(t => t.ToString()),
+            }, Json));
+            else
+            {
+                Print(view);
+                foreach (var c in view.Constraints) Console.WriteLine($"  constraint {c.Name}: {string.Join(", ", c.VmIds)}{(c.NodeNames.Any() ? " / " + string.Join(", ", c.NodeNames) : "")}");
+                foreach (var t in view.Transitions.TakeLast(10)) Console.WriteLine($"  {t}");
+            }
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Operation(string name, string description, Func<DiscoveryClient, string, CancellationToken, Task<VeView>> act)
+    {
+        var ve = VeName();
+        var command = new Command(name, description + " Repeating one that already holds does nothing.") { ve };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
+        {
+            Print(await act(client, parse.GetValue(ve)!, ct));
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static void Print(VeView ve)
+    {
+        Console.WriteLine($"{ve.Id}: {ve.State}{(ve.Reason is null ? "" : $" ({ve.Reason})")}");
+        foreach (var vm in ve.Vms)
+            Console.WriteLine($"  {vm.Name,-16} {vm.State,-10} {vm.Host ?? "-",-14} {vm.Spec.VCpus} vCPU {vm.Spec.MemoryMiB,6} MiB{(vm.Reason is null ? "" : "  " + vm.Reason)}");
     }
 
     private static Command Check()

@@ -105,6 +105,15 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <summary>Fault injection (simulated hypervisor only; <see cref="NotSupportedException"/> on libvirt): VM <paramref name="vmId"/> on <paramref name="node"/> crashes.</summary>
     public Task CrashVmAsync(string node, string vmId) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashVmAsync(vmId); return 0; }, default);
 
+    /// <summary>Fault injection (simulated hypervisor only): VM <paramref name="vmId"/> crashes, on the node that runs it now.</summary>
+    /// <exception cref="DiscoveryNotFoundException">No node runs it.</exception>
+    public async Task CrashVmAsync(string vmId, CancellationToken cancellationToken = default)
+    {
+        var host = (await ListNodesAsync(cancellationToken)).FirstOrDefault(n => n.LastSnapshot?.Vms.Any(v => v.Id == vmId && v.Host == n.Node) == true)?.Node
+            ?? throw new DiscoveryNotFoundException($"no node runs VM '{vmId}' (VM ids of VEs are tenant.ve.vm)");
+        await CrashVmAsync(host, vmId);
+    }
+
     /// <summary>Fault injection (simulated hypervisor only): <paramref name="node"/>'s hypervisor becomes unreachable; past the grace period the node is marked down.</summary>
     public Task CrashNodeAsync(string node) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashNodeAsync(); return 0; }, default);
 
