@@ -15,8 +15,17 @@ public static partial class VeId
     [GeneratedRegex(NamePattern)]
     private static partial Regex Name();
 
-    /// <summary>True when <paramref name="name"/> is a valid tenant, VE or VM name.</summary>
+    /// <summary>True when <paramref name="name"/> is a valid tenant or VE name.</summary>
     public static bool IsValidName(string? name) => name is not null && Name().IsMatch(name);
+
+    /// <summary>VM names may also hold capitals (the seed's <c>VM1</c>): letters, digits and '-', 1 to 63, starting with a letter or digit.</summary>
+    public const string VmNamePattern = "^[A-Za-z0-9][A-Za-z0-9-]{0,62}$";
+
+    [GeneratedRegex(VmNamePattern)]
+    private static partial Regex VmName();
+
+    /// <summary>True when <paramref name="name"/> is a valid VM name.</summary>
+    public static bool IsValidVmName(string? name) => name is not null && VmName().IsMatch(name);
 
     /// <summary>The key of VE <paramref name="name"/> of <paramref name="tenant"/>.</summary>
     public static string Of(string tenant, string name) => $"{tenant}/{name}";
@@ -32,7 +41,7 @@ public static partial class VeId
     public static string? VeOfVm(string vmId)
     {
         var parts = vmId.Split('.');
-        return parts.Length == 3 && parts.All(IsValidName) ? Of(parts[0], parts[1]) : null;
+        return parts.Length == 3 && IsValidName(parts[0]) && IsValidName(parts[1]) && IsValidVmName(parts[2]) ? Of(parts[0], parts[1]) : null;
     }
 
     /// <summary>The hypervisor id of VM <paramref name="vm"/> of VE <paramref name="ve"/> (<c>tenant/name</c>).</summary>

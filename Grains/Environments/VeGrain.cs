@@ -470,8 +470,8 @@ public sealed class VeGrain(
             problems.Add(new("id", $"'{spec.Id}' does not match the VE it is submitted as ('{Key}')"));
         var vms = spec.Vms.IsDefault ? [] : spec.Vms;
         for (var i = 0; i < vms.Length; i++)
-            if (!string.IsNullOrEmpty(vms[i].Id) && !VeId.IsValidName(vms[i].Id))
-                problems.Add(new($"vms[{i}].id", $"'{vms[i].Id}' must be lowercase letters, digits and '-' (at most 63), starting with a letter or digit"));
+            if (!string.IsNullOrEmpty(vms[i].Id) && !VeId.IsValidVmName(vms[i].Id))
+                problems.Add(new($"vms[{i}].id", $"'{vms[i].Id}' must be letters, digits and '-' (at most 63), starting with a letter or digit"));
         problems.AddRange(VeSpecValidator.Validate(spec with { Id = string.IsNullOrEmpty(spec.Id) ? Key : spec.Id }, capacities));
         return problems;
     }

@@ -34,7 +34,7 @@ public sealed record DiscoveryOptions
     public SchedulingSettings Scheduling { get; init; } = new();
 
     /// <summary>The nodes this silo drives.</summary>
-    public IEnumerable<string> NodeNames() => Hypervisor == HypervisorKind.Simulated
-        ? Enumerable.Range(0, Simulated.Nodes).Select(Simulated.NodeName)
-        : LibvirtNodes.Keys;
+    public IEnumerable<string> NodeNames() => Hypervisor != HypervisorKind.Simulated ? LibvirtNodes.Keys
+        : Simulated.Infrastructure is not null ? Simulated.NodesFromFile().Select(n => n.Name)
+        : Enumerable.Range(0, Simulated.Nodes).Select(Simulated.NodeName);
 }

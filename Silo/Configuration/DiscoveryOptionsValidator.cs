@@ -28,7 +28,16 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
             problems.Add($"{Section}:ConnectionString: required when Clustering or Storage is PostgreSql (e.g. Host=127.0.0.1;Database=discovery;Username=discovery;Password=...)");
         if (options.SiloPort == options.GatewayPort)
             problems.Add($"{Section}:GatewayPort: must differ from SiloPort ({options.SiloPort})");
-        if (options.Hypervisor == HypervisorKind.Simulated && options.Simulated.Sites > options.Simulated.Nodes)
+        if (options.Hypervisor == HypervisorKind.Simulated && options.Simulated.Infrastructure is { } file)
+        {
+            if (!File.Exists(file)) problems.Add($"{Section}:Simulated:Infrastructure: no file '{file}'");
+            else
+            {
+                var compiled = Discovery.Language.InfrastructureCompiler.Compile(File.ReadAllText(file), file);
+                problems.AddRange(compiled.Errors.Select(e => $"{Section}:Simulated:Infrastructure: {e}"));
+            }
+        }
+        else if (options.Hypervisor == HypervisorKind.Simulated && options.Simulated.Sites > options.Simulated.Nodes)
             problems.Add($"{Section}:Simulated:Sites: {options.Simulated.Sites} sites for {options.Simulated.Nodes} nodes; at most one site per node");
         if (options.Hypervisor == HypervisorKind.Libvirt)
         {

@@ -28,6 +28,31 @@ public sealed record SimulatedInfrastructure
     public int Seed { get; init; } = 42;
     /// <summary>Infrastructure seconds per wall second (pessimistic for the scheduler).</summary>
     [Range(1.0, 100_000.0)] public double Speedup { get; init; } = 1;
+    /// <summary>
+    /// An infrastructure file in the VE language (<c>WN[1..11] : {cores: 8, memory: 32GiB, site: "rennes"};</c>):
+    /// its nodes replace <see cref="Nodes"/>, <see cref="Sites"/>, <see cref="NodeCores"/> and <see cref="NodeMemoryMiB"/>;
+    /// each still gets <see cref="VmsPerNode"/> VMs. Null: the uniform shape.
+    /// </summary>
+    public string? Infrastructure { get; init; }
+
+    /// <summary>Builds the datacentre of <paramref name="nodes"/> (an infrastructure file's), <see cref="VmsPerNode"/> VMs on each.</summary>
+    public SimulatedDatacenter Build(TimeProvider clock, IReadOnlyList<Language.InfrastructureNode> nodes)
+    {
+        var dc = new SimulatedDatacenter(clock, MigrationBandwidthMbps);
+        var vm = 0;
+        var width = Math.Max(5, (nodes.Count * VmsPerNode).ToString().Length);
+        foreach (var n in nodes)
+        {
+            var node = dc.AddNode(n.Name, n.Capacity, n.Site);
+            for (var j = 0; j < VmsPerNode; j++, vm++)
+            {
+                var id = $"vm-{vm.ToString(new string('0', width))}";
+                node.DefineAsync(new VmSpec(id, VmVCpus, VmMemoryMiB, Image)).GetAwaiter().GetResult(); // completes synchronously
+                node.StartAsync(id).GetAwaiter().GetResult();
+            }
+        }
+        return dc;
+    }
 
     /// <summary>Name of node <paramref name="i"/> (0-based), zero-padded so names sort in creation order.</summary>
     public string NodeName(int i) => $"node-{i.ToString(new string('0', Math.Max(4, Nodes.ToString().Length)))}";
@@ -38,10 +63,19 @@ public sealed record SimulatedInfrastructure
     /// <summary>Nodes are split into <see cref="Sites"/> contiguous blocks of (almost) equal size.</summary>
     public int SiteOf(int node) => (int)((long)node * Sites / Nodes);
 
+    /// <summary>The nodes of the <see cref="Infrastructure"/> file; throws with every error of the file.</summary>
+    public IReadOnlyList<Language.InfrastructureNode> NodesFromFile()
+    {
+        var text = File.ReadAllText(Infrastructure!);
+        var compiled = Language.InfrastructureCompiler.Compile(text, Infrastructure!);
+        return compiled.Succeeded ? compiled.Nodes : throw new InvalidDataException(string.Join(Environment.NewLine, compiled.Errors));
+    }
+
     /// <summary>Builds the datacentre on <paramref name="clock"/>: every VM defined and running on its
     /// initial node; call <see cref="SimulatedDatacenter.StartLoadInjection"/> to set demands.</summary>
     public SimulatedDatacenter Build(TimeProvider clock)
     {
+        if (Infrastructure is not null) return Build(clock, NodesFromFile());
         if (Nodes < 1) throw new ArgumentOutOfRangeException(nameof(Nodes), Nodes, "at least one node");
         if (VmsPerNode < 0) throw new ArgumentOutOfRangeException(nameof(VmsPerNode), VmsPerNode, "cannot be negative");
         if (Sites < 1 || Sites > Nodes) throw new ArgumentOutOfRangeException(nameof(Sites), Sites, $"must be within 1..{Nodes} (the number of nodes)");

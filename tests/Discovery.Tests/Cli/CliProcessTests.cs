@@ -66,4 +66,55 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal((0, "node-0003: maintenance cancelled\n", ""), await Discovery("node", "undrain", "node-0003", "--gateway", g));
         silo.Process.Kill(entireProcessTree: true);
     }
+
+    [Fact]
+    public async Task The_seed_s_example_runs_as_written_on_the_seed_s_nodes()
+    {
+        var infra = Path.Combine(_dir, "seed.infra");
+        File.WriteAllText(infra, "WN[1..11] : {cores: 8, memory: 32GiB, site: \"rennes\"};\nSN1 : {cores: 8, memory: 32GiB, site: \"rennes\"};\n");
+        var ve = Path.Combine(_dir, "seed.ve");
+        File.WriteAllText(ve, """
+            VM[1..9] : small;
+            $A1 = $ALL_VMS;
+            // Infrastructure
+            $R1 = {WN1 ,WN2 ,WN3 ,WN4 };
+            $R2 = WN [5..8];
+            $R3 = WN [9..11] + {SN1 };
+            // Classes of latency
+            $small = {$R3 };
+            $medium = $R [1..3];
+            // Constraints
+            ban ( $ALL_VMS ,{SN1 } );
+            ban ( $ALL_VMS ,{WN5 } );
+            fence ($A1 ,$R2 + $R3 );
+            // The 3 tiers
+            $T1 = {VM1 ,VM2 ,VM3 };
+            $T2 = VM [4..7];
+            $T3 = VM [8..9];
+            // Fault tolerance to hw. failures
+            spread($T1);
+            spread($T2);
+            spread($T3);
+            // Efficient synchronization
+            latency ($T3 , $small );
+            """);
+        Assert.Equal(0, (await Discovery("ve", "check", ve, "--infrastructure", infra)).Exit);
+
+        var (http, gateway) = (FreePort(), FreePort());
+        using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}",
+            $"--Discovery:Simulated:Infrastructure={infra}", "--Discovery:Simulated:VmsPerNode=0");
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        await PollUntilUp(web, "/healthz", silo.Process);
+
+        var submitted = await Discovery("ve", "submit", ve, "--name", "seed/app", "--wait", "--gateway", gateway.ToString());
+        Assert.Equal(0, submitted.Exit);
+        var hosts = submitted.Out.Split('\n').Skip(1).Where(l => l.Length > 0).ToDictionary(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]);
+        Assert.Equal(9, hosts.Count);
+        Assert.All(hosts.Values, h => Assert.Contains(h, new[] { "WN6", "WN7", "WN8", "WN9", "WN10", "WN11" }));   // fence, minus the bans
+        Assert.Equal(3, hosts.Where(h => h.Key is "VM1" or "VM2" or "VM3").Select(h => h.Value).Distinct().Count()); // spread($T1)
+        Assert.Equal(4, hosts.Where(h => h.Key is "VM4" or "VM5" or "VM6" or "VM7").Select(h => h.Value).Distinct().Count());
+        Assert.All(new[] { hosts["VM8"], hosts["VM9"] }, h => Assert.Contains(h, new[] { "WN9", "WN10", "WN11" })); // latency($T3, $small)
+        Assert.NotEqual(hosts["VM8"], hosts["VM9"]);
+        silo.Process.Kill(entireProcessTree: true);
+    }
 }

@@ -61,7 +61,7 @@ public sealed class VeGrainTests
     {
         { "alice/empty", new VeSpec("", [], []), "vms: a VE needs at least one VM" },
         { "alice/dup", new VeSpec("", [Vm("a"), Vm("a")], []), "vms[1].id: duplicate VM id 'a' (already used by vms[0])" },
-        { "alice/badname", new VeSpec("", [Vm("Web_1")], []), "vms[0].id: 'Web_1' must be lowercase letters, digits and '-' (at most 63), starting with a letter or digit" },
+        { "alice/badname", new VeSpec("", [Vm("Web_1")], []), "vms[0].id: 'Web_1' must be letters, digits and '-' (at most 63), starting with a letter or digit" },
         { "alice/noid", new VeSpec("", [Vm("")], []), "vms[0].id: must not be empty" },
         { "alice/cpus", new VeSpec("", [Vm("a", vcpus: 0)], []), "vms[0].vcpus: must be positive, got 0" },
         { "alice/mem", new VeSpec("", [Vm("a", memoryMiB: -1)], []), "vms[0].memoryMiB: must be positive, got -1" },

@@ -30,6 +30,33 @@ public sealed class DiscoveryConfigurationTests
     }
 
     [Fact]
+    public void An_infrastructure_file_gives_the_simulated_nodes_and_its_errors_name_the_key()
+    {
+        var dir = Directory.CreateTempSubdirectory("discovery-infra-").FullName;
+        try
+        {
+            var good = Path.Combine(dir, "seed.infra");
+            File.WriteAllText(good, "WN[1..11] : {cores: 8, memory: 32GiB, site: \"rennes\"};\nSN1 : {cores: 16, memory: 64GiB, site: \"nantes\"};\n");
+            var (s, problems) = Read(("Discovery:Simulated:Infrastructure", good), ("Discovery:Simulated:VmsPerNode", "0"));
+            Assert.Empty(problems);
+            Assert.Equal([.. Enumerable.Range(1, 11).Select(i => $"WN{i}"), "SN1"], s.NodeNames());
+            var dc = s.Simulated.Build(TimeProvider.System);
+            Assert.Equal(["rennes", "nantes"], dc.Hypervisors.Select(h => h.Site).Distinct());
+            Assert.Equal(0, dc.VmCount);
+
+            var bad = Path.Combine(dir, "bad.infra");
+            File.WriteAllText(bad, "WN1 : {cores: 8};\n");
+            Assert.Equal([$"Discovery:Simulated:Infrastructure: {bad}:1:1: missing property memory"], Read(("Discovery:Simulated:Infrastructure", bad)).problems);
+            Assert.Equal([$"Discovery:Simulated:Infrastructure: no file '{Path.Combine(dir, "none.infra")}'"],
+                Read(("Discovery:Simulated:Infrastructure", Path.Combine(dir, "none.infra"))).problems);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Bad_values_name_their_key()
     {
         var (_, problems) = Read(
