@@ -49,7 +49,16 @@ public sealed class DiscoveryClient : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
-            if (options.PostgreSqlConnectionString is null)
+            if (options.PostgreSqlConnectionString is null && options.Gateways.Count > 0)
+            {
+                client.UseStaticClustering([.. options.Gateways.Select(Endpoint)]);
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+            }
+            else if (options.PostgreSqlConnectionString is null)
             {
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
             }
@@ -68,7 +77,9 @@ public sealed class DiscoveryClient : IAsyncDisposable
             }
         });
         var host = builder.Build();
-        var where = options.PostgreSqlConnectionString is null ? $"localhost gateway port {options.GatewayPort}" : "the PostgreSQL membership table";
+        var where = options.PostgreSqlConnectionString is not null ? "the PostgreSQL membership table"
+            : options.Gateways.Count > 0 ? $"gateways {string.Join(", ", options.Gateways)}"
+            : $"localhost gateway port {options.GatewayPort}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         try
@@ -88,6 +99,17 @@ public sealed class DiscoveryClient : IAsyncDisposable
             throw new DiscoveryUnavailableException($"cannot connect to a silo on {where} (cluster '{options.ClusterId}'): {e.Message}", e);
         }
         return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>());
+    }
+
+    /// <summary>A <c>host:port</c> gateway (a name is resolved now); throws naming the bad entry.</summary>
+    private static System.Net.IPEndPoint Endpoint(string gateway)
+    {
+        var colon = gateway.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(gateway[(colon + 1)..], out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"gateway '{gateway}' is not host:port (e.g. 127.0.0.1:30000)", nameof(DiscoveryClientOptions.Gateways));
+        var host = gateway[..colon];
+        var address = System.Net.IPAddress.TryParse(host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(host).First();
+        return new System.Net.IPEndPoint(address, port);
     }
 
     /// <summary>Capacity, VMs and demand of a node, read from its hypervisor now.</summary>

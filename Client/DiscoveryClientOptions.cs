@@ -6,6 +6,12 @@ public sealed record DiscoveryClientOptions
     /// <summary>Gateway port of a localhost silo (the embedded default: 30000). Used when <see cref="PostgreSqlConnectionString"/> is null.</summary>
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>
+    /// Static gateways (<c>host:port</c>, e.g. <c>paris-1:30000</c>), tried in turn; used when not empty and
+    /// <see cref="PostgreSqlConnectionString"/> is null, instead of <see cref="GatewayPort"/>.
+    /// </summary>
+    public IReadOnlyList<string> Gateways { get; init; } = [];
+
     /// <summary>Connection string of the cluster's PostgreSQL membership table; null for a localhost silo.</summary>
     public string? PostgreSqlConnectionString { get; init; }
 

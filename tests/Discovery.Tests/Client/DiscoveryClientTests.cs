@@ -130,5 +130,10 @@ public sealed class DiscoveryClientTests
         var e = await Assert.ThrowsAsync<DiscoveryUnavailableException>(() =>
             DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { GatewayPort = port, ConnectTimeout = TimeSpan.FromSeconds(2) }));
         Assert.Equal($"no Discovery silo answered on localhost gateway port {port} within 2 s (cluster 'discovery'): is one running?", e.Message);
+        var listed = await Assert.ThrowsAsync<DiscoveryUnavailableException>(() =>
+            DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { Gateways = [$"127.0.0.1:{port}"], ConnectTimeout = TimeSpan.FromSeconds(2) }));
+        Assert.Equal($"no Discovery silo answered on gateways 127.0.0.1:{port} within 2 s (cluster 'discovery'): is one running?", listed.Message);
+        var bad = await Assert.ThrowsAsync<ArgumentException>(() => DiscoveryClient.ConnectAsync(new DiscoveryClientOptions { Gateways = ["paris-1"] }));
+        Assert.StartsWith("gateway 'paris-1' is not host:port (e.g. 127.0.0.1:30000)", bad.Message);
     }
 }
