@@ -131,14 +131,16 @@ public static class NodeCommands
     public static Command Watch()
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per line instead of text." };
-        var command = new Command("watch", "Prints every VE and VM transition of the cluster as it happens, until Ctrl+C.") { json };
+        var scheduling = new Option<bool>("--scheduling") { Description = "Also print scheduling events: every DVMS partition that ends, with its outcome." };
+        var command = new Command("watch", "Prints every VE and VM transition of the cluster as it happens, until Ctrl+C.") { json, scheduling };
         var connection = ClusterConnection.AddTo(command);
         command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
         {
             try
             {
-                await foreach (var t in client.WatchAsync(ct))
-                    Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(t, new JsonSerializerOptions(JsonSerializerDefaults.Web)) : t.ToString());
+                var events = parse.GetValue(scheduling) ? client.WatchAllAsync(ct) : client.WatchAsync(ct).Select(t => (object)t);
+                await foreach (var e in events)
+                    Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(e, e.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web)) : e.ToString());
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
             return 0;

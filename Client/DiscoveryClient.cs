@@ -211,9 +211,17 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// Every VE and VM transition from now on, on any silo, until <paramref name="cancellationToken"/> is
     /// cancelled (the subscription is renewed every 30 s and removed at the end).
     /// </summary>
-    public async IAsyncEnumerable<VeTransition> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<VeTransition> WatchAsync(CancellationToken cancellationToken = default) =>
+        WatchAllAsync(cancellationToken).OfType<VeTransition>();
+
+    /// <summary>Every scheduling event from now on: each DVMS partition that ends, with its outcome (as <see cref="WatchAsync"/>).</summary>
+    public IAsyncEnumerable<PartitionNotice> WatchSchedulingAsync(CancellationToken cancellationToken = default) =>
+        WatchAllAsync(cancellationToken).OfType<PartitionNotice>();
+
+    /// <summary>VE transitions and scheduling events in the order they arrive: <see cref="VeTransition"/> or <see cref="PartitionNotice"/>.</summary>
+    public async IAsyncEnumerable<object> WatchAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateUnbounded<VeTransition>();
+        var channel = Channel.CreateUnbounded<object>();
         var observer = new ChannelObserver(channel.Writer);
         var reference = Cluster.CreateObjectReference<IVeEventObserver>(observer);
         var hub = Cluster.GetGrain<IEventHubGrain>(0);
@@ -226,8 +234,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
         }, CancellationToken.None);
         try
         {
-            await foreach (var transition in channel.Reader.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken))
-                yield return transition;
+            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken))
+                yield return item;
         }
         finally
         {
@@ -238,9 +246,11 @@ public sealed class DiscoveryClient : IAsyncDisposable
         }
     }
 
-    private sealed class ChannelObserver(ChannelWriter<VeTransition> writer) : IVeEventObserver
+    private sealed class ChannelObserver(ChannelWriter<object> writer) : IVeEventObserver
     {
         public void OnTransition(VeTransition transition) => writer.TryWrite(transition);
+
+        public void OnPartition(PartitionNotice notice) => writer.TryWrite(notice);
     }
 
     /// <summary>Maps what grains throw to the library's typed exceptions.</summary>

@@ -14,6 +14,10 @@ public interface IEventHubGrain : IGrainWithIntegerKey
     [Alias("Publish"), OneWay]
     Task PublishAsync(VeTransition transition);
 
+    /// <summary>Publishes a scheduling event (a partition that ended) to every subscriber; not kept.</summary>
+    [Alias("PublishPartition"), OneWay]
+    Task PublishPartitionAsync(Scheduling.PartitionNotice notice);
+
     /// <summary>Subscribes (or renews) <paramref name="observer"/>.</summary>
     [Alias("Subscribe")]
     Task SubscribeAsync(IVeEventObserver observer);

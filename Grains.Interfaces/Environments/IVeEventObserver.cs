@@ -1,10 +1,14 @@
 namespace Discovery.Environments;
 
-/// <summary>Receives VE and VM transitions from the <see cref="IEventHubGrain"/> (best effort: an observer on a lost connection misses events).</summary>
+/// <summary>Receives VE and VM transitions and scheduling events from the <see cref="IEventHubGrain"/> (best effort: an observer on a lost connection misses events).</summary>
 [Alias("discovery.IVeEventObserver")]
 public interface IVeEventObserver : IGrainObserver
 {
     /// <summary>One transition.</summary>
     [Alias("OnTransition")]
     void OnTransition(VeTransition transition);
+
+    /// <summary>One DVMS partition ended.</summary>
+    [Alias("OnPartition")]
+    void OnPartition(Scheduling.PartitionNotice notice);
 }

@@ -25,6 +25,12 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
         return Task.CompletedTask;
     }
 
+    public Task PublishPartitionAsync(Scheduling.PartitionNotice notice)
+    {
+        if (_observers.Count > 0) _observers.Notify(o => o.OnPartition(notice));
+        return Task.CompletedTask;
+    }
+
     public Task SubscribeAsync(IVeEventObserver observer)
     {
         _observers.Subscribe(observer, observer);

@@ -265,6 +265,8 @@ public sealed class PartitionGrain(
             case PartitionOutcome.GaveUp or PartitionOutcome.Failed: metrics.EventsGivenUp.Add(1); break;
         }
         journal.Record(new PartitionReport(Id, evt, outcome, [.. nodes], _migrations, _startedAt, ended, _solverTime, detail));
+        _ = GrainFactory.GetGrain<Environments.IEventHubGrain>(0).PublishPartitionAsync(
+            new PartitionNotice(Id, evt.Node, evt.Kind, outcome, Math.Max(1, nodes.Count), _migrations, evt.DetectedAt, ended, detail)); // one-way
         logger.Log(outcome is PartitionOutcome.Solved or PartitionOutcome.Vanished or PartitionOutcome.Absorbed ? LogLevel.Information : LogLevel.Warning,
             "Partition {Partition} ({Kind} on {Node}): {Outcome} with {Count} node(s), {Migrations} migration(s) in {Seconds:0.0} s {Detail}",
             Id, evt.Kind, evt.Node, outcome, nodes.Count, _migrations, (ended - evt.DetectedAt).TotalSeconds, detail ?? "");

@@ -99,12 +99,15 @@ public sealed class DiscoveryClientTests
             finally { await events.DisposeAsync(); }
         });
         await subscribed.Task;
+        var pings = 0;
         await c.WaitUntilAsync(async () =>
         {
-            // The subscription starts with the first MoveNext: submit only once it is in place.
-            if ((await client.ListVesAsync()).Length == 0) await client.SubmitAsync("alice/watched", "w1 : tiny;");
-            lock (seen) return seen.Count(t => t.Ve == "alice/watched") == 3;
-        }, "the VE's and the VM's transitions");
+            lock (seen) if (seen.Count > 0) return true;
+            await client.SubmitAsync($"alice/ping{pings++}", "p1 : tiny;"); // until one is seen: the subscription is then in place
+            return false;
+        }, "the subscription in place");
+        await client.SubmitAsync("alice/watched", "w1 : tiny;");
+        await c.WaitUntilAsync(() => { lock (seen) return seen.Count(t => t.Ve == "alice/watched") == 3; }, "the VE's and the VM's transitions");
         lock (seen)
             Assert.Equal(["(VE) Pending->Running", "(VE) none->Pending", "w1 Stopped->Running"],
                 seen.Where(t => t.Ve == "alice/watched").Select(t => $"{t.Vm ?? "(VE)"} {t.From}->{t.To}").Order(StringComparer.Ordinal));
@@ -116,6 +119,42 @@ public sealed class DiscoveryClientTests
             (await Assert.ThrowsAsync<DiscoveryNotFoundException>(() => client.CrashVmAsync(vm.Host!, "nope"))).Message);
         stop.Cancel();
         await watching;
+    }
+
+    [Fact]
+    public async Task Scheduling_events_are_watched_too()
+    {
+        await using var c = await DvmsCluster.StartAsync([Vms(5, 50), Vms(1, 10)]);
+        var client = DiscoveryClient.FromCluster(c.Cluster.Client);
+        using var stop = new CancellationTokenSource();
+        var seen = new List<object>();
+        var events = client.WatchAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        var watching = Task.Run(async () =>
+        {
+            try
+            {
+                while (await events.MoveNextAsync())
+                    lock (seen) seen.Add(events.Current);
+            }
+            catch (OperationCanceledException) { }
+        });
+        // Subscribed once a VE transition comes through; then n0 is overloaded.
+        var pings = 0;
+        await c.WaitUntilAsync(async () =>
+        {
+            lock (seen) if (seen.OfType<VeTransition>().Any()) return true;
+            await client.SubmitAsync($"alice/ping{pings++}", "p1 : tiny;"); // until one is seen: the subscription is then in place
+            return false;
+        }, "the subscription in place");
+        for (var j = 0; j < 5; j++) c.Datacenter.SetDemand($"v0-{j}", 100); // 500 of 400: overloaded
+        List<Discovery.Scheduling.PartitionNotice> notices() { lock (seen) return [.. seen.OfType<Discovery.Scheduling.PartitionNotice>()]; }
+
+        await c.WaitUntilAsync(() => notices().Count == 1, "the partition's notice");
+        var notice = notices()[0];
+        Assert.Equal(("n0", EventKind.Overload, Discovery.Scheduling.PartitionOutcome.Solved, 2, 1), (notice.Node, notice.Kind, notice.Outcome, notice.Nodes, notice.Migrations));
+        stop.Cancel();
+        await watching;
+        await events.DisposeAsync();
     }
 
     [Fact]

@@ -260,5 +260,7 @@ public sealed class VeGrainTests
     private sealed class Collector(ConcurrentQueue<VeTransition> received) : IVeEventObserver
     {
         public void OnTransition(VeTransition transition) => received.Enqueue(transition);
+
+        public void OnPartition(Discovery.Scheduling.PartitionNotice notice) { }
     }
 }
