@@ -42,7 +42,8 @@ public static class NodeCommands
     public static Command Node()
     {
         var names = new Argument<string[]>("nodes") { Description = "Node names.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("node", "Shows nodes (capacity, demand, VMs, reservation), or drains and undrains one.") { names };
+        var json = new Option<bool>("--json") { Description = "Print each node's snapshot and status as JSON." };
+        var command = new Command("node", "Shows nodes (capacity, demand, VMs, reservation), or drains and undrains one.") { names, json };
         var connection = ClusterConnection.AddTo(command);
         command.SetAction((parse, ct) =>
         {
@@ -55,8 +56,13 @@ public static class NodeCommands
             {
                 foreach (var name in list)
                 {
-                    var snapshot = await client.GetNodeAsync(name);
-                    var status = await client.GetNodeStatusAsync(name);
+                    var snapshot = await client.GetNodeAsync(name, ct);
+                    var status = await client.GetNodeStatusAsync(name, ct);
+                    if (parse.GetValue(json))
+                    {
+                        Console.WriteLine(JsonSerializer.Serialize(new { snapshot, state = State(status), reservation = status.Reservation?.PartitionId }, Json));
+                        continue;
+                    }
                     Console.WriteLine($"{snapshot.Node} (site {snapshot.Site}): {snapshot.Demand} of {snapshot.Capacity}, load {snapshot.CpuLoad:P0}, {snapshot.Vms.Length} VM(s)" +
                         (snapshot.Overloaded ? ", OVERLOADED" : "") + (status.Maintenance ? ", in maintenance" : "") +
                         (status.Reservation is { } r ? $", reserved by {r.PartitionId}" : ""));

@@ -36,12 +36,13 @@ public static class VeCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "The VE file." };
         var name = new Option<string?>("--name") { Description = "The VE's key, tenant/name (default: default/FILE-NAME)." };
-        var wait = new Option<bool>("--wait") { Description = "Wait until the VE runs (or fails), printing its transitions; exit 1 if it does not run." };
+        var wait = new Option<bool>("--wait") { Description = "Wait (up to 5 minutes) while the VE is Pending; exit 1 if it does not end Running." };
+        var json = JsonOption();
         var command = new Command("submit", """
             Submits a VE file to the cluster: it is compiled there against the cluster's nodes (every error as
             FILE:LINE:COL: message, exit 1), placed and started. Prints the VE: Running, or Pending with the reason.
             Example: discovery ve submit shop.ve --name alice/shop --wait
-            """) { file, name, wait };
+            """) { file, name, wait, json };
         var connection = ClusterConnection.AddTo(command);
         command.SetAction((parse, ct) =>
         {
@@ -61,7 +62,7 @@ public static class VeCommands
                         ve = await client.GetVeAsync(key, ct);
                     }
                 }
-                Print(ve);
+                Print(ve, parse.GetValue(json));
                 return !parse.GetValue(wait) || ve.State == VeState.Running ? 0 : 1;
             }, ct);
         });
@@ -97,13 +98,7 @@ public static class VeCommands
         command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
         {
             var view = await client.GetVeAsync(parse.GetValue(ve)!, ct);
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                ve = view.Id, state = view.State.ToString(), view.Reason, view.Operation,
-                vms = view.Vms.Select(v => new { name = v.Name, id = v.Id, state = v.State.ToString(), host = v.Host, vcpus = v.Spec.VCpus, memoryMiB = v.Spec.MemoryMiB, reason = v.Reason }),
-                constraints = view.Constraints.Select(c => c.ToString()),
-                transitions = view.Transitions.Select(t => t.ToString()),
-            }, Json));
+            if (parse.GetValue(json)) PrintJson(view);
             else
             {
                 Print(view);
@@ -118,14 +113,31 @@ public static class VeCommands
     private static Command Operation(string name, string description, Func<DiscoveryClient, string, CancellationToken, Task<VeView>> act)
     {
         var ve = VeName();
-        var command = new Command(name, description + " Repeating one that already holds does nothing.") { ve };
+        var json = JsonOption();
+        var command = new Command(name, description + " Repeating one that already holds does nothing.") { ve, json };
         var connection = ClusterConnection.AddTo(command);
         command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
         {
-            Print(await act(client, parse.GetValue(ve)!, ct));
+            Print(await act(client, parse.GetValue(ve)!, ct), parse.GetValue(json));
             return 0;
         }, ct));
         return command;
+    }
+
+    private static void PrintJson(VeView view) => Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        ve = view.Id, state = view.State.ToString(), view.Reason, view.Operation,
+        vms = view.Vms.Select(v => new { name = v.Name, id = v.Id, state = v.State.ToString(), host = v.Host, vcpus = v.Spec.VCpus, memoryMiB = v.Spec.MemoryMiB, reason = v.Reason }),
+        constraints = view.Constraints.Select(c => c.ToString()),
+        transitions = view.Transitions.Select(t => t.ToString()),
+    }, Json));
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print the VE as JSON instead of text." };
+
+    private static void Print(VeView ve, bool json)
+    {
+        if (json) PrintJson(ve);
+        else Print(ve);
     }
 
     private static void Print(VeView ve)

@@ -113,19 +113,24 @@ public sealed class DiscoveryClient : IAsyncDisposable
     }
 
     /// <summary>Capacity, VMs and demand of a node, read from its hypervisor now.</summary>
-    public Task<NodeSnapshot> GetNodeAsync(string node) => Cluster.GetGrain<INodeGrain>(node).GetSnapshotAsync();
+    public Task<NodeSnapshot> GetNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        Call(() => Cluster.GetGrain<INodeGrain>(node).GetSnapshotAsync(), cancellationToken);
 
     /// <summary>A node's reservation, pending event and last snapshot.</summary>
-    public Task<NodeStatus> GetNodeStatusAsync(string node) => Cluster.GetGrain<INodeGrain>(node).GetStatusAsync();
+    public Task<NodeStatus> GetNodeStatusAsync(string node, CancellationToken cancellationToken = default) =>
+        Call(() => Cluster.GetGrain<INodeGrain>(node).GetStatusAsync(), cancellationToken);
 
     /// <summary>Puts a node in maintenance: Discovery migrates its VMs away (a partition per drain).</summary>
-    public Task DrainAsync(string node) => Cluster.GetGrain<INodeGrain>(node).SetMaintenanceAsync(true);
+    public Task DrainAsync(string node, CancellationToken cancellationToken = default) =>
+        Call(async () => { await Cluster.GetGrain<INodeGrain>(node).SetMaintenanceAsync(true); return 0; }, cancellationToken);
 
     /// <summary>Takes a node out of maintenance.</summary>
-    public Task CancelDrainAsync(string node) => Cluster.GetGrain<INodeGrain>(node).SetMaintenanceAsync(false);
+    public Task CancelDrainAsync(string node, CancellationToken cancellationToken = default) =>
+        Call(async () => { await Cluster.GetGrain<INodeGrain>(node).SetMaintenanceAsync(false); return 0; }, cancellationToken);
 
     /// <summary>Fault injection (simulated hypervisor only; <see cref="NotSupportedException"/> on libvirt): VM <paramref name="vmId"/> on <paramref name="node"/> crashes.</summary>
-    public Task CrashVmAsync(string node, string vmId) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashVmAsync(vmId); return 0; }, default);
+    public Task CrashVmAsync(string node, string vmId, CancellationToken cancellationToken = default) =>
+        Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashVmAsync(vmId); return 0; }, cancellationToken);
 
     /// <summary>Fault injection (simulated hypervisor only): VM <paramref name="vmId"/> crashes, on the node that runs it now.</summary>
     /// <exception cref="DiscoveryNotFoundException">No node runs it.</exception>
@@ -133,14 +138,16 @@ public sealed class DiscoveryClient : IAsyncDisposable
     {
         var host = (await ListNodesAsync(cancellationToken)).FirstOrDefault(n => n.LastSnapshot?.Vms.Any(v => v.Id == vmId && v.Host == n.Node) == true)?.Node
             ?? throw new DiscoveryNotFoundException($"no node runs VM '{vmId}' (VM ids of VEs are tenant.ve.vm)");
-        await CrashVmAsync(host, vmId);
+        await CrashVmAsync(host, vmId, cancellationToken);
     }
 
     /// <summary>Fault injection (simulated hypervisor only): <paramref name="node"/>'s hypervisor becomes unreachable; past the grace period the node is marked down.</summary>
-    public Task CrashNodeAsync(string node) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashNodeAsync(); return 0; }, default);
+    public Task CrashNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        Call(async () => { await Cluster.GetGrain<INodeFaults>(node).CrashNodeAsync(); return 0; }, cancellationToken);
 
     /// <summary>Fault injection (simulated hypervisor only): a node crashed by <see cref="CrashNodeAsync"/> is reachable again, with the VMs it had.</summary>
-    public Task RecoverNodeAsync(string node) => Call(async () => { await Cluster.GetGrain<INodeFaults>(node).RecoverNodeAsync(); return 0; }, default);
+    public Task RecoverNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        Call(async () => { await Cluster.GetGrain<INodeFaults>(node).RecoverNodeAsync(); return 0; }, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
