@@ -9,7 +9,7 @@ namespace Discovery.Tests.Cli;
 /// The <c>discovery</c> executable against a running silo executable, as an operator uses them. In the DVMS
 /// collection: two processes at full speed would starve the timing-sensitive in-process clusters on 2 cores.
 /// </summary>
-[Collection(Discovery.Tests.Scheduling.DvmsCollection.Name)]
+[Collection(global::Discovery.Tests.Scheduling.DvmsCollection.Name)]
 public sealed class CliProcessTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("discovery-cli-").FullName;
