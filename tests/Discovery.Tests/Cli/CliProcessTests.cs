@@ -77,31 +77,7 @@ public sealed class CliProcessTests : IDisposable
         var infra = Path.Combine(_dir, "seed.infra");
         File.WriteAllText(infra, "WN[1..11] : {cores: 8, memory: 32GiB, site: \"rennes\"};\nSN1 : {cores: 8, memory: 32GiB, site: \"rennes\"};\n");
         var ve = Path.Combine(_dir, "seed.ve");
-        File.WriteAllText(ve, """
-            VM[1..9] : small;
-            $A1 = $ALL_VMS;
-            // Infrastructure
-            $R1 = {WN1 ,WN2 ,WN3 ,WN4 };
-            $R2 = WN [5..8];
-            $R3 = WN [9..11] + {SN1 };
-            // Classes of latency
-            $small = {$R3 };
-            $medium = $R [1..3];
-            // Constraints
-            ban ( $ALL_VMS ,{SN1 } );
-            ban ( $ALL_VMS ,{WN5 } );
-            fence ($A1 ,$R2 + $R3 );
-            // The 3 tiers
-            $T1 = {VM1 ,VM2 ,VM3 };
-            $T2 = VM [4..7];
-            $T3 = VM [8..9];
-            // Fault tolerance to hw. failures
-            spread($T1);
-            spread($T2);
-            spread($T3);
-            // Efficient synchronization
-            latency ($T3 , $small );
-            """);
+        File.WriteAllText(ve, global::Discovery.Tests.Language.VeCompilerTests.Seed);
         Assert.Equal(0, (await Discovery("ve", "check", ve, "--infrastructure", infra)).Exit);
 
         var (http, gateway) = (FreePort(), FreePort());

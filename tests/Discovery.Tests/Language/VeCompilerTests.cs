@@ -12,7 +12,7 @@ public sealed class VeCompilerTests
     private static readonly HashSet<string> SeedNodes = [.. Enumerable.Range(1, 11).Select(i => $"WN{i}"), "SN1"];
 
     /// <summary>The seed's example as written, after the declarations of its VMs and of $A1 (which the slide leaves out).</summary>
-    private const string Seed = """
+    internal const string Seed = """
         // The VMs and the application (not on the slide)
         VM[1..9] : small;
         $A1 = $ALL_VMS;
