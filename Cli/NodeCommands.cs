@@ -81,15 +81,17 @@ public static class NodeCommands
         var node = new Argument<string>("node") { Description = "The node." };
         var command = new Command(name, description) { node };
         var connection = ClusterConnection.AddTo(command);
-        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
-        {
-            var n = parse.GetValue(node)!;
-            if (drain) await client.DrainAsync(n);
-            else await client.CancelDrainAsync(n);
-            Console.WriteLine(drain ? $"{n}: maintenance requested; its VMs will be migrated away" : $"{n}: maintenance cancelled");
-            return 0;
-        }, ct));
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection,
+            client => SetMaintenanceAsync(client, parse.GetValue(node)!, drain, ct), ct));
         return command;
+    }
+
+    private static async Task<int> SetMaintenanceAsync(DiscoveryClient client, string node, bool drain, CancellationToken ct)
+    {
+        if (drain) await client.DrainAsync(node, ct);
+        else await client.CancelDrainAsync(node, ct);
+        Console.WriteLine(drain ? $"{node}: maintenance requested; its VMs will be migrated away" : $"{node}: maintenance cancelled");
+        return 0;
     }
 
     /// <summary><c>discovery drain NODE [--cancel]</c>, kept from before <c>node drain</c>.</summary>
@@ -99,14 +101,8 @@ public static class NodeCommands
         var cancel = new Option<bool>("--cancel") { Description = "Take the node out of maintenance instead." };
         var command = new Command("drain", "Puts a node in maintenance (same as 'node drain'; --cancel as 'node undrain').") { name, cancel };
         var connection = ClusterConnection.AddTo(command);
-        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
-        {
-            var node = parse.GetValue(name)!;
-            if (parse.GetValue(cancel)) await client.CancelDrainAsync(node);
-            else await client.DrainAsync(node);
-            Console.WriteLine(parse.GetValue(cancel) ? $"{node}: maintenance cancelled" : $"{node}: maintenance requested; its VMs will be migrated away");
-            return 0;
-        }, ct));
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection,
+            client => SetMaintenanceAsync(client, parse.GetValue(name)!, !parse.GetValue(cancel), ct), ct));
         return command;
     }
 

@@ -77,8 +77,7 @@ public sealed class VeGrain(
                 if (vm.Host is not null)
                 {
                     var why = down.Contains(vm.Host) ? $"node {vm.Host} is down" : "missing from every hypervisor";
-                    Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = why + " when reconciling", Restoring = vm.State == VmState.Running },
-                        vm.Host, why + ": placed again");
+                    Lost(vm, why + " when reconciling", why + ": placed again");
                 }
                 continue;
             }
@@ -242,8 +241,7 @@ public sealed class VeGrain(
         using var _ = Operation("recover");
         foreach (var vm in S.Vms.Where(v => v.Host == node).ToList())
         {
-            Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = $"node {node} down", Restoring = vm.State == VmState.Running },
-                node, $"node {node} is down: placed again");
+            Lost(vm, $"node {node} down", $"node {node} is down: placed again");
             await PlacedAsync(vm, null);
         }
         await state.WriteStateAsync(); // a stopped or suspended VE places them when started or resumed
@@ -418,14 +416,21 @@ public sealed class VeGrain(
         {
             // Someone took the room meanwhile, or the node did not answer: it stays without a node and is
             // placed again later. A launch that timed out may have started all the same: remove it there.
-            if (e is not HypervisorException) await RemoveAsync(vm, node, $"start on {node} failed: {e.Message}", vm.Restoring);
-            else Update(vm, vm with { Reason = $"start on {node} failed: {e.Message}" }, node, "start failed");
-            await PlacedAsync(vm, null);
+            if (e is not HypervisorException) await RemoveAsync(vm, node, $"start on {node} failed: {e.Message}", vm.Restoring); // forgets the node too
+            else
+            {
+                Update(vm, vm with { Reason = $"start on {node} failed: {e.Message}" }, node, "start failed");
+                await PlacedAsync(vm, null);
+            }
         }
     }
 
     private string Unplaceable(PlacementProblem problem, PlacementResult result) =>
         UnplaceableReason.Explain(problem) is { Count: > 0 } reasons ? string.Join("; ", reasons) : result.Detail ?? result.Status.ToString();
+
+    /// <summary>The VM is gone with its node (or from every hypervisor): no node, placed again; one that ran is restored first.</summary>
+    private void Lost(VeVm vm, string reason, string why) =>
+        Update(vm, vm with { State = VmState.Stopped, Host = null, Reason = reason, Restoring = vm.State == VmState.Running }, vm.Host, why);
 
     /// <summary>Starts <paramref name="vm"/> on <paramref name="host"/>; when the node refuses, removes it there so that it is placed again. True when it runs.</summary>
     private async Task<bool> StartOrUnplaceAsync(VeVm vm, string host, string started, bool restoring)

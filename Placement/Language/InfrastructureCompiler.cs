@@ -45,12 +45,7 @@ public static class InfrastructureCompiler
                     break;
                 case Declaration d:
                 {
-                    if (d.Names is not (NameRef or RangeRef { Variables: false }))
-                    {
-                        Error(d.Names.At, "expected a node name or a range like WN[1..11] before ':'");
-                        break;
-                    }
-                    var names = d.Names is NameRef n ? [n.Name] : Ranges.Expand((RangeRef)d.Names, Error);
+                    var names = Ranges.Declared(d, "a node name or a range like WN[1..11]", Error);
                     if (names is null || Node(d, Error) is not { } shape) break;
                     foreach (var name in names)
                     {

@@ -62,19 +62,9 @@ internal sealed class Parser
         if (start.Kind == TokenKind.Identifier && _tokens[_next + 1].Kind == TokenKind.LeftParen)
         {
             _next += 2;
-            var arguments = ImmutableArray.CreateBuilder<Expr>();
-            if (Current.Kind != TokenKind.RightParen)
-            {
-                arguments.Add(Expr());
-                while (Current.Kind == TokenKind.Comma)
-                {
-                    _next++;
-                    arguments.Add(Expr());
-                }
-            }
-            Expect(TokenKind.RightParen, $"',' or ')' in the arguments of {start.Text}");
+            var arguments = Separated(Expr, TokenKind.RightParen, $"',' or ')' in the arguments of {start.Text}");
             Expect(TokenKind.Semicolon, $"';' after {start.Text}(...)");
-            return new Call(start.Text, arguments.ToImmutable(), start.At);
+            return new Call(start.Text, arguments, start.At);
         }
         if (start.Kind == TokenKind.Identifier)
         {
@@ -94,18 +84,24 @@ internal sealed class Parser
     private ImmutableArray<Property> Properties()
     {
         Take(); // {
-        var properties = ImmutableArray.CreateBuilder<Property>();
-        if (Current.Kind != TokenKind.RightBrace)
+        return Separated(Property, TokenKind.RightBrace, "',' or '}' after a property");
+    }
+
+    /// <summary><c>[item {',' item}] closing</c>: the items, the closing token consumed (<paramref name="what"/> when it is missing).</summary>
+    private ImmutableArray<T> Separated<T>(Func<T> item, TokenKind closing, string what)
+    {
+        var items = ImmutableArray.CreateBuilder<T>();
+        if (Current.Kind != closing)
         {
-            properties.Add(Property());
+            items.Add(item());
             while (Current.Kind == TokenKind.Comma)
             {
                 _next++;
-                properties.Add(Property());
+                items.Add(item());
             }
         }
-        Expect(TokenKind.RightBrace, "',' or '}' after a property");
-        return properties.ToImmutable();
+        Expect(closing, what);
+        return items.ToImmutable();
     }
 
     private Property Property()
@@ -135,18 +131,7 @@ internal sealed class Parser
             case TokenKind.LeftBrace:
             {
                 _next++;
-                var items = ImmutableArray.CreateBuilder<Expr>();
-                if (Current.Kind != TokenKind.RightBrace)
-                {
-                    items.Add(Expr());
-                    while (Current.Kind == TokenKind.Comma)
-                    {
-                        _next++;
-                        items.Add(Expr());
-                    }
-                }
-                Expect(TokenKind.RightBrace, "',' or '}' in a set");
-                return new SetLiteral(items.ToImmutable(), token.At);
+                return new SetLiteral(Separated(Expr, TokenKind.RightBrace, "',' or '}' in a set"), token.At);
             }
             case TokenKind.LeftParen:
             {

@@ -22,4 +22,20 @@ internal static class Ranges
     }
 
     public static string Show(RangeRef r) => $"{r.Prefix}[{r.From}..{r.To}]";
+
+    /// <summary>
+    /// What a declaration declares: one name, or a range of names (<paramref name="example"/> says what is
+    /// expected otherwise). Null after an error, reported through <paramref name="error"/>.
+    /// </summary>
+    public static IReadOnlyList<string>? Declared(Declaration d, string example, Action<Position, string> error)
+    {
+        switch (d.Names)
+        {
+            case NameRef n: return [n.Name];
+            case RangeRef { Variables: false } r: return Expand(r, error);
+            default:
+                error(d.Names.At, $"expected {example} before ':'");
+                return null;
+        }
+    }
 }

@@ -94,14 +94,7 @@ public static class VeCompiler
 
         public void Declare(Declaration d)
         {
-            if (d.Names is not (NameRef or RangeRef { Variables: false }))
-            {
-                Error(d.Names.At, "expected a VM name or a range like web[1..3] before ':'");
-                return;
-            }
-            var names = d.Names is NameRef n ? [n.Name] : Range((RangeRef)d.Names);
-            if (names is null) return; // reported by Range
-            if (Size(d) is not { } size) return;
+            if (Ranges.Declared(d, "a VM name or a range like web[1..3]", Error) is not { } names || Size(d) is not { } size) return;
             foreach (var vm in names)
             {
                 if (_declaredAt.TryGetValue(vm, out var first))
