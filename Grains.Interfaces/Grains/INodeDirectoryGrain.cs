@@ -22,6 +22,10 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     [Alias("MarkDown"), OneWay]
     Task MarkDownAsync(string node);
 
+    /// <summary>Whether <paramref name="node"/> is marked down and not back (what a node grain asks when it activates).</summary>
+    [Alias("IsDown"), AlwaysInterleave]
+    Task<bool> IsDownAsync(string node);
+
     /// <summary>The nodes marked down and not back, in name order.</summary>
     [Alias("Down"), AlwaysInterleave]
     Task<ImmutableArray<string>> DownAsync();

@@ -95,24 +95,27 @@ public sealed class VeGrain(
 
     public async Task<VeView> SubmitTextAsync(string text, string file)
     {
-        var nodes = (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).NodesAsync()).ToHashSet(StringComparer.Ordinal);
+        var capacities = await GrainFactory.GetGrain<INodeDirectoryGrain>(0).CapacitiesAsync();
         var name = VeId.Parse(Key)?.Name ?? Key;
-        var compiled = Language.VeCompiler.Compile(text, file, name, nodes);
+        var compiled = Language.VeCompiler.Compile(text, file, name, capacities.Keys.ToHashSet(StringComparer.Ordinal));
         if (!compiled.Succeeded)
             throw new InvalidVeTextException([.. compiled.Errors.Select(e => new TextProblem(e.File, e.At.Line, e.At.Column, e.Message))]);
-        return await SubmitAsync(compiled.Ve!);
+        return await SubmitAsync(compiled.Ve!, capacities);
     }
 
     public Task<VeView> GetAsync() => S.Spec is null
         ? throw new VeRefusedException($"VE {Key} does not exist: submit it first", VeRefusal.NotFound)
         : Task.FromResult(View());
 
-    public async Task<VeView> SubmitAsync(VeSpec spec)
+    public Task<VeView> SubmitAsync(VeSpec spec) => SubmitAsync(spec, null);
+
+    /// <summary>Submits <paramref name="spec"/>, validated against <paramref name="capacities"/> (read from the node directory when null).</summary>
+    private async Task<VeView> SubmitAsync(VeSpec spec, IReadOnlyDictionary<string, Resources>? capacities)
     {
         if (S.Spec is not null && S.State != VeState.Deleted)
             throw new VeRefusedException($"VE {Key} already exists ({S.State}): delete it before submitting it again", VeRefusal.AlreadyExists);
         using var _ = Operation("submit");
-        var problems = Validate(spec, await GrainFactory.GetGrain<INodeDirectoryGrain>(0).CapacitiesAsync());
+        var problems = Validate(spec, capacities ?? await GrainFactory.GetGrain<INodeDirectoryGrain>(0).CapacitiesAsync());
         if (problems.Count > 0) throw new InvalidSpecException(problems);
 
         var qualify = (string vm) => VeId.QualifyVm(Key, vm);

@@ -61,7 +61,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         // Marked down by an earlier activation (its silo died since): still down until a read succeeds,
         // and that read is a return, whose copies go to their VEs.
-        if ((await GrainFactory.GetGrain<INodeDirectoryGrain>(0).DownAsync()).Contains(Node))
+        if (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).IsDownAsync(Node))
             (_down, _unreachableSince) = (true, _clock.Now);
         if (_silo.Monitoring) await StartMonitoringAsync(); // reactivated here: monitoring carries on without being asked
         await base.OnActivateAsync(cancellationToken);
