@@ -226,13 +226,20 @@ public sealed class DiscoveryClient : IAsyncDisposable
         WatchAllAsync(cancellationToken).OfType<PartitionNotice>();
 
     /// <summary>VE transitions and scheduling events in the order they arrive: <see cref="VeTransition"/> or <see cref="PartitionNotice"/>.</summary>
-    public async IAsyncEnumerable<object> WatchAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<object> WatchAllAsync(CancellationToken cancellationToken = default) => WatchAllAsync(false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WatchAllAsync(CancellationToken)"/>; with <paramref name="announceSubscription"/>, the first item is a
+    /// <see cref="WatchSubscribed"/>, yielded once the subscription is registered: no event published after it is missed.
+    /// </summary>
+    public async IAsyncEnumerable<object> WatchAllAsync(bool announceSubscription, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateUnbounded<object>();
         var observer = new ChannelObserver(channel.Writer);
         var reference = Cluster.CreateObjectReference<IVeEventObserver>(observer);
         var hub = Cluster.GetGrain<IEventHubGrain>(0);
         await hub.SubscribeAsync(reference);
+        if (announceSubscription) channel.Writer.TryWrite(new WatchSubscribed(DateTimeOffset.UtcNow));
         using var renewal = new PeriodicTimer(TimeSpan.FromSeconds(30));
         var renew = Task.Run(async () =>
         {

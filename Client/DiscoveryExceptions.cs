@@ -35,3 +35,6 @@ public sealed class DiscoveryUnavailableException(string message, Exception? inn
 
 /// <summary>The operation is not possible on this cluster (fault injection on a real hypervisor).</summary>
 public sealed class DiscoveryNotSupportedException(string message, Exception? inner = null) : DiscoveryException(message, inner);
+
+/// <summary>The first item of <see cref="DiscoveryClient.WatchAllAsync(bool, CancellationToken)"/> when asked for: the subscription is registered (at <paramref name="At"/>, UTC).</summary>
+public sealed record WatchSubscribed(DateTimeOffset At);

@@ -14,7 +14,7 @@ public interface IEventHubGrain : IGrainWithIntegerKey
     [Alias("Publish"), OneWay]
     Task PublishAsync(VeTransition transition);
 
-    /// <summary>Publishes a scheduling event (a partition that ended) to every subscriber; not kept.</summary>
+    /// <summary>Publishes a scheduling event (a partition that ended) to every subscriber, keeps it among the recent ones and counts it.</summary>
     [Alias("PublishPartition"), OneWay]
     Task PublishPartitionAsync(Scheduling.PartitionNotice notice);
 
@@ -29,4 +29,12 @@ public interface IEventHubGrain : IGrainWithIntegerKey
     /// <summary>The last <paramref name="count"/> transitions, oldest first.</summary>
     [Alias("Recent"), AlwaysInterleave]
     Task<ImmutableArray<VeTransition>> RecentAsync(int count);
+
+    /// <summary>The last <paramref name="count"/> partitions that ended, oldest first.</summary>
+    [Alias("RecentPartitions"), AlwaysInterleave]
+    Task<ImmutableArray<Scheduling.PartitionNotice>> RecentPartitionsAsync(int count);
+
+    /// <summary>Partitions ended since the hub started, by outcome, and their migrations.</summary>
+    [Alias("Totals"), AlwaysInterleave]
+    Task<Scheduling.SchedulingTotals> TotalsAsync();
 }

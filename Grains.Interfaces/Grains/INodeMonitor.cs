@@ -26,6 +26,10 @@ public interface INodeMonitor : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<NodeStatus> GetStatusAsync();
 
+    /// <summary>The node as the operator page draws it, from the last monitoring read (no hypervisor call).</summary>
+    [Alias("GetCell"), Orleans.Concurrency.AlwaysInterleave]
+    Task<NodeCell> GetCellAsync();
+
     /// <summary>Asks for (or cancels) maintenance: the node must be drained.</summary>
     [Alias("SetMaintenance")]
     Task SetMaintenanceAsync(bool maintenance);

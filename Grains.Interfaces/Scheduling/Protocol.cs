@@ -80,4 +80,12 @@ public static class PartitionIds
     /// <summary>Detection time first (older partitions have lower ids), then the initiator for uniqueness.</summary>
     public static string New(string initiator, DateTimeOffset detectedAt, long sequence) =>
         $"{detectedAt.UtcTicks:D19}-{sequence:D6}-{initiator}";
+
+    /// <summary>The node whose event started partition <paramref name="id"/> (its leader's origin), or the id itself when it is not one of <see cref="New"/>'s.</summary>
+    public static string Initiator(string id)
+    {
+        var first = id.IndexOf('-');
+        var second = first < 0 ? -1 : id.IndexOf('-', first + 1);
+        return second < 0 ? id : id[(second + 1)..];
+    }
 }

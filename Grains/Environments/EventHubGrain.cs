@@ -4,7 +4,7 @@ using Orleans.Utilities;
 
 namespace Discovery.Environments;
 
-/// <summary>Fans every VE and VM transition out to the subscribed observers (any silo, any client) and keeps the recent ones.</summary>
+/// <summary>Fans every VE and VM transition and every ended partition out to the subscribed observers (any silo, any client) and keeps the recent ones.</summary>
 [CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
 public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEventHubGrain
 {
@@ -16,6 +16,8 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
 
     private readonly ObserverManager<IVeEventObserver> _observers = new(SubscriptionLifetime, logger);
     private readonly Queue<VeTransition> _recent = new();
+    private readonly Queue<Scheduling.PartitionNotice> _partitions = new();
+    private Scheduling.SchedulingTotals _totals = Scheduling.SchedulingTotals.None;
 
     public Task PublishAsync(VeTransition transition)
     {
@@ -27,6 +29,9 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
 
     public Task PublishPartitionAsync(Scheduling.PartitionNotice notice)
     {
+        _partitions.Enqueue(notice);
+        while (_partitions.Count > Kept) _partitions.Dequeue();
+        _totals = _totals.With(notice);
         if (_observers.Count > 0) _observers.Notify(o => o.OnPartition(notice));
         return Task.CompletedTask;
     }
@@ -45,4 +50,9 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
 
     public Task<ImmutableArray<VeTransition>> RecentAsync(int count) =>
         Task.FromResult(_recent.Skip(Math.Max(0, _recent.Count - count)).ToImmutableArray());
+
+    public Task<ImmutableArray<Scheduling.PartitionNotice>> RecentPartitionsAsync(int count) =>
+        Task.FromResult(_partitions.Skip(Math.Max(0, _partitions.Count - count)).ToImmutableArray());
+
+    public Task<Scheduling.SchedulingTotals> TotalsAsync() => Task.FromResult(_totals);
 }

@@ -294,6 +294,16 @@ public sealed class NodeGrain : Grain, INodeGrain
     public Task<NodeStatus> GetStatusAsync() =>
         Task.FromResult(new NodeStatus(Node, _lease.Holder, _lease.PendingEvent, _maintenance, _last, _down, _unreachableSince));
 
+    public Task<NodeCell> GetCellAsync()
+    {
+        var last = _last;
+        double Load(int demand, int capacity) => capacity == 0 ? 0 : Math.Round((double)demand / capacity, 3);
+        return Task.FromResult(last is null
+            ? new NodeCell(Node, _directory.Contains(Node) ? _directory.SiteOf(Node) : null, 0, 0, 0, false, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId)
+            : new NodeCell(Node, last.Site, Load(last.Demand.Cpu, last.Capacity.Cpu), Load(last.Demand.MemoryMiB, last.Capacity.MemoryMiB), last.Vms.Length,
+                last.Overloaded, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId));
+    }
+
     /// <summary>A node marked down, or drained for maintenance, is out of the overlay: it refuses partitions.</summary>
     public Task<ReserveReply> ReserveAsync(string partitionId) =>
         Task.FromResult(_down || (_maintenance && _last is { Vms.Length: 0 }) ? new ReserveReply(false, null) : _lease.Reserve(partitionId));

@@ -17,4 +17,15 @@ public static class Requires
         if (InCi) throw new InvalidOperationException("CI=true and " + how);
         Skip.If(true, how);
     }
+
+    /// <summary>Debian's chromium, which the browser tests drive through Playwright (never a browser Playwright downloads).</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static void Chromium()
+    {
+        if (File.Exists(ChromiumPath)) return;
+        const string how = "chromium is not installed: apt-get install -y chromium (the browser tests drive /usr/bin/chromium headless)";
+        if (InCi) throw new InvalidOperationException("CI=true and " + how);
+        Skip.If(true, how);
+    }
 }

@@ -1,0 +1,37 @@
+using Discovery.Client;
+
+namespace Discovery.Silo.Operations;
+
+/// <summary>
+/// Errors of the HTTP API as RFC 7807 problem details (<c>application/problem+json</c>): the status, a title,
+/// the message as detail and, for bad input, <c>problems</c> listing every one (where, line, column, message).
+/// </summary>
+public static class ApiProblems
+{
+    /// <summary>One problem of an input, as the API lists it.</summary>
+    public sealed record Problem(string Where, int? Line, int? Column, string Message);
+
+    /// <summary>The problem response for an exception of the client library.</summary>
+    public static IResult From(DiscoveryException e) => e switch
+    {
+        DiscoveryInvalidInputException invalid => Invalid([.. invalid.Problems.Select(p => new Problem(p.Where, p.Line, p.Column, p.Message))]),
+        DiscoveryNotFoundException => Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        DiscoveryConflictException => Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict with the current state"),
+        DiscoveryNotSupportedException => Results.Problem(e.Message, statusCode: StatusCodes.Status501NotImplemented, title: "Not supported on this cluster"),
+        DiscoveryUnavailableException => Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Cluster unavailable"),
+        _ => Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "A hypervisor or grain failed"),
+    };
+
+    /// <summary>400 with every problem of the input.</summary>
+    public static IResult Invalid(IReadOnlyList<Problem> problems) => Results.Problem(
+        $"{problems.Count} problem(s): " + string.Join("; ", problems.Select(p => p.Line is { } l ? $"{p.Where}:{l}:{p.Column}: {p.Message}" : $"{p.Where}: {p.Message}")),
+        statusCode: StatusCodes.Status400BadRequest, title: "The input has problems: nothing was stored",
+        extensions: new Dictionary<string, object?> { ["problems"] = problems });
+
+    /// <summary>400 for one bad field.</summary>
+    public static IResult Invalid(string where, string message) => Invalid([new Problem(where, null, null, message)]);
+
+    /// <summary>404 for a node the cluster does not know.</summary>
+    public static IResult UnknownNode(string node) =>
+        Results.Problem($"node '{node}' is not a node of this cluster (GET /api/nodes lists them)", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Discovery.Environments;
+using Discovery.Grains;
+using Discovery.Hypervisors.Simulated;
+using Discovery.Monitoring;
+using Discovery.Scheduling;
+using Discovery.Silo.Configuration;
+using Discovery.Time;
+
+namespace Discovery.Silo.Operations;
+
+/// <summary>What the operator page draws, once a second: every node of the cluster, partitions, VEs, recent events, counters.</summary>
+public sealed record Overview(string Site, string Silo, DateTimeOffset At, bool Simulated, IReadOnlyList<string> Sites, NodeColumns Nodes,
+    IReadOnlyList<PartitionJson> Partitions, VeCounts Ves, IReadOnlyList<FeedItem> Events, Counters Counters);
+
+/// <summary>
+/// Every node, column by column (one array per field, in node-name order): 10,240 nodes stay a few hundred
+/// kilobytes. <see cref="State"/> holds flags: 1 overloaded, 2 maintenance, 4 down, 8 unreachable, 16 reserved;
+/// <see cref="Site"/> indexes <see cref="Overview.Sites"/> and <see cref="Partition"/> <see cref="Overview.Partitions"/> (-1: none).
+/// </summary>
+public sealed record NodeColumns(IReadOnlyList<string> Name, IReadOnlyList<int> Site, IReadOnlyList<double> Cpu, IReadOnlyList<double> Memory,
+    IReadOnlyList<int> Vms, IReadOnlyList<int> State, IReadOnlyList<int> Partition);
+
+/// <summary>VEs by state, and the first ones in key order.</summary>
+public sealed record VeCounts(int Total, IReadOnlyDictionary<string, int> States, IReadOnlyList<VeSummaryJson> List);
+
+/// <summary>One line of the event feed: a partition that ended or a VE transition.</summary>
+public sealed record FeedItem(DateTimeOffset At, string Type, string Text);
+
+/// <summary>
+/// Scheduling since the event hub started: events detected (partitions ended or in progress), solved, given up
+/// (gave up or failed), vanished, in progress, migrations applied; the simulated nodes' cumulated violation (null on libvirt).
+/// </summary>
+public sealed record Counters(long Detected, long Solved, long GivenUp, long Vanished, long InProgress, long Migrations, double? ViolationSeconds);
+
+/// <summary>
+/// Builds the <see cref="Overview"/> from the node directory, each node's cell, the VE directory and the event hub.
+/// One build serves every viewer for <see cref="MaxAge"/>: ten open pages cost what one does.
+/// </summary>
+public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions settings, ILocalSiloDetails silo, InfrastructureClock clock, IServiceProvider services)
+{
+    /// <summary>How long one build is served.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(900);
+
+    /// <summary>VEs and events listed at most.</summary>
+    public const int ListedVes = 200, ListedEvents = 50;
+
+    private readonly SemaphoreSlim _building = new(1, 1);
+    private Overview? _last;
+    private long _builtAt;
+
+    /// <summary>The overview, built at most <see cref="MaxAge"/> ago.</summary>
+    public async Task<Overview> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_last is { } fresh && Stopwatch.GetElapsedTime(_builtAt) < MaxAge) return fresh;
+        await _building.WaitAsync(cancellationToken);
+        try
+        {
+            if (_last is { } built && Stopwatch.GetElapsedTime(_builtAt) < MaxAge) return built; // built while this one waited
+            _last = await BuildAsync();
+            _builtAt = Stopwatch.GetTimestamp();
+            return _last;
+        }
+        finally
+        {
+            _building.Release();
+        }
+    }
+
+    /// <summary>Every node's cell, in name order (nodes of the directory and nodes marked down).</summary>
+    public async Task<IReadOnlyList<NodeCell>> CellsAsync()
+    {
+        var directory = grains.GetGrain<INodeDirectoryGrain>(0);
+        var names = (await directory.NodesAsync()).Concat(await directory.DownAsync()).Distinct().Order(StringComparer.Ordinal).ToList();
+        var cells = new List<NodeCell>(names.Count);
+        foreach (var chunk in names.Chunk(1024))
+            cells.AddRange(await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).GetCellAsync())));
+        return cells;
+    }
+
+    private async Task<Overview> BuildAsync()
+    {
+        var hub = grains.GetGrain<IEventHubGrain>(0);
+        var cellsTask = CellsAsync();
+        var vesTask = grains.GetGrain<IVeDirectoryGrain>(0).ListAsync(null);
+        var totalsTask = hub.TotalsAsync();
+        var transitionsTask = hub.RecentAsync(ListedEvents);
+        var endedTask = hub.RecentPartitionsAsync(ListedEvents);
+        var cells = await cellsTask;
+
+        var sites = cells.Select(c => c.Site ?? "unknown").Distinct().Order(StringComparer.Ordinal).ToList();
+        var siteIndex = sites.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
+        var partitions = cells.Where(c => c.ReservedBy is not null).GroupBy(c => c.ReservedBy!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new PartitionJson(g.Key, PartitionIds.Initiator(g.Key), [.. g.Select(c => c.Node)]))
+            .ToList();
+        var partitionIndex = partitions.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        var nodes = new NodeColumns(
+            [.. cells.Select(c => c.Node)],
+            [.. cells.Select(c => siteIndex[c.Site ?? "unknown"])],
+            [.. cells.Select(c => c.CpuLoad)],
+            [.. cells.Select(c => c.MemoryLoad)],
+            [.. cells.Select(c => c.Vms)],
+            [.. cells.Select(Flags)],
+            [.. cells.Select(c => c.ReservedBy is { } p ? partitionIndex[p] : -1)]);
+
+        var ves = await vesTask;
+        var veCounts = new VeCounts(ves.Length,
+            ves.GroupBy(v => v.State.ToString()).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            [.. ves.Take(ListedVes).Select(v => new VeSummaryJson(v.Ve, v.State.ToString()))]);
+
+        var events = (await transitionsTask).Select(t => new FeedItem(t.At, "ve", t.ToString()))
+            .Concat((await endedTask).Select(n => new FeedItem(n.EndedAt, "partition", n.ToString())))
+            .OrderByDescending(e => e.At).Take(ListedEvents).ToList();
+
+        var totals = await totalsTask;
+        var datacenter = services.GetService<SimulatedDatacenter>();
+        var counters = new Counters(totals.Ended + partitions.Count, totals.Solved, totals.GaveUp + totals.Failed, totals.Vanished, partitions.Count,
+            totals.Migrations, datacenter is null ? null : Math.Round(datacenter.GetTotals().ViolationSeconds, 1));
+
+        return new Overview(settings.Site, silo.SiloAddress.Endpoint.ToString(), clock.Now, datacenter is not null, sites, nodes, partitions, veCounts, events, counters);
+    }
+
+    private static int Flags(NodeCell c) =>
+        (c.Overloaded ? 1 : 0) | (c.Maintenance ? 2 : 0) | (c.Down ? 4 : 0) | (c.Unreachable && !c.Down ? 8 : 0) | (c.ReservedBy is not null ? 16 : 0);
+}

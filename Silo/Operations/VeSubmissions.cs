@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using Discovery.Client;
+using Discovery.Constraints;
+using Discovery.Model;
+using Discovery.Language;
+
+namespace Discovery.Silo.Operations;
+
+/// <summary>
+/// Turns a JSON submission into a <see cref="VeSpec"/>, listing every problem of its shape (which field,
+/// which value, why); the VE grain then validates the spec as it does for the client library.
+/// </summary>
+public static class VeSubmissions
+{
+    private static readonly string[] Types = ["ban", "fence", "gather", "latency", "lonely", "offline", "spread"];
+
+    /// <summary>The spec of VE <paramref name="ve"/>, or the problems of <paramref name="submission"/>.</summary>
+    public static VeSpec ToSpec(string ve, VeSubmission submission)
+    {
+        var problems = new List<InputProblem>();
+        void Problem(string field, string message) => problems.Add(new InputProblem(field, null, null, message));
+
+        if (submission.Vms is null or { Count: 0 }) Problem("vms", "required: at least one VM (or give the VE as 'text' in the VE language)");
+        var vms = new List<VmSpec>();
+        foreach (var (vm, i) in (submission.Vms ?? []).Select((v, i) => (v, i)))
+        {
+            if (vm is null) { Problem($"vms[{i}]", "null"); continue; }
+            if (string.IsNullOrEmpty(vm.Name)) Problem($"vms[{i}].name", "required");
+            vms.Add(new VmSpec(vm.Name ?? "", vm.VCpus, vm.MemoryMiB, vm.Image ?? VeCompiler.DefaultImage));
+        }
+        var constraints = new List<PlacementConstraint>();
+        foreach (var (c, i) in (submission.Constraints ?? []).Select((c, i) => (c, i)))
+        {
+            var at = $"constraints[{i}]";
+            if (c is null) { Problem(at, "null"); continue; }
+            var type = c.Type?.Trim().ToLowerInvariant();
+            if (type is null || !Types.Contains(type))
+            {
+                Problem($"{at}.type", c.Type is null ? $"required: one of {string.Join(", ", Types)}" : $"'{c.Type}' is not one of {string.Join(", ", Types)}");
+                continue;
+            }
+            var needsVms = type != "offline";
+            var needsNodes = type is "ban" or "fence" or "offline";
+            var needsGroups = type == "latency";
+            if (needsVms && c.Vms is null or { Count: 0 }) Problem($"{at}.vms", $"required by {type}: the VMs it names");
+            if (!needsVms && c.Vms is { Count: > 0 }) Problem($"{at}.vms", $"{type} names no VM");
+            if (needsNodes && c.Nodes is null or { Count: 0 }) Problem($"{at}.nodes", $"required by {type}: the nodes it names");
+            if (!needsNodes && c.Nodes is { Count: > 0 }) Problem($"{at}.nodes", $"{type} takes no 'nodes'{(needsGroups ? ": give 'groups' of nodes" : "")}");
+            if (needsGroups && c.Groups is null or { Count: 0 }) Problem($"{at}.groups", "required by latency: groups of nodes, the VMs all in one of them");
+            if (!needsGroups && c.Groups is { Count: > 0 }) Problem($"{at}.groups", $"{type} takes no 'groups'");
+            var names = c.Vms.ToArrayOrEmpty();
+            var nodes = c.Nodes.ToArrayOrEmpty();
+            constraints.Add(type switch
+            {
+                "ban" => new Ban(names, nodes),
+                "fence" => new Fence(names, nodes),
+                "gather" => new Gather(names),
+                "lonely" => new Lonely(names),
+                "spread" => new Spread(names),
+                "offline" => new Offline(nodes),
+                _ => new Latency(names, [.. (c.Groups ?? []).Select(g => g.ToArrayOrEmpty())]),
+            });
+        }
+        if (problems.Count > 0) throw new DiscoveryInvalidInputException(problems);
+        return new VeSpec(ve, [.. vms], [.. constraints]);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Discovery.Tests.Scheduling;
+using Discovery.Tests.Support;
+
+namespace Discovery.Tests.Operations;
+
+/// <summary>The overview, the partitions in progress and /metrics while DVMS solves one overload, on a real silo.</summary>
+[Collection(DvmsCollection.Name)]
+public sealed partial class OverviewAndMetricsTests
+{
+    private static async Task<JsonElement> Get(HttpClient http, string path) => JsonDocument.Parse(await http.GetStringAsync(path)).RootElement;
+
+    [Fact]
+    public async Task An_overload_shows_as_a_partition_in_progress_then_in_the_counters_and_the_metrics()
+    {
+        // Speedup 1: the two 1 GiB migrations take 8.4 s, long enough to see the partition hold its nodes.
+        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=4", "Simulated:LoadInjector=false");
+        var before = await Get(silo.Http, "/api/overview");
+        Assert.Equal("""{"detected":0,"solved":0,"givenUp":0,"vanished":0,"inProgress":0,"migrations":0,"violationSeconds":0}""",
+            before.GetProperty("counters").GetRawText());
+        Assert.Equal("[]", before.GetProperty("partitions").GetRawText());
+
+        await OneOverload.StartAsync(silo, "node-0001");
+        JsonElement during = default;
+        await InProcessSilo.WaitUntil(async () => (during = await Get(silo.Http, "/api/overview")).GetProperty("partitions").GetArrayLength() > 0,
+            "a partition in progress");
+        var partitions = await Get(silo.Http, "/api/partitions");
+        var partition = Assert.Single(partitions.EnumerateArray());
+        Assert.Equal("node-0001", partition.GetProperty("leader").GetString());
+        Assert.EndsWith("-node-0001", partition.GetProperty("id").GetString());
+        Assert.Contains("node-0001", partition.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(partition.GetRawText(), Assert.Single(during.GetProperty("partitions").EnumerateArray()).GetRawText());
+
+        Assert.Equal(1, during.GetProperty("counters").GetProperty("inProgress").GetInt32());
+        var nodes = during.GetProperty("nodes");
+        var index = nodes.GetProperty("name").EnumerateArray().Select(n => n.GetString()).ToList().IndexOf("node-0001");
+        Assert.Equal(1 | 16, nodes.GetProperty("state")[index].GetInt32()); // overloaded and reserved
+        Assert.Equal(0, nodes.GetProperty("partition")[index].GetInt32());
+        Assert.Equal(1.25, nodes.GetProperty("cpu")[index].GetDouble());
+
+        JsonElement counters = default;
+        await InProcessSilo.WaitUntil(async () => (counters = (await Get(silo.Http, "/api/overview")).GetProperty("counters")).GetProperty("solved").GetInt32() == 1,
+            "the overload to be solved");
+        Assert.Equal((1, 1, 0, 0, 0, 2), (counters.GetProperty("detected").GetInt32(), counters.GetProperty("solved").GetInt32(), counters.GetProperty("givenUp").GetInt32(),
+            counters.GetProperty("vanished").GetInt32(), counters.GetProperty("inProgress").GetInt32(), counters.GetProperty("migrations").GetInt32()));
+        Assert.True(counters.GetProperty("violationSeconds").GetDouble() > 0, "the overload lasted: violation is counted");
+        var after = await Get(silo.Http, "/api/overview");
+        var events = after.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("partition", events[0].GetProperty("type").GetString());
+        Assert.Contains("Overload on node-0001: Solved with 2 node(s), 2 migration(s)", events[0].GetProperty("text").GetString());
+
+        var metrics = Parse(await silo.Http.GetStringAsync("/metrics"));
+        Assert.Equal(1, metrics["discovery_events_detected_total{otel_scope_name=\"Discovery.Scheduling\",kind=\"Overload\"}"]);
+        Assert.Equal(1, metrics["discovery_events_solved_total{otel_scope_name=\"Discovery.Scheduling\"}"]);
+        Assert.Equal(2, metrics["discovery_migrations_total{otel_scope_name=\"Discovery.Scheduling\"}"]);
+        Assert.Equal(1, metrics["discovery_partition_size_count{otel_scope_name=\"Discovery.Scheduling\"}"]);
+        Assert.Equal(0, metrics["discovery_simulation_overloaded_nodes{otel_scope_name=\"Discovery.Simulation\"}"]);
+        Assert.Contains(metrics.Keys, k => k.StartsWith("orleans_catalog_activations", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Prometheus' text format, strictly: comment lines are <c># HELP</c> / <c># TYPE</c> (with a known type) or
+    /// <c># EOF</c>, every sample is <c>name{labels} value</c>; fails on any other line. Returns each series' value.
+    /// </summary>
+    private static Dictionary<string, double> Parse(string text)
+    {
+        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n').Where(l => l.Length > 0))
+        {
+            if (line.StartsWith('#'))
+            {
+                Assert.Matches(Comment(), line);
+                continue;
+            }
+            var match = Sample().Match(line);
+            Assert.True(match.Success, $"not a Prometheus sample: {line}");
+            var value = match.Groups["value"].Value;
+            samples[match.Groups["series"].Value] = value switch
+            {
+                "+Inf" => double.PositiveInfinity,
+                "-Inf" => double.NegativeInfinity,
+                "NaN" => double.NaN,
+                _ => double.Parse(value, CultureInfo.InvariantCulture),
+            };
+        }
+        return samples;
+    }
+
+    [GeneratedRegex("""^# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)|EOF)$""")]
+    private static partial Regex Comment();
+
+    [GeneratedRegex("""^(?<series>[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})?) (?<value>[-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|Inf|NaN)|\+Inf|-Inf)( -?\d+)?$""")]
+    private static partial Regex Sample();
+}
