@@ -16,6 +16,7 @@ public static class DiscoveryCommand
         var bench = new Command("bench", "Benchmarks (commands, never timed tests): figures go into BENCHMARKS.md.");
         bench.Subcommands.Add(BenchSolver());
         bench.Subcommands.Add(BenchVe());
+        bench.Subcommands.Add(BenchPage());
         root.Subcommands.Add(bench);
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(NodeCommands.Node());
@@ -25,6 +26,62 @@ public static class DiscoveryCommand
         root.Subcommands.Add(NodeCommands.Watch());
         root.Subcommands.Add(VeCommands.Ve());
         return root;
+    }
+
+    private static Command BenchPage()
+    {
+        var url = new Option<string>("--url") { Description = "The silo's operator page.", DefaultValueFactory = _ => "http://127.0.0.1:8080/" };
+        var seconds = new Option<int>("--seconds") { Description = "How long to watch the page poll and redraw.", DefaultValueFactory = _ => 20 };
+        var chromium = new Option<string>("--chromium") { Description = "The browser to drive (Debian: apt-get install -y chromium).", DefaultValueFactory = _ => "/usr/bin/chromium" };
+        var width = new Option<int>("--width") { Description = "Window width in CSS pixels.", DefaultValueFactory = _ => 1600 };
+        var height = new Option<int>("--height") { Description = "Window height in CSS pixels.", DefaultValueFactory = _ => 1000 };
+        var screenshot = new Option<string?>("--screenshot") { Description = "Also save a full-page PNG here at the end." };
+        var json = new Option<string?>("--json") { Description = "Also write the figures as JSON to this file." };
+        var command = new Command("page", """
+            Loads a running silo's operator page in headless chromium, lets it poll and redraw for --seconds,
+            and reports the page's own canvas draw time (p50, p95, max), the browser's frame intervals (a
+            frozen page shows as long frames) and the size and fetch time of /api/overview.
+            Example (10,240 simulated nodes): start the silo with --Discovery:Simulated:Nodes 10240, then
+            discovery bench page --url http://127.0.0.1:8080/ --seconds 30
+            """) { url, seconds, chromium, width, height, screenshot, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var browser = parse.GetValue(chromium)!;
+            if (!File.Exists(browser))
+            {
+                Console.Error.WriteLine($"discovery bench page: --chromium '{browser}' does not exist: apt-get install -y chromium, or give its path");
+                return 2;
+            }
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var page) || page.Scheme is not ("http" or "https"))
+            {
+                Console.Error.WriteLine($"discovery bench page: --url '{parse.GetValue(url)}' is not an http(s) address such as http://127.0.0.1:8080/");
+                return 2;
+            }
+            if (parse.GetValue(seconds) < 1)
+            {
+                Console.Error.WriteLine($"discovery bench page: --seconds ({parse.GetValue(seconds)}) must be at least 1");
+                return 2;
+            }
+            try
+            {
+                var r = await PageBenchmark.RunAsync(page, browser, TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(width),
+                    parse.GetValue(height), parse.GetValue(screenshot), Progress.Report, cancellationToken);
+                Progress.Done();
+                var c = CultureInfo.InvariantCulture;
+                Console.WriteLine(string.Format(c, "{0}: {1} nodes, {2} partition(s) drawn", r.Url, r.Nodes, r.Partitions));
+                Console.WriteLine(string.Format(c, "canvas draws: {0} in {1:0} s, p50 {2:0.0} ms, p95 {3:0.0} ms, max {4:0.0} ms", r.Draws, r.Seconds, r.DrawP50Ms, r.DrawP95Ms, r.DrawMaxMs));
+                Console.WriteLine(string.Format(c, "frames: {0}, interval p50 {1:0.0} ms, p95 {2:0.0} ms, max {3:0.0} ms", r.Frames, r.FrameP50Ms, r.FrameP95Ms, r.FrameMaxMs));
+                Console.WriteLine(string.Format(c, "/api/overview: {0:0} KiB, fetch p50 {1:0} ms", r.OverviewBytes / 1024.0, r.OverviewFetchP50Ms));
+                if (parse.GetValue(json) is { } file) await File.WriteAllTextAsync(file, JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+                return 0;
+            }
+            catch (HttpRequestException e)
+            {
+                Console.Error.WriteLine($"discovery bench page: {parse.GetValue(url)} does not answer ({e.Message}): start a silo first (dotnet run --project Silo)");
+                return 3;
+            }
+        });
+        return command;
     }
 
     /// <summary>Runs the command line: wrong usage (unknown option, missing argument, bad value) exits 2 after its messages.</summary>
