@@ -243,7 +243,13 @@ public sealed class DiscoveryClient : IAsyncDisposable
         using var renewal = new PeriodicTimer(TimeSpan.FromSeconds(30));
         var renew = Task.Run(async () =>
         {
-            try { while (await renewal.WaitForNextTickAsync(cancellationToken)) await hub.SubscribeAsync(reference); }
+            // A failed renewal (the hub's silo restarting) is retried at the next tick: the subscription must not lapse for good.
+            try
+            {
+                while (await renewal.WaitForNextTickAsync(cancellationToken))
+                    try { await hub.SubscribeAsync(reference); }
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested) { }
+            }
             catch (OperationCanceledException) { }
         }, CancellationToken.None);
         try
@@ -301,6 +307,10 @@ public sealed class DiscoveryClient : IAsyncDisposable
         catch (HypervisorException e)
         {
             throw new DiscoveryException(e.Message, e);
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DiscoveryUnavailableException($"the cluster did not answer: {e.Message}", e);
         }
     }
 }

@@ -11,6 +11,15 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     [Alias("Join"), OneWay]
     Task JoinAsync(string node, string site, Model.Resources capacity);
 
+    /// <summary>
+    /// A silo starting announces its nodes before it serves anything, so that VE validation, placement and the
+    /// HTTP API know every node at once instead of after each node's first monitoring tick. Nodes already known
+    /// keep their entry, and a node marked down stays down: only its own grain's return brings it back (its
+    /// copies are ruled on then).
+    /// </summary>
+    [Alias("Announce")]
+    Task AnnounceAsync(ImmutableArray<NodeAnnouncement> nodes);
+
     /// <summary>A node stopped being monitored.</summary>
     [Alias("Leave"), OneWay]
     Task LeaveAsync(string node);
@@ -38,3 +47,7 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     [Alias("Nodes"), AlwaysInterleave]
     Task<ImmutableArray<string>> NodesAsync();
 }
+
+/// <summary>One node a starting silo drives: its name, site and capacity.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.node-announcement")]
+public sealed record NodeAnnouncement([property: Id(0)] string Node, [property: Id(1)] string Site, [property: Id(2)] Model.Resources Capacity);

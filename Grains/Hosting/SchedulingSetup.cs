@@ -53,12 +53,39 @@ public static class SchedulingSetup
             // node can detect an event: otherwise the first partitions, all started in the first second,
             // wait for it and at high speedups outlive their leases.
             await grains.GetGrain<ISolverGrain>(0).SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
-            if (!startMonitoring) return;
             var directory = services.GetRequiredService<HypervisorDirectory>();
+            await AnnounceNodesAsync(grains, directory, cancellationToken);
+            if (!startMonitoring) return;
             foreach (var chunk in directory.Nodes.Chunk(256))
                 await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
         });
         return silo;
+    }
+
+    /// <summary>
+    /// Tells the node directory about every node this silo drives whose hypervisor answers, before the silo serves:
+    /// otherwise a VE submitted in the first monitoring period could name a node the cluster does not know yet.
+    /// </summary>
+    private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, CancellationToken cancellationToken)
+    {
+        var announced = new List<NodeAnnouncement>();
+        foreach (var chunk in directory.Nodes.Chunk(256))
+        {
+            var hosts = await Task.WhenAll(chunk.Select(async node =>
+            {
+                try
+                {
+                    var host = await directory.Get(node).GetHostInfoAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                    return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity);
+                }
+                catch (Exception e) when (e is HypervisorException or TimeoutException)
+                {
+                    return null; // it joins, or is marked down, through its own monitoring
+                }
+            }));
+            announced.AddRange(hosts.OfType<NodeAnnouncement>());
+        }
+        await grains.GetGrain<INodeDirectoryGrain>(0).AnnounceAsync([.. announced]);
     }
 
     /// <summary>A tiny problem with one overloaded node: solving it exercises the whole solver and plan builder once.</summary>

@@ -43,6 +43,19 @@ public sealed class NodeDirectoryGrain(
         return Task.CompletedTask;
     }
 
+    public Task AnnounceAsync(ImmutableArray<NodeAnnouncement> nodes)
+    {
+        var added = false;
+        foreach (var n in nodes)
+            if (!Down.Contains(n.Node) && !Sites.ContainsKey(n.Node))
+            {
+                Sites[n.Node] = new NodeEntry(n.Site, n.Capacity);
+                added = true;
+            }
+        if (added) Changed();
+        return Task.CompletedTask;
+    }
+
     public Task LeaveAsync(string node)
     {
         if (Sites.Remove(node)) Changed();

@@ -33,6 +33,7 @@ public sealed class PartitionGrain(
     private DateTimeOffset _startedAt;
     private TimeSpan _solverTime;
     private int _migrations;
+    private ImmutableArray<Migration> _moves = []; // the plan applied in full, for subscribers
     private IGrainTimer? _renewal;
     private CancellationTokenSource? _applying; // cancelled when a lease is lost or the silo stops: no further plan step
     private TaskCompletionSource? _absorbed;
@@ -207,6 +208,7 @@ public sealed class PartitionGrain(
         try
         {
             _migrations += await PlanExecution.ApplyAsync(GrainFactory, problem, result, metrics, logger, Id, _applying.Token, silo.StoppingToken);
+            _moves = _moves.AddRange(result.Plan.Migrations);
         }
         catch (PlanExecutionException e)
         {
@@ -266,7 +268,7 @@ public sealed class PartitionGrain(
         }
         journal.Record(new PartitionReport(Id, evt, outcome, [.. nodes], _migrations, _startedAt, ended, _solverTime, detail));
         _ = GrainFactory.GetGrain<Environments.IEventHubGrain>(0).PublishPartitionAsync(
-            new PartitionNotice(Id, evt.Node, evt.Kind, outcome, Math.Max(1, nodes.Count), _migrations, evt.DetectedAt, ended, detail)); // one-way
+            new PartitionNotice(Id, evt.Node, evt.Kind, outcome, Math.Max(1, nodes.Count), _migrations, evt.DetectedAt, ended, detail, _moves)); // one-way
         logger.Log(outcome is PartitionOutcome.Solved or PartitionOutcome.Vanished or PartitionOutcome.Absorbed ? LogLevel.Information : LogLevel.Warning,
             "Partition {Partition} ({Kind} on {Node}): {Outcome} with {Count} node(s), {Migrations} migration(s) in {Seconds:0.0} s {Detail}",
             Id, evt.Kind, evt.Node, outcome, nodes.Count, _migrations, (ended - evt.DetectedAt).TotalSeconds, detail ?? "");

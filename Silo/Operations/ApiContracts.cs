@@ -62,7 +62,7 @@ public sealed record TransitionJson(string Ve, string? Vm, string From, string T
 }
 
 /// <summary>A node of the cluster as last monitored: loads (demand / capacity), VMs and flags.</summary>
-public sealed record NodeJson(string Node, string? Site, double CpuLoad, double MemoryLoad, int Vms, bool Overloaded, bool Maintenance, bool Down,
+public sealed record NodeJson(string Node, string? Site, double CpuLoad, double MemoryLoad, int VmCount, bool Overloaded, bool Maintenance, bool Down,
     bool Unreachable, string? ReservedBy)
 {
     public static NodeJson From(NodeCell c) => new(c.Node, c.Site, c.CpuLoad, c.MemoryLoad, c.Vms, c.Overloaded, c.Maintenance, c.Down, c.Unreachable, c.ReservedBy);
@@ -70,7 +70,7 @@ public sealed record NodeJson(string Node, string? Site, double CpuLoad, double 
 
 /// <summary>One node in detail: capacity, demand, each VM, reservation and pending event.</summary>
 public sealed record NodeDetailJson(string Node, string? Site, ResourcesJson? Capacity, ResourcesJson? Demand, bool Overloaded, bool Maintenance, bool Down,
-    DateTimeOffset? UnreachableSince, string? ReservedBy, string? PendingEvent, DateTimeOffset? MonitoredAt, IReadOnlyList<VmJsonOnNode> VmList)
+    DateTimeOffset? UnreachableSince, string? ReservedBy, string? PendingEvent, DateTimeOffset? MonitoredAt, IReadOnlyList<VmJsonOnNode> Vms)
 {
     public static NodeDetailJson From(NodeStatus s)
     {
@@ -94,17 +94,21 @@ public sealed record VmJsonOnNode(string Id, string State, int VCpus, int Memory
 public sealed record PartitionJson(string Id, string Leader, IReadOnlyList<string> Nodes);
 
 /// <summary>A scheduling event as the event stream sends it: one DVMS partition that ended.</summary>
-public sealed record PartitionEndedJson(string Partition, string Node, string Kind, string Outcome, int Nodes, int Migrations, DateTimeOffset DetectedAt,
-    DateTimeOffset EndedAt, string? Detail)
+public sealed record PartitionEndedJson(string Partition, string Node, string Kind, string Outcome, int NodeCount, int Migrations, DateTimeOffset DetectedAt,
+    DateTimeOffset EndedAt, string? Detail, IReadOnlyList<MoveJson> Moves)
 {
     public static PartitionEndedJson From(PartitionNotice n) =>
-        new(n.Partition, n.Node, n.Kind.ToString(), n.Outcome.ToString(), n.Nodes, n.Migrations, n.DetectedAt, n.EndedAt, n.Detail);
+        new(n.Partition, n.Node, n.Kind.ToString(), n.Outcome.ToString(), n.Nodes, n.Migrations, n.DetectedAt, n.EndedAt, n.Detail,
+            n.Moves.IsDefault ? [] : [.. n.Moves.Select(m => new MoveJson(m.Vm, m.From, m.To, m.MemoryMiB))]);
 }
+
+/// <summary>One migration of a plan: the VM, from which node to which, its memory.</summary>
+public sealed record MoveJson(string Vm, string From, string To, int MemoryMiB);
 
 /// <summary>Health of this silo: 200 when it is an active member and at least one of its hypervisors answers.</summary>
 public sealed record HealthJson(string Status, bool Member, string SiloStatus, int Hypervisors, int Answering, IReadOnlyList<string> NotAnswering, IReadOnlyList<string> Reasons);
 
 internal static class ImmutableExtensions
 {
-    public static ImmutableArray<string> ToArrayOrEmpty(this IReadOnlyList<string>? list) => list is null ? [] : [.. list];
+    public static ImmutableArray<string> ToArrayOrEmpty(this IReadOnlyList<string>? list) => list is null ? [] : [.. list.Where(n => n is not null)];
 }

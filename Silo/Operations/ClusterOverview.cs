@@ -28,8 +28,8 @@ public sealed record VeCounts(int Total, IReadOnlyDictionary<string, int> States
 public sealed record FeedItem(DateTimeOffset At, string Type, string Text);
 
 /// <summary>
-/// Scheduling since the event hub started: events detected (partitions ended or in progress), solved, given up
-/// (gave up or failed), vanished, in progress, migrations applied; the simulated nodes' cumulated violation (null on libvirt).
+/// Scheduling since the event hub started: events detected (solved + given up + vanished + in progress), solved, given up
+/// (gave up or failed), vanished, in progress, migrations applied; this silo's simulated nodes' cumulated violation (null on libvirt).
 /// </summary>
 public sealed record Counters(long Detected, long Solved, long GivenUp, long Vanished, long InProgress, long Migrations, double? ViolationSeconds);
 
@@ -45,21 +45,29 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
     /// <summary>VEs and events listed at most.</summary>
     public const int ListedVes = 200, ListedEvents = 50;
 
+    /// <summary>How long one node grain has to answer for its cell; past it the node shows as unreachable.</summary>
+    public static readonly TimeSpan CellTimeout = TimeSpan.FromSeconds(2);
+
     private readonly SemaphoreSlim _building = new(1, 1);
-    private Overview? _last;
-    private long _builtAt;
+    private volatile Built<Overview>? _overview;
+    private volatile Built<IReadOnlyList<NodeCell>>? _cells;
+
+    private sealed record Built<T>(T Value, long At)
+    {
+        public bool Fresh => Stopwatch.GetElapsedTime(At) < MaxAge;
+    }
 
     /// <summary>The overview, built at most <see cref="MaxAge"/> ago.</summary>
     public async Task<Overview> GetAsync(CancellationToken cancellationToken)
     {
-        if (_last is { } fresh && Stopwatch.GetElapsedTime(_builtAt) < MaxAge) return fresh;
+        if (_overview is { Fresh: true } fresh) return fresh.Value;
         await _building.WaitAsync(cancellationToken);
         try
         {
-            if (_last is { } built && Stopwatch.GetElapsedTime(_builtAt) < MaxAge) return built; // built while this one waited
-            _last = await BuildAsync();
-            _builtAt = Stopwatch.GetTimestamp();
-            return _last;
+            if (_overview is { Fresh: true } built) return built.Value; // built while this one waited
+            var overview = await BuildAsync(await FreshCellsAsync());
+            _overview = new Built<Overview>(overview, Stopwatch.GetTimestamp());
+            return overview;
         }
         finally
         {
@@ -67,26 +75,56 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
         }
     }
 
-    /// <summary>Every node's cell, in name order (nodes of the directory and nodes marked down).</summary>
-    public async Task<IReadOnlyList<NodeCell>> CellsAsync()
+    /// <summary>Every node's cell, in name order (nodes of the directory and nodes marked down), read at most <see cref="MaxAge"/> ago.</summary>
+    public async Task<IReadOnlyList<NodeCell>> CellsAsync(CancellationToken cancellationToken)
     {
+        if (_cells is { Fresh: true } fresh) return fresh.Value;
+        await _building.WaitAsync(cancellationToken);
+        try
+        {
+            return await FreshCellsAsync();
+        }
+        finally
+        {
+            _building.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<NodeCell>> FreshCellsAsync()
+    {
+        if (_cells is { Fresh: true } fresh) return fresh.Value;
         var directory = grains.GetGrain<INodeDirectoryGrain>(0);
         var names = (await directory.NodesAsync()).Concat(await directory.DownAsync()).Distinct().Order(StringComparer.Ordinal).ToList();
         var cells = new List<NodeCell>(names.Count);
         foreach (var chunk in names.Chunk(1024))
-            cells.AddRange(await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).GetCellAsync())));
+            cells.AddRange(await Task.WhenAll(chunk.Select(CellAsync)));
+        _cells = new Built<IReadOnlyList<NodeCell>>(cells, Stopwatch.GetTimestamp());
         return cells;
     }
 
-    private async Task<Overview> BuildAsync()
+    /// <summary>
+    /// One node's cell; a node whose grain cannot answer (its silo is gone and no other drives it, or it hangs) is
+    /// shown unreachable rather than failing the whole view: that is when operators look.
+    /// </summary>
+    private async Task<NodeCell> CellAsync(string node)
+    {
+        try
+        {
+            return await grains.GetGrain<INodeGrain>(node).GetCellAsync().WaitAsync(CellTimeout);
+        }
+        catch (Exception)
+        {
+            return new NodeCell(node, null, 0, 0, 0, false, false, false, true, null);
+        }
+    }
+
+    private async Task<Overview> BuildAsync(IReadOnlyList<NodeCell> cells)
     {
         var hub = grains.GetGrain<IEventHubGrain>(0);
-        var cellsTask = CellsAsync();
         var vesTask = grains.GetGrain<IVeDirectoryGrain>(0).ListAsync(null);
         var totalsTask = hub.TotalsAsync();
         var transitionsTask = hub.RecentAsync(ListedEvents);
         var endedTask = hub.RecentPartitionsAsync(ListedEvents);
-        var cells = await cellsTask;
 
         var sites = cells.Select(c => c.Site ?? "unknown").Distinct().Order(StringComparer.Ordinal).ToList();
         var siteIndex = sites.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
@@ -110,12 +148,13 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
             [.. ves.Take(ListedVes).Select(v => new VeSummaryJson(v.Ve, v.State.ToString()))]);
 
         var events = (await transitionsTask).Select(t => new FeedItem(t.At, "ve", t.ToString()))
-            .Concat((await endedTask).Select(n => new FeedItem(n.EndedAt, "partition", n.ToString())))
+            .Concat((await endedTask).Select(n => new FeedItem(n.EndedAt, "partition", n.MovesText.Length == 0 ? n.ToString() : $"{n}: {n.MovesText}")))
             .OrderByDescending(e => e.At).Take(ListedEvents).ToList();
 
         var totals = await totalsTask;
         var datacenter = services.GetService<SimulatedDatacenter>();
-        var counters = new Counters(totals.Ended + partitions.Count, totals.Solved, totals.GaveUp + totals.Failed, totals.Vanished, partitions.Count,
+        // An absorbed partition's event lives on in the partition that absorbed it: counted once, there.
+        var counters = new Counters(totals.Ended - totals.Absorbed + partitions.Count, totals.Solved, totals.GaveUp + totals.Failed, totals.Vanished, partitions.Count,
             totals.Migrations, datacenter is null ? null : Math.Round(datacenter.GetTotals().ViolationSeconds, 1));
 
         return new Overview(settings.Site, silo.SiloAddress.Endpoint.ToString(), clock.Now, datacenter is not null, sites, nodes, partitions, veCounts, events, counters);

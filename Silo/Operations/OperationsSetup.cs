@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Discovery.Client;
 using Discovery.Environments;
 using Discovery.Grains;
@@ -17,7 +18,7 @@ namespace Discovery.Silo.Operations;
 /// The API goes through the client library over this silo's own cluster client, so it validates and fails
 /// exactly as the library does.
 /// </summary>
-public static class OperationsSetup
+public static partial class OperationsSetup
 {
     /// <summary>Meters exported at <c>/metrics</c>: Discovery's own and Orleans'.</summary>
     public static readonly string[] Meters = ["Discovery.*", "Microsoft.Orleans"];
@@ -38,6 +39,7 @@ public static class OperationsSetup
             return Task.CompletedTask;
         }));
         services.AddProblemDetails();
+        services.AddExceptionHandler<UnexpectedErrors>();
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             foreach (var meter in Meters) metrics.AddMeter(meter);
@@ -49,6 +51,7 @@ public static class OperationsSetup
     public static void MapOperations(this WebApplication app)
     {
         _ = app.Services.GetRequiredService<SimulationMetrics>(); // its gauges exist from the start
+        app.UseExceptionHandler();
         app.UseStatusCodePages(); // an error the framework answers (unknown route, wrong method) is problem details too
         app.MapOperatorPage();
         app.MapOpenApi(); // /openapi/v1.json
@@ -76,8 +79,8 @@ public static class OperationsSetup
     {
         api.MapGet("/overview", (ClusterOverview overview, CancellationToken ct) => overview.GetAsync(ct))
             .WithTags("page").WithSummary("What the operator page draws: every node column by column, partitions in progress, VEs, recent events, counters.");
-        api.MapGet("/partitions", async (ClusterOverview overview) =>
-                (await overview.CellsAsync()).Where(c => c.ReservedBy is not null).GroupBy(c => c.ReservedBy!, StringComparer.Ordinal)
+        api.MapGet("/partitions", async (ClusterOverview overview, CancellationToken ct) =>
+                (await overview.CellsAsync(ct)).Where(c => c.ReservedBy is not null).GroupBy(c => c.ReservedBy!, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new PartitionJson(g.Key, PartitionIds.Initiator(g.Key), [.. g.Select(c => c.Node)])).ToList())
             .WithTags("scheduling").WithSummary("DVMS partitions in progress: id, the node whose event started it, the nodes it holds.");
@@ -86,7 +89,7 @@ public static class OperationsSetup
     private static void MapNodes(RouteGroupBuilder api)
     {
         var nodes = api.MapGroup("/nodes").WithTags("nodes");
-        nodes.MapGet("/", async (ClusterOverview overview) => (await overview.CellsAsync()).Select(NodeJson.From).ToList())
+        nodes.MapGet("/", async (ClusterOverview overview, CancellationToken ct) => (await overview.CellsAsync(ct)).Select(NodeJson.From).ToList())
             .WithSummary("Every node of the cluster, on every silo, in name order, as last monitored.");
         nodes.MapGet("/{node}", async Task<IResult> (string node, IGrainFactory grains, DiscoveryClient client, CancellationToken ct) =>
                 !await KnownAsync(grains, node) ? ApiProblems.UnknownNode(node) : Results.Json(NodeDetailJson.From(await client.GetNodeStatusAsync(node, ct))))
@@ -184,7 +187,8 @@ public static class OperationsSetup
     private static string BadName(string value) =>
         $"'{value}' is not a valid name: lowercase letters, digits and '-', 1 to 63 characters, starting with a letter or digit";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // A misspelt field is a problem, not silently dropped (a VE stored without the constraints its author meant).
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     private static async Task<IResult> Submit(string tenant, string name, HttpRequest request, DiscoveryClient client, CancellationToken ct)
     {
@@ -207,25 +211,35 @@ public static class OperationsSetup
             }
             catch (JsonException e)
             {
-                return ApiProblems.Invalid([new ApiProblems.Problem("body", (int?)(e.LineNumber + 1), (int?)(e.BytePositionInLine + 1),
-                    e.Path is { Length: > 1 } p ? $"{p}: not a value of the expected type (see VeSubmission in /openapi/v1.json)" : $"not JSON: {FirstSentence(e.Message)}")]);
+                return ApiProblems.Invalid([new ApiProblems.Problem("body", (int?)(e.LineNumber + 1), (int?)(e.BytePositionInLine + 1), JsonProblem(e))]);
             }
             if (submission is null) return ApiProblems.Invalid("body", "null: a VeSubmission");
             if (submission.Text is not null && (submission.Vms is not null || submission.Constraints is not null))
                 return ApiProblems.Invalid("text", "give either 'text' or 'vms' and 'constraints', not both");
+            if (submission.Text is { } t && string.IsNullOrWhiteSpace(t)) return ApiProblems.Invalid("text", "empty: the VE text in the VE language");
             view = submission.Text is not null
                 ? await client.SubmitAsync(ve, submission.Text, submission.File ?? name, ct)
-                : await client.SubmitAsync(ve, VeSubmissions.ToSpec(ve, submission), ct);
+                : await VeSubmissions.SubmitAsync(client, ve, submission, ct);
         }
         else
         {
             return Results.Problem($"Content-Type '{type}' is not accepted: send application/json (a VeSubmission) or text/plain (the VE text)",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         }
-        return Results.Json(VeJson.From(view), statusCode: StatusCodes.Status201Created);
+        return Results.Created($"/api/ves/{tenant}/{name}", VeJson.From(view));
     }
 
     private static string FirstSentence(string message) => message.Split(". ", 2)[0].TrimEnd('.');
+
+    private static string JsonProblem(JsonException e)
+    {
+        if (UnmappedProperty().Match(e.Message) is { Success: true } unmapped)
+            return $"{(e.Path is { Length: > 1 } at ? at : "$." + unmapped.Groups[1].Value)}: unknown field (see VeSubmission in /openapi/v1.json)";
+        return e.Path is { Length: > 1 } p ? $"{p}: not a value of the expected type (see VeSubmission in /openapi/v1.json)" : $"not JSON: {FirstSentence(e.Message)}";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
+    private static partial System.Text.RegularExpressions.Regex UnmappedProperty();
 
     private static void MapEvents(RouteGroupBuilder api)
     {

@@ -29,7 +29,7 @@ public sealed class SiloHealth(IClusterMembershipService membership, ILocalSiloD
                     await hypervisors.Get(node).ListVmsAsync(cancellationToken).WaitAsync(ReadTimeout, cancellationToken);
                     return (node, ok: true);
                 }
-                catch (Exception e) when (e is HypervisorException or TimeoutException)
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
                 {
                     return (node, ok: false);
                 }

@@ -10,9 +10,38 @@ namespace Discovery.Silo.Operations;
 /// Turns a JSON submission into a <see cref="VeSpec"/>, listing every problem of its shape (which field,
 /// which value, why); the VE grain then validates the spec as it does for the client library.
 /// </summary>
-public static class VeSubmissions
+public static partial class VeSubmissions
 {
     private static readonly string[] Types = ["ban", "fence", "gather", "latency", "lonely", "offline", "spread"];
+
+    /// <summary>
+    /// Submits <paramref name="submission"/> through <paramref name="client"/>; the problems the VE grain finds in the spec
+    /// are named after this API's fields (<c>vms[0].name</c>, <c>vms[0].vCpus</c>, <c>constraints[1].nodes</c>).
+    /// </summary>
+    public static async Task<Environments.VeView> SubmitAsync(DiscoveryClient client, string ve, VeSubmission submission, CancellationToken cancellationToken)
+    {
+        var spec = ToSpec(ve, submission);
+        try
+        {
+            return await client.SubmitAsync(ve, spec, cancellationToken);
+        }
+        catch (DiscoveryInvalidInputException e)
+        {
+            throw new DiscoveryInvalidInputException([.. e.Problems.Select(p => p with { Where = ApiField(p.Where) })], e);
+        }
+    }
+
+    /// <summary>The spec validator's field path as this API names it.</summary>
+    public static string ApiField(string where)
+    {
+        where = ConstraintName().Replace(where, "$1");
+        return where.EndsWith(".id", StringComparison.Ordinal) ? where[..^3] + ".name"
+            : where.EndsWith(".vcpus", StringComparison.Ordinal) ? where[..^6] + ".vCpus"
+            : where;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(constraints\[\d+\])\([a-z]+\)")]
+    private static partial System.Text.RegularExpressions.Regex ConstraintName();
 
     /// <summary>The spec of VE <paramref name="ve"/>, or the problems of <paramref name="submission"/>.</summary>
     public static VeSpec ToSpec(string ve, VeSubmission submission)
@@ -48,6 +77,11 @@ public static class VeSubmissions
             if (!needsNodes && c.Nodes is { Count: > 0 }) Problem($"{at}.nodes", $"{type} takes no 'nodes'{(needsGroups ? ": give 'groups' of nodes" : "")}");
             if (needsGroups && c.Groups is null or { Count: 0 }) Problem($"{at}.groups", "required by latency: groups of nodes, the VMs all in one of them");
             if (!needsGroups && c.Groups is { Count: > 0 }) Problem($"{at}.groups", $"{type} takes no 'groups'");
+            NoNulls(c.Vms, $"{at}.vms", Problem);
+            NoNulls(c.Nodes, $"{at}.nodes", Problem);
+            foreach (var (group, g) in (c.Groups ?? []).Select((g, j) => (g, j)))
+                if (group is null) Problem($"{at}.groups[{g}]", "null: a list of nodes");
+                else NoNulls(group, $"{at}.groups[{g}]", Problem);
             var names = c.Vms.ToArrayOrEmpty();
             var nodes = c.Nodes.ToArrayOrEmpty();
             constraints.Add(type switch
@@ -63,5 +97,11 @@ public static class VeSubmissions
         }
         if (problems.Count > 0) throw new DiscoveryInvalidInputException(problems);
         return new VeSpec(ve, [.. vms], [.. constraints]);
+    }
+
+    private static void NoNulls(IReadOnlyList<string>? names, string at, Action<string, string> problem)
+    {
+        foreach (var (name, i) in (names ?? []).Select((n, i) => (n, i)))
+            if (string.IsNullOrWhiteSpace(name)) problem($"{at}[{i}]", name is null ? "null: a name" : "empty: a name");
     }
 }

@@ -30,13 +30,16 @@ public sealed class OperatorPageBrowserTests(ITestOutputHelper output)
             vms = new[] { new { name = "front", vCpus = 1, memoryMiB = 512 } },
             constraints = new[] { new { type = "ban", vms = new[] { "front" }, nodes = new[] { "node-0001" } } }, // not among the VMs to move
         });
-        ve.EnsureSuccessStatusCode();
+        Assert.True(ve.IsSuccessStatusCode, await ve.Content.ReadAsStringAsync());
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Requires.ChromiumPath, Headless = true, Args = ChromiumFlags });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); }; // the page logs render failures there
+        var requests = new List<string>();
+        page.Request += (_, r) => requests.Add(r.Url);
         await page.GotoAsync(silo.Address.ToString());
         await page.WaitForSelectorAsync("body[data-ready='true']");
 
@@ -63,13 +66,20 @@ public sealed class OperatorPageBrowserTests(ITestOutputHelper output)
             await page.Locator("#counter-detected").InnerTextAsync(), await page.Locator("#counter-solved").InnerTextAsync(),
             await page.Locator("#counter-given-up").InnerTextAsync(), await page.Locator("#counter-vanished").InnerTextAsync(),
             await page.Locator("#counter-in-progress").InnerTextAsync(), await page.Locator("#counter-migrations").InnerTextAsync()));
-        Assert.Equal("0", await canvas.GetAttributeAsync("data-overloaded"));
+        // Cells come from each node's last monitoring read: node-0001 turns green at its first read after the migrations.
+        await page.WaitForFunctionAsync("() => document.querySelector('canvas#nodes').dataset.overloaded === '0'", null, new() { Timeout = 10_000 });
         Assert.True(double.Parse(await page.Locator("#counter-violation").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0);
-        Assert.Contains("Overload on node-0001: Solved with 2 node(s), 2 migration(s)", await page.Locator("ol#events li.partition").First.InnerTextAsync());
+        var feed = await page.Locator("ol#events li.partition").First.InnerTextAsync();
+        Assert.Contains("Overload on node-0001: Solved with 2 node(s), 2 migration(s)", feed);
+        Assert.Equal(2, feed.Split("node-0001→").Length - 1); // both moves listed
         var after = Path.Combine(Artifacts, "operator-page-solved.png");
         await page.ScreenshotAsync(new() { Path = after, FullPage = true });
         output.WriteLine($"screenshot: {after}");
         Assert.Empty(errors);
+        // Everything the page loaded came from the silo itself.
+        Assert.DoesNotContain(requests, u => !u.StartsWith(silo.Address.ToString(), StringComparison.Ordinal));
+        Assert.Equal(["/", "/api/overview", "/app.css", "/app.js"],
+            requests.Select(u => new Uri(u).AbsolutePath).Where(p => p != "/favicon.svg").Distinct().Order(StringComparer.Ordinal)); // headless may skip the icon
     }
 
     private static string Squash(string text) => string.Join(' ', text.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Discovery.Grains;
+using Discovery.Model;
 using Discovery.Tests.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 using Discovery.Tests.Support;
 
 namespace Discovery.Tests.Operations;
@@ -21,6 +24,12 @@ public sealed partial class OverviewAndMetricsTests
         Assert.Equal("""{"detected":0,"solved":0,"givenUp":0,"vanished":0,"inProgress":0,"migrations":0,"violationSeconds":0}""",
             before.GetProperty("counters").GetRawText());
         Assert.Equal("[]", before.GetProperty("partitions").GetRawText());
+
+        using var sse = new HttpClient { BaseAddress = silo.Address, Timeout = Timeout.InfiniteTimeSpan };
+        using var stream = await sse.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(SiloProcess.StartTimeout);
+        Assert.Equal("event: subscribed", await reader.ReadLineAsync(timeout.Token));
 
         await OneOverload.StartAsync(silo, "node-0001");
         JsonElement during = default;
@@ -51,6 +60,16 @@ public sealed partial class OverviewAndMetricsTests
         Assert.Equal("partition", events[0].GetProperty("type").GetString());
         Assert.Contains("Overload on node-0001: Solved with 2 node(s), 2 migration(s)", events[0].GetProperty("text").GetString());
 
+        // The same partition over server-sent events, with its moves: two VMs off node-0001.
+        string? line;
+        while ((line = await reader.ReadLineAsync(timeout.Token)) != "event: partition") Assert.NotNull(line);
+        var ended = JsonDocument.Parse((await reader.ReadLineAsync(timeout.Token))!["data: ".Length..]).RootElement;
+        Assert.Equal(("node-0001", "Overload", "Solved", 2, 2), (ended.GetProperty("node").GetString(), ended.GetProperty("kind").GetString(),
+            ended.GetProperty("outcome").GetString(), ended.GetProperty("nodeCount").GetInt32(), ended.GetProperty("migrations").GetInt32()));
+        var moves = ended.GetProperty("moves").EnumerateArray().ToList();
+        Assert.Equal(["node-0001", "node-0001"], moves.Select(m => m.GetProperty("from").GetString()));
+        Assert.Equal(1024 * 2, moves.Sum(m => m.GetProperty("memoryMiB").GetInt32()));
+
         var metrics = Parse(await silo.Http.GetStringAsync("/metrics"));
         Assert.Equal(1, metrics["discovery_events_detected_total{otel_scope_name=\"Discovery.Scheduling\",kind=\"Overload\"}"]);
         Assert.Equal(1, metrics["discovery_events_solved_total{otel_scope_name=\"Discovery.Scheduling\"}"]);
@@ -58,6 +77,22 @@ public sealed partial class OverviewAndMetricsTests
         Assert.Equal(1, metrics["discovery_partition_size_count{otel_scope_name=\"Discovery.Scheduling\"}"]);
         Assert.Equal(0, metrics["discovery_simulation_overloaded_nodes{otel_scope_name=\"Discovery.Simulation\"}"]);
         Assert.Contains(metrics.Keys, k => k.StartsWith("orleans_catalog_activations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_node_whose_grain_cannot_answer_shows_unreachable_instead_of_failing_the_view()
+    {
+        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=2", "Simulated:LoadInjector=false");
+        // A node the directory knows but no silo drives: what is left of a silo that died with its PoP.
+        await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<INodeDirectoryGrain>(0).AnnounceAsync([new NodeAnnouncement("node-ghost", "site-09", new Resources(800, 32768))]);
+
+        var nodes = (await Get(silo.Http, "/api/nodes")).EnumerateArray().ToList();
+        Assert.Equal(["node-0000", "node-0001", "node-ghost"], nodes.Select(n => n.GetProperty("node").GetString()));
+        Assert.Equal((true, JsonValueKind.Null), (nodes[2].GetProperty("unreachable").GetBoolean(), nodes[2].GetProperty("site").ValueKind));
+        Assert.False(nodes[0].GetProperty("unreachable").GetBoolean());
+        var overview = await Get(silo.Http, "/api/overview");
+        Assert.Equal("[0,0,8]", overview.GetProperty("nodes").GetProperty("state").GetRawText());
+        Assert.Equal("""["site-00","unknown"]""", overview.GetProperty("sites").GetRawText());
     }
 
     /// <summary>
