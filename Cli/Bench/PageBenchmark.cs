@@ -15,7 +15,8 @@ public sealed record PageBenchmarkReport(
 /// </summary>
 public static class PageBenchmark
 {
-    private static readonly string[] ChromiumFlags =
+    /// <summary>Chromium as root in a sandbox without network: no sandbox, no GPU, nothing that calls home.</summary>
+    public static readonly string[] ChromiumFlags =
         ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     // Counts every animation frame from now on: a frozen page shows as long intervals.

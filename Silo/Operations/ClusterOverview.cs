@@ -128,10 +128,7 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
 
         var sites = cells.Select(c => c.Site ?? "unknown").Distinct().Order(StringComparer.Ordinal).ToList();
         var siteIndex = sites.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
-        var partitions = cells.Where(c => c.ReservedBy is not null).GroupBy(c => c.ReservedBy!, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new PartitionJson(g.Key, PartitionIds.Initiator(g.Key), [.. g.Select(c => c.Node)]))
-            .ToList();
+        var partitions = Partitions(cells);
         var partitionIndex = partitions.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         var nodes = new NodeColumns(
             [.. cells.Select(c => c.Node)],
@@ -159,6 +156,13 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
 
         return new Overview(settings.Site, silo.SiloAddress.Endpoint.ToString(), clock.Now, datacenter is not null, sites, nodes, partitions, veCounts, events, counters);
     }
+
+    /// <summary>The partitions in progress, from the nodes they hold, in id order.</summary>
+    public static List<PartitionJson> Partitions(IEnumerable<NodeCell> cells) =>
+        cells.Where(c => c.ReservedBy is not null).GroupBy(c => c.ReservedBy!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new PartitionJson(g.Key, PartitionIds.Initiator(g.Key), [.. g.Select(c => c.Node)]))
+            .ToList();
 
     private static int Flags(NodeCell c) =>
         (c.Overloaded ? 1 : 0) | (c.Maintenance ? 2 : 0) | (c.Down ? 4 : 0) | (c.Unreachable && !c.Down ? 8 : 0) | (c.ReservedBy is not null ? 16 : 0);

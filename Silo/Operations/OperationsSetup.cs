@@ -79,10 +79,7 @@ public static partial class OperationsSetup
     {
         api.MapGet("/overview", (ClusterOverview overview, CancellationToken ct) => overview.GetAsync(ct))
             .WithTags("page").WithSummary("What the operator page draws: every node column by column, partitions in progress, VEs, recent events, counters.");
-        api.MapGet("/partitions", async (ClusterOverview overview, CancellationToken ct) =>
-                (await overview.CellsAsync(ct)).Where(c => c.ReservedBy is not null).GroupBy(c => c.ReservedBy!, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new PartitionJson(g.Key, PartitionIds.Initiator(g.Key), [.. g.Select(c => c.Node)])).ToList())
+        api.MapGet("/partitions", async (ClusterOverview overview, CancellationToken ct) => ClusterOverview.Partitions(await overview.CellsAsync(ct)))
             .WithTags("scheduling").WithSummary("DVMS partitions in progress: id, the node whose event started it, the nodes it holds.");
     }
 

@@ -13,12 +13,6 @@ public sealed class OperatorPageBrowserTests(ITestOutputHelper output)
     /// <summary>Where the screenshots are kept: the test output folder's <c>artifacts</c>.</summary>
     public static readonly string Artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
 
-    private static readonly string[] ChromiumFlags =
-    [
-        // As root in a sandbox without network: no sandbox, no GPU, nothing that calls home.
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     [SkippableFact]
     public async Task The_page_draws_every_node_an_overload_the_partition_solving_it_and_the_counters()
     {
@@ -33,7 +27,7 @@ public sealed class OperatorPageBrowserTests(ITestOutputHelper output)
         Assert.True(ve.IsSuccessStatusCode, await ve.Content.ReadAsStringAsync());
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Requires.ChromiumPath, Headless = true, Args = ChromiumFlags });
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Requires.ChromiumPath, Headless = true, Args = Discovery.Cli.Bench.PageBenchmark.ChromiumFlags });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
