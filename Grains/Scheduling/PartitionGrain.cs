@@ -247,13 +247,7 @@ public sealed class PartitionGrain(
     {
         var nodes = lifecycle.Finish();
         _renewal?.Dispose();
-        // Every outcome releases every node still held: none waits for its lease to expire.
-        await Task.WhenAll(nodes.Select(async n =>
-        {
-            try { await GrainFactory.GetGrain<IReservable>(n).ReleaseAsync(Id, outcome); }
-            catch (Exception e) { logger.LogWarning(e, "Partition {Partition}: could not release {Node}; its lease will expire", Id, n); }
-        }));
-        silo.Left(Id);
+        // Reported before its nodes are free: whoever sees the nodes free (a test, the simulator) also sees the report.
         var evt = _event!;
         var ended = clock.Now;
         metrics.PartitionSize.Record(Math.Max(1, nodes.Count));
@@ -272,6 +266,13 @@ public sealed class PartitionGrain(
         logger.Log(outcome is PartitionOutcome.Solved or PartitionOutcome.Vanished or PartitionOutcome.Absorbed ? LogLevel.Information : LogLevel.Warning,
             "Partition {Partition} ({Kind} on {Node}): {Outcome} with {Count} node(s), {Migrations} migration(s) in {Seconds:0.0} s {Detail}",
             Id, evt.Kind, evt.Node, outcome, nodes.Count, _migrations, (ended - evt.DetectedAt).TotalSeconds, detail ?? "");
+        // Every outcome releases every node still held: none waits for its lease to expire.
+        await Task.WhenAll(nodes.Select(async n =>
+        {
+            try { await GrainFactory.GetGrain<IReservable>(n).ReleaseAsync(Id, outcome); }
+            catch (Exception e) { logger.LogWarning(e, "Partition {Partition}: could not release {Node}; its lease will expire", Id, n); }
+        }));
+        silo.Left(Id);
         DeactivateOnIdle();
     }
 }

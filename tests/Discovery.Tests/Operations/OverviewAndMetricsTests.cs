@@ -50,8 +50,9 @@ public sealed partial class OverviewAndMetricsTests
         Assert.Equal(1.25, nodes.GetProperty("cpu")[index].GetDouble());
 
         JsonElement counters = default;
-        await InProcessSilo.WaitUntil(async () => (counters = (await Get(silo.Http, "/api/overview")).GetProperty("counters")).GetProperty("solved").GetInt32() == 1,
-            "the overload to be solved");
+        await InProcessSilo.WaitUntil(async () => (counters = (await Get(silo.Http, "/api/overview")).GetProperty("counters")) is var k
+                && k.GetProperty("solved").GetInt32() == 1 && k.GetProperty("inProgress").GetInt32() == 0,
+            "the overload to be solved and its nodes released");
         Assert.Equal((1, 1, 0, 0, 0, 2), (counters.GetProperty("detected").GetInt32(), counters.GetProperty("solved").GetInt32(), counters.GetProperty("givenUp").GetInt32(),
             counters.GetProperty("vanished").GetInt32(), counters.GetProperty("inProgress").GetInt32(), counters.GetProperty("migrations").GetInt32()));
         Assert.True(counters.GetProperty("violationSeconds").GetDouble() > 0, "the overload lasted: violation is counted");
