@@ -508,14 +508,14 @@
     return hatch;
   }
 
-  // Name -> index, rebuilt only when the node list changes (checked cheaply by length and ends).
-  let nameIndex = new Map(), nameIndexKey = '';
+  // Name -> index, rebuilt once per overview (each poll brings a new array): a node replaced in the middle of
+  // the list must not leave partitions pointing at the wrong cells. 10,240 inserts cost about a millisecond.
+  let nameIndex = new Map(), nameIndexOf = null;
   function indexOfName(names, name) {
-    const key = `${names.length}|${names[0]}|${names[names.length - 1]}`;
-    if (key !== nameIndexKey) {
+    if (names !== nameIndexOf) {
       nameIndex = new Map();
       for (let i = 0; i < names.length; i++) nameIndex.set(names[i], i);
-      nameIndexKey = key;
+      nameIndexOf = names;
     }
     return nameIndex.has(name) ? nameIndex.get(name) : -1;
   }
