@@ -20,7 +20,22 @@ public static partial class VeSubmissions
     /// </summary>
     public static async Task<Environments.VeView> SubmitAsync(DiscoveryClient client, string ve, VeSubmission submission, CancellationToken cancellationToken)
     {
-        var spec = ToSpec(ve, submission);
+        VeSpec spec;
+        try
+        {
+            spec = ToSpec(ve, submission);
+        }
+        catch (DiscoveryInvalidInputException shape) when (shape.Data[PartialSpec] is Partial partial)
+        {
+            // Every problem in one answer: what the spec validator finds in the parts that did parse joins the shape's
+            // problems (a field already reported is not reported twice).
+            var capacities = await client.Cluster.GetGrain<Grains.INodeDirectoryGrain>(0).CapacitiesAsync();
+            var more = Validation.VeSpecValidator.Validate(partial.Spec, capacities)
+                .Select(p => new InputProblem(ApiField(partial.Renumber(p.Field)), null, null, p.Message))
+                .Where(p => !shape.Problems.Any(s => s.Where == p.Where || p.Where.StartsWith(s.Where + ".", StringComparison.Ordinal)
+                                                   || p.Where.StartsWith(s.Where + "[", StringComparison.Ordinal)));
+            throw new DiscoveryInvalidInputException([.. shape.Problems, .. more], shape);
+        }
         try
         {
             return await client.SubmitAsync(ve, spec, cancellationToken);
@@ -30,6 +45,17 @@ public static partial class VeSubmissions
             throw new DiscoveryInvalidInputException([.. e.Problems.Select(p => p with { Where = ApiField(p.Where) })], e);
         }
     }
+
+    private const string PartialSpec = "partial-spec";
+
+    /// <summary>What parsed of a submission with shape problems, and where each of its constraints was in the submission.</summary>
+    private sealed record Partial(VeSpec Spec, IReadOnlyList<int> ConstraintIndexes)
+    {
+        public string Renumber(string field) => ConstraintIndex().Replace(field, m => $"constraints[{ConstraintIndexes[int.Parse(m.Groups[1].Value)]}]");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^constraints\[(\d+)\]")]
+    private static partial System.Text.RegularExpressions.Regex ConstraintIndex();
 
     /// <summary>The spec validator's field path as this API names it.</summary>
     public static string ApiField(string where)
@@ -58,8 +84,10 @@ public static partial class VeSubmissions
             vms.Add(new VmSpec(vm.Name ?? "", vm.VCpus, vm.MemoryMiB, vm.Image ?? VeCompiler.DefaultImage));
         }
         var constraints = new List<PlacementConstraint>();
+        var indexes = new List<int>();
         foreach (var (c, i) in (submission.Constraints ?? []).Select((c, i) => (c, i)))
         {
+            var before = problems.Count;
             var at = $"constraints[{i}]";
             if (c is null) { Problem(at, "null"); continue; }
             var type = c.Type?.Trim().ToLowerInvariant();
@@ -94,8 +122,15 @@ public static partial class VeSubmissions
                 "offline" => new Offline(nodes),
                 _ => new Latency(names, [.. (c.Groups ?? []).Select(g => g.ToArrayOrEmpty())]),
             });
+            if (problems.Count > before) constraints.RemoveAt(constraints.Count - 1); // not checked further: its shape is wrong
+            else indexes.Add(i);
         }
-        if (problems.Count > 0) throw new DiscoveryInvalidInputException(problems);
+        if (problems.Count > 0)
+        {
+            var invalid = new DiscoveryInvalidInputException(problems);
+            invalid.Data[PartialSpec] = new Partial(new VeSpec(ve, [.. vms], [.. constraints]), indexes);
+            throw invalid;
+        }
         return new VeSpec(ve, [.. vms], [.. constraints]);
     }
 

@@ -164,6 +164,12 @@ public sealed class HttpApiTests(ApiSiloFixture fixture) : IClassFixture<ApiSilo
             await Problems(await Http.PostAsync("/api/ves/acme/bad", Json("""
                 {"vms": [{"name": "a", "vCpus": 0, "memoryMiB": 512}, {"name": "a", "vCpus": 1, "memoryMiB": 512}], "constraints": [{"type": "gather", "vms": ["b"]}]}
                 """)), HttpStatusCode.BadRequest));
+        // Shape and spec problems in one answer: the spec validator also looks at what did parse.
+        Assert.Equal(["constraints[0].type: 'nearby' is not one of ban, fence, gather, latency, lonely, offline, spread",
+                      "vms[0].vCpus: must be positive, got 0", "constraints[1].vms: unknown VM 'b' (not in this VE)"],
+            await Problems(await Http.PostAsync("/api/ves/acme/bad", Json("""
+                {"vms": [{"name": "a", "vCpus": 0, "memoryMiB": 512}], "constraints": [{"type": "nearby", "vms": ["a"]}, {"type": "gather", "vms": ["b"]}]}
+                """)), HttpStatusCode.BadRequest));
         Assert.Equal(["constraints[0].vms[1]: null: a name", "constraints[1].groups[0][0]: empty: a name"],
             await Problems(await Http.PostAsync("/api/ves/acme/bad", Json("""
                 {"vms": [{"name": "a", "vCpus": 1, "memoryMiB": 512}], "constraints": [{"type": "spread", "vms": ["a", null]}, {"type": "latency", "vms": ["a"], "groups": [[""]]}]}
