@@ -297,10 +297,9 @@ public sealed class NodeGrain : Grain, INodeGrain
     public Task<NodeCell> GetCellAsync()
     {
         var last = _last;
-        double Load(int demand, int capacity) => capacity == 0 ? 0 : Math.Round((double)demand / capacity, 3);
         return Task.FromResult(last is null
             ? new NodeCell(Node, _directory.Contains(Node) ? _directory.SiteOf(Node) : null, 0, 0, 0, false, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId)
-            : new NodeCell(Node, last.Site, Load(last.Demand.Cpu, last.Capacity.Cpu), Load(last.Demand.MemoryMiB, last.Capacity.MemoryMiB), last.Vms.Length,
+            : new NodeCell(Node, last.Site, Math.Round(last.CpuLoad, 3), Math.Round(last.MemoryLoad, 3), last.Vms.Length,
                 last.Overloaded, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId));
     }
 

@@ -110,5 +110,5 @@ public sealed record HealthJson(string Status, bool Member, string SiloStatus, i
 
 internal static class ImmutableExtensions
 {
-    public static ImmutableArray<string> ToArrayOrEmpty(this IReadOnlyList<string>? list) => list is null ? [] : [.. list.Where(n => n is not null)];
+    public static ImmutableArray<string> ToArrayOrEmpty(this IReadOnlyList<string>? list) => list is null ? [] : [.. list];
 }

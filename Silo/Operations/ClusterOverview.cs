@@ -58,31 +58,21 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
     }
 
     /// <summary>The overview, built at most <see cref="MaxAge"/> ago.</summary>
-    public async Task<Overview> GetAsync(CancellationToken cancellationToken)
-    {
-        if (_overview is { Fresh: true } fresh) return fresh.Value;
-        await _building.WaitAsync(cancellationToken);
-        try
-        {
-            if (_overview is { Fresh: true } built) return built.Value; // built while this one waited
-            var overview = await BuildAsync(await FreshCellsAsync());
-            _overview = new Built<Overview>(overview, Stopwatch.GetTimestamp());
-            return overview;
-        }
-        finally
-        {
-            _building.Release();
-        }
-    }
+    public Task<Overview> GetAsync(CancellationToken cancellationToken) =>
+        OnceAsync(() => _overview, async () => (_overview = new Built<Overview>(await BuildAsync(await FreshCellsAsync()), Stopwatch.GetTimestamp())).Value,
+            cancellationToken);
 
     /// <summary>Every node's cell, in name order (nodes of the directory and nodes marked down), read at most <see cref="MaxAge"/> ago.</summary>
-    public async Task<IReadOnlyList<NodeCell>> CellsAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<NodeCell>> CellsAsync(CancellationToken cancellationToken) => OnceAsync(() => _cells, FreshCellsAsync, cancellationToken);
+
+    /// <summary>The value <paramref name="last"/> holds while fresh; else built by one caller at a time, the others served what it built.</summary>
+    private async Task<T> OnceAsync<T>(Func<Built<T>?> last, Func<Task<T>> build, CancellationToken cancellationToken)
     {
-        if (_cells is { Fresh: true } fresh) return fresh.Value;
+        if (last() is { Fresh: true } fresh) return fresh.Value;
         await _building.WaitAsync(cancellationToken);
         try
         {
-            return await FreshCellsAsync();
+            return last() is { Fresh: true } built ? built.Value : await build(); // built while this one waited, or now
         }
         finally
         {

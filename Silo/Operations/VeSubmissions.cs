@@ -8,7 +8,8 @@ namespace Discovery.Silo.Operations;
 
 /// <summary>
 /// Turns a JSON submission into a <see cref="VeSpec"/>, listing every problem of its shape (which field,
-/// which value, why); the VE grain then validates the spec as it does for the client library.
+/// which value, why); the VE grain then validates the spec as it does for the client library (and, when the
+/// shape has problems, the same validator looks at what did parse, so that one answer lists everything).
 /// </summary>
 public static partial class VeSubmissions
 {
@@ -20,25 +21,21 @@ public static partial class VeSubmissions
     /// </summary>
     public static async Task<Environments.VeView> SubmitAsync(DiscoveryClient client, string ve, VeSubmission submission, CancellationToken cancellationToken)
     {
-        VeSpec spec;
-        try
-        {
-            spec = ToSpec(ve, submission);
-        }
-        catch (DiscoveryInvalidInputException shape) when (shape.Data[PartialSpec] is Partial partial)
+        var parsed = Parse(ve, submission);
+        if (parsed.Problems.Count > 0)
         {
             // Every problem in one answer: what the spec validator finds in the parts that did parse joins the shape's
             // problems (a field already reported is not reported twice).
             var capacities = await client.Cluster.GetGrain<Grains.INodeDirectoryGrain>(0).CapacitiesAsync();
-            var more = Validation.VeSpecValidator.Validate(partial.Spec, capacities)
-                .Select(p => new InputProblem(ApiField(partial.Renumber(p.Field)), null, null, p.Message))
-                .Where(p => !shape.Problems.Any(s => s.Where == p.Where || p.Where.StartsWith(s.Where + ".", StringComparison.Ordinal)
-                                                   || p.Where.StartsWith(s.Where + "[", StringComparison.Ordinal)));
-            throw new DiscoveryInvalidInputException([.. shape.Problems, .. more], shape);
+            var more = Validation.VeSpecValidator.Validate(parsed.Spec, capacities)
+                .Select(p => new InputProblem(ApiField(parsed.Renumber(p.Field)), null, null, p.Message))
+                .Where(p => !parsed.Problems.Any(s => s.Where == p.Where || p.Where.StartsWith(s.Where + ".", StringComparison.Ordinal)
+                                                    || p.Where.StartsWith(s.Where + "[", StringComparison.Ordinal)));
+            throw new DiscoveryInvalidInputException([.. parsed.Problems, .. more]);
         }
         try
         {
-            return await client.SubmitAsync(ve, spec, cancellationToken);
+            return await client.SubmitAsync(ve, parsed.Spec, cancellationToken);
         }
         catch (DiscoveryInvalidInputException e)
         {
@@ -46,11 +43,13 @@ public static partial class VeSubmissions
         }
     }
 
-    private const string PartialSpec = "partial-spec";
-
-    /// <summary>What parsed of a submission with shape problems, and where each of its constraints was in the submission.</summary>
-    private sealed record Partial(VeSpec Spec, IReadOnlyList<int> ConstraintIndexes)
+    /// <summary>
+    /// What parsed of a submission: the spec (without the constraints whose shape is wrong), the shape's problems, and
+    /// where each constraint of the spec stands in the submission.
+    /// </summary>
+    public sealed record ParsedSubmission(VeSpec Spec, IReadOnlyList<InputProblem> Problems, IReadOnlyList<int> ConstraintIndexes)
     {
+        /// <summary><paramref name="field"/> of the spec with its constraint index as in the submission.</summary>
         public string Renumber(string field) => ConstraintIndex().Replace(field, m => $"constraints[{ConstraintIndexes[int.Parse(m.Groups[1].Value)]}]");
     }
 
@@ -69,8 +68,8 @@ public static partial class VeSubmissions
     [System.Text.RegularExpressions.GeneratedRegex(@"^(constraints\[\d+\])\([a-z]+\)")]
     private static partial System.Text.RegularExpressions.Regex ConstraintName();
 
-    /// <summary>The spec of VE <paramref name="ve"/>, or the problems of <paramref name="submission"/>.</summary>
-    public static VeSpec ToSpec(string ve, VeSubmission submission)
+    /// <summary>The spec of VE <paramref name="ve"/> and the problems of <paramref name="submission"/>'s shape.</summary>
+    public static ParsedSubmission Parse(string ve, VeSubmission submission)
     {
         var problems = new List<InputProblem>();
         void Problem(string field, string message) => problems.Add(new InputProblem(field, null, null, message));
@@ -110,6 +109,7 @@ public static partial class VeSubmissions
             foreach (var (group, g) in (c.Groups ?? []).Select((g, j) => (g, j)))
                 if (group is null) Problem($"{at}.groups[{g}]", "null: a list of nodes");
                 else NoNulls(group, $"{at}.groups[{g}]", Problem);
+            if (problems.Count > before) continue; // its shape is wrong: not checked further
             var names = c.Vms.ToArrayOrEmpty();
             var nodes = c.Nodes.ToArrayOrEmpty();
             constraints.Add(type switch
@@ -122,16 +122,9 @@ public static partial class VeSubmissions
                 "offline" => new Offline(nodes),
                 _ => new Latency(names, [.. (c.Groups ?? []).Select(g => g.ToArrayOrEmpty())]),
             });
-            if (problems.Count > before) constraints.RemoveAt(constraints.Count - 1); // not checked further: its shape is wrong
-            else indexes.Add(i);
+            indexes.Add(i);
         }
-        if (problems.Count > 0)
-        {
-            var invalid = new DiscoveryInvalidInputException(problems);
-            invalid.Data[PartialSpec] = new Partial(new VeSpec(ve, [.. vms], [.. constraints]), indexes);
-            throw invalid;
-        }
-        return new VeSpec(ve, [.. vms], [.. constraints]);
+        return new ParsedSubmission(new VeSpec(ve, [.. vms], [.. constraints]), problems, indexes);
     }
 
     private static void NoNulls(IReadOnlyList<string>? names, string at, Action<string, string> problem)
