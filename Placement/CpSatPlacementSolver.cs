@@ -14,7 +14,10 @@ namespace Discovery.Placement;
 /// variables, each over a bounded set of candidate nodes; all other VMs are constants. The
 /// greedy baseline's answer, when it has one, is the solver's starting hint, so CP-SAT returns
 /// nothing worse than it. VMs not placed yet are always variables (over their candidate nodes in
-/// repair mode), must be placed, and add no migration cost.
+/// repair mode), must be placed, and add no migration cost. With a headroom target
+/// (<see cref="SolverOptions.Headroom"/>) the solver first looks, within half its time, for the
+/// least-memory plan that keeps every node at or under its headroom threshold (<see cref="Headroom"/>,
+/// as a hard CPU cap: cheap for CP-SAT), and only without one for the least-memory plan.
 /// </summary>
 public sealed class CpSatPlacementSolver : IPlacementSolver
 {
@@ -36,20 +39,27 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         if (considered.Length == 0 && !index.Named.Any(n => n) && !Enumerable.Range(0, index.Nodes.Length).Any(index.Overloaded))
             return new PlacementResult(PlacementStatus.Solved, Current(index), MigrationPlan.Empty, clock.Elapsed, Optimal: true, Name, "already viable");
 
-        var hint = GreedyPlacementSolver.TryPlace(index, out _);
-        var attempt = Attempt(index, considered, small ? null : options.RepairCandidates, hint, options, clock);
-        // A repair that found nothing is not a proof on a small problem: let every VM move.
-        if (attempt.Status == CpSolverStatus.Infeasible && small && considered.Length < index.Vms.Count(v => !v.Pinned))
-            attempt = Attempt(index, [.. Enumerable.Range(0, index.Vms.Length).Where(v => !index.Pinned[v])], null, hint, options, clock);
-        else if (attempt.Status == CpSolverStatus.Infeasible && !small)
-            attempt = Attempt(index, considered, options.RepairCandidates * 4, hint, options, clock);
+        var thresholds = Headroom.Thresholds(index, options.Headroom);
+        var hint = GreedyPlacementSolver.TryPlace(index, out _, thresholds);
+        if (thresholds is not null)
+        {
+            // First with the headroom as a hard CPU cap on every node, within half the time: the least-memory plan
+            // that keeps every node it touches at or under its threshold, if there is one. Otherwise the plain
+            // least-memory plan below, which reports what it leaves above the thresholds.
+            var capped = Attempts(index, considered, small, hint, thresholds, options, clock, options.TimeLimit / 2);
+            if (capped.Status is CpSolverStatus.Optimal or CpSolverStatus.Feasible && PlanBuilder.Build(problem, capped.Target!) is ({ } cappedPlan, _))
+                return new PlacementResult(PlacementStatus.Solved, capped.Target!, cappedPlan, clock.Elapsed, capped.Status == CpSolverStatus.Optimal, Name,
+                    HeadroomExcess: Headroom.Excess(index, capped.Target!, thresholds));
+        }
+        var attempt = Attempts(index, considered, small, hint, null, options, clock, options.TimeLimit);
 
         switch (attempt.Status)
         {
             case CpSolverStatus.Optimal or CpSolverStatus.Feasible:
                 var (plan, failure) = PlanBuilder.Build(problem, attempt.Target!);
                 if (plan is not null)
-                    return new PlacementResult(PlacementStatus.Solved, attempt.Target!, plan, clock.Elapsed, attempt.Status == CpSolverStatus.Optimal, Name);
+                    return new PlacementResult(PlacementStatus.Solved, attempt.Target!, plan, clock.Elapsed, attempt.Status == CpSolverStatus.Optimal, Name,
+                        HeadroomExcess: Headroom.Excess(index, attempt.Target!, thresholds));
                 // The model knows capacities, not migration order: a cheaper target may need a swap with no
                 // pivot. The greedy's target, when it has one, may still be reachable: never do worse than it.
                 if (hint is not null)
@@ -58,7 +68,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                     var (greedyPlan, _) = PlanBuilder.Build(problem, fallback);
                     if (greedyPlan is not null)
                         return new PlacementResult(PlacementStatus.Solved, fallback, greedyPlan, clock.Elapsed, false, Name,
-                            $"CP-SAT's target has no safe order ({failure}); the greedy's target is used");
+                            $"CP-SAT's target has no safe order ({failure}); the greedy's target is used", Headroom.Excess(index, hint, thresholds));
                 }
                 return PlacementResult.Failed(PlacementStatus.NoSafePlan, clock.Elapsed, Name, failure!);
             case CpSolverStatus.Infeasible:
@@ -78,12 +88,24 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
 
     private sealed record Outcome(CpSolverStatus Status, ImmutableDictionary<string, string>? Target, string? Detail = null);
 
-    private static Outcome Attempt(ProblemIndex index, int[] movable, int? candidates, int[]? hint, SolverOptions options, Stopwatch clock)
+    /// <summary>The repair, then (when it proves nothing) the wider one; CPU capped at <paramref name="cpuCaps"/> when given; all before <paramref name="deadline"/>.</summary>
+    private static Outcome Attempts(ProblemIndex index, int[] considered, bool small, int[]? hint, long[]? cpuCaps, SolverOptions options, Stopwatch clock, TimeSpan deadline)
     {
-        var remaining = options.TimeLimit - clock.Elapsed;
+        var attempt = Attempt(index, considered, small ? null : options.RepairCandidates, hint, cpuCaps, options, clock, deadline);
+        // A repair that found nothing is not a proof on a small problem: let every VM move.
+        if (attempt.Status == CpSolverStatus.Infeasible && small && considered.Length < index.Vms.Count(v => !v.Pinned))
+            attempt = Attempt(index, [.. Enumerable.Range(0, index.Vms.Length).Where(v => !index.Pinned[v])], null, hint, cpuCaps, options, clock, deadline);
+        else if (attempt.Status == CpSolverStatus.Infeasible && !small)
+            attempt = Attempt(index, considered, options.RepairCandidates * 4, hint, cpuCaps, options, clock, deadline);
+        return attempt;
+    }
+
+    private static Outcome Attempt(ProblemIndex index, int[] movable, int? candidates, int[]? hint, long[]? cpuCaps, SolverOptions options, Stopwatch clock, TimeSpan deadline)
+    {
+        var remaining = deadline - clock.Elapsed;
         if (remaining <= TimeSpan.Zero) return new Outcome(CpSolverStatus.Unknown, null);
         var model = new CpModel();
-        var encoding = new PlacementModel(index, model, movable, candidates, hint);
+        var encoding = new PlacementModel(index, model, movable, candidates, hint, cpuCaps);
         if (!encoding.Build(out var reason)) return new Outcome(CpSolverStatus.Infeasible, null, reason);
 
         // catch_sigint_signal: CP-SAT would otherwise take SIGINT during a solve and leave it at its
@@ -99,7 +121,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     }
 
     /// <summary>The CP-SAT encoding of one problem: one boolean per (movable VM, candidate node).</summary>
-    private sealed class PlacementModel(ProblemIndex index, CpModel model, int[] movable, int? candidateCount, int[]? hint) : ICpSatModel
+    private sealed class PlacementModel(ProblemIndex index, CpModel model, int[] movable, int? candidateCount, int[]? hint, long[]? cpuCaps) : ICpSatModel
     {
         private readonly Dictionary<int, (int[] Nodes, BoolVar[] Vars)> _x = [];
 
@@ -142,7 +164,9 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                 }
             for (var n = 0; n < index.Nodes.Length; n++)
             {
-                var cap = index.Nodes[n].Capacity - staticLoad[n];
+                var capacity = index.Nodes[n].Capacity;
+                if (cpuCaps is not null) capacity = capacity with { Cpu = (int)Math.Min(capacity.Cpu, cpuCaps[n]) };
+                var cap = capacity - staticLoad[n];
                 if (cap.Cpu < 0 || cap.MemoryMiB < 0)
                 {
                     reason = $"node '{index.Nodes[n].Name}' is overloaded by VMs that cannot move";

@@ -24,7 +24,8 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
     {
         var clock = Stopwatch.StartNew();
         if (ProblemIndex.Prepare(problem, Name, clock, out var refusal) is not { } index) return refusal!;
-        var target = TryPlace(index, out var failure);
+        var thresholds = Headroom.Thresholds(index, options.Headroom);
+        var target = TryPlace(index, out var failure, thresholds);
         if (target is null)
             return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name,
                 UnplaceableReason.Detail(problem, orElse: false) ?? failure!);
@@ -32,11 +33,15 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
         var (plan, planFailure) = PlanBuilder.Build(problem, names);
         return plan is null
             ? PlacementResult.Failed(PlacementStatus.NoSafePlan, clock.Elapsed, Name, planFailure!)
-            : new PlacementResult(PlacementStatus.Solved, names, plan, clock.Elapsed, Optimal: false, Name);
+            : new PlacementResult(PlacementStatus.Solved, names, plan, clock.Elapsed, Optimal: false, Name,
+                HeadroomExcess: Headroom.Excess(index, target, thresholds));
     }
 
-    /// <summary>The greedy target (node index per VM), or null with the reason.</summary>
-    internal static int[]? TryPlace(ProblemIndex index, out string? failure)
+    /// <summary>
+    /// The greedy target (node index per VM), or null with the reason. With headroom <paramref name="thresholds"/>,
+    /// an evicted VM goes to the first node it leaves under its threshold, and only failing that to the first with room.
+    /// </summary>
+    internal static int[]? TryPlace(ProblemIndex index, out string? failure, long[]? thresholds = null)
     {
         failure = null;
         var target = (int[])index.Host.Clone();
@@ -75,11 +80,13 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
         {
             var demand = index.Vms[v].Demand;
             var chosen = -1;
-            foreach (var n in index.Allowed[v])
-            {
-                if (n == index.Host[v] && index.Overloaded(n)) continue; // don't put it back where it was evicted from
-                if ((load[n] + demand).FitsIn(index.Nodes[n].Capacity) && placement.MayPlace(v, n)) { chosen = n; break; }
-            }
+            for (var pass = thresholds is null ? 1 : 0; pass < 2 && chosen < 0; pass++)
+                foreach (var n in index.Allowed[v])
+                {
+                    if (n == index.Host[v] && index.Overloaded(n)) continue; // don't put it back where it was evicted from
+                    if (pass == 0 && load[n].Cpu + demand.Cpu > thresholds![n]) continue;
+                    if ((load[n] + demand).FitsIn(index.Nodes[n].Capacity) && placement.MayPlace(v, n)) { chosen = n; break; }
+                }
             if (chosen < 0)
             {
                 failure = $"no node has room for VM '{index.Vms[v].Id}' ({demand})";

@@ -23,12 +23,13 @@ public static class HtmlReport
             <p>{{report.Nodes}} nodes, {{report.Vms}} VMs, {{report.Sites}} site(s), {{report.Duration}} s of infrastructure time per scheduler,
             speedup {{report.Speedup}} (scheduler computation counted {{report.Speedup}} times), seed {{report.Seed}}. Ground truth from the simulated hypervisor.</p>
             <table><tr><th>scheduler</th><th>violation s</th><th>mean load</th><th>events</th><th>resolved</th><th>resolution p50 ms</th>
-            <th>p99 ms</th><th>migrations</th><th>solver p50 ms</th><th>max partition</th><th>stuck reservations</th><th>wall s</th></tr>
+            <th>p99 ms</th><th>migrations</th><th>re-overloads</th><th>solver p50 ms</th><th>max partition</th><th>stuck reservations</th><th>wall s</th>
+            <th>CPU s</th><th>monitoring CPU s</th><th>solver CPU s</th></tr>
             """);
         foreach (var x in r)
             html.Append(C, $"<tr><td>{Enc(x.Scheduler)}</td><td>{x.ViolationSeconds:0.0}</td><td>{x.MeanLoad:P1}</td><td>{x.Events}</td><td>{x.Resolved}</td>" +
-                $"<td>{x.ResolutionP50Ms:0}</td><td>{x.ResolutionP99Ms:0}</td><td>{x.Migrations}</td><td>{x.SolverP50Ms:0.0}</td><td>{x.MaxPartition}</td>" +
-                $"<td>{x.StuckReservations}</td><td>{x.WallSeconds:0}</td></tr>");
+                $"<td>{x.ResolutionP50Ms:0}</td><td>{x.ResolutionP99Ms:0}</td><td>{x.Migrations}</td><td>{x.ReOverloads}</td><td>{x.SolverP50Ms:0.0}</td><td>{x.MaxPartition}</td>" +
+                $"<td>{x.StuckReservations}</td><td>{x.WallSeconds:0}</td><td>{x.CpuSeconds:0}</td><td>{x.MonitoringCpuSeconds:0.0}</td><td>{x.SolverCpuSeconds:0.0}</td></tr>");
         html.Append("</table>");
 
         html.Append(Chart("Cumulated violation time", "time (s)", "violation (s)",
@@ -43,8 +44,66 @@ public static class HtmlReport
         html.Append(Chart("Partition sizes of solved events (CDF)", "nodes in the partition", "fraction of solved events",
             r.Where(x => x.PartitionSizes.Count > 0).Select(x => (x.Scheduler,
                 x.PartitionSizes.Order().Select((v, i) => ((double)v, (i + 1.0) / x.PartitionSizes.Count)).ToList()))));
+        foreach (var x in r.Where(x => x.Timeline.Count > 0))
+            html.Append(Timeline($"Partition timeline of {x.Scheduler} (the seed's Paje view)", x.Timeline, report.Nodes));
         html.Append("</body></html>");
         return html.ToString();
+    }
+
+    /// <summary>Most partitions drawn in one timeline: beyond that the window shrinks, so each stays readable.</summary>
+    internal const int TimelineMaxPartitions = 1500;
+
+    /// <summary>
+    /// The window of the timeline: from a tenth of the run (past the start-up transient), as long as holds at most
+    /// <see cref="TimelineMaxPartitions"/> partitions, and at most 600 s.
+    /// </summary>
+    internal static (double From, double To) TimelineWindow(IReadOnlyList<PartitionSpan> spans)
+    {
+        var end = spans.Max(p => p.End);
+        var from = Math.Floor(end / 10);
+        var inWindow = spans.Where(p => p.Start >= from).OrderBy(p => p.Start).ToList();
+        var to = Math.Min(from + 600, end);
+        if (inWindow.Count > TimelineMaxPartitions) to = Math.Min(to, inWindow[TimelineMaxPartitions - 1].Start);
+        return (from, Math.Max(to, from + 1));
+    }
+
+    /// <summary>
+    /// Which nodes each partition held, when: one row per node (in overlay order: sites then names), one bar per
+    /// partition and node from its start to its end, coloured per partition; partitions that did not solve their
+    /// event are outlined in red. Nodes held at the end are drawn (an absorbed partition's went to its absorber).
+    /// </summary>
+    private static string Timeline(string title, IReadOnlyList<PartitionSpan> spans, int nodeCount)
+    {
+        var (from, to) = TimelineWindow(spans);
+        var shown = spans.Where(p => p.End >= from && p.Start <= to && p.Nodes.Count > 0).ToList();
+        var rows = shown.SelectMany(p => p.Nodes).Distinct().Order(StringComparer.Ordinal).Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+        const int w = 900, left = 70, right = 20, top = 10, bottom = 40;
+        var rowHeight = rows.Count == 0 ? 4 : Math.Clamp(600.0 / rows.Count, 1, 8);
+        var h = (int)Math.Ceiling(top + bottom + rowHeight * Math.Max(1, rows.Count));
+        double X(double t) => left + (Math.Clamp(t, from, to) - from) / (to - from) * (w - left - right);
+        var sb = new StringBuilder($"<figure><figcaption>{Enc(title)}</figcaption>");
+        sb.Append(C, $"<p>{shown.Count} partitions between {from:0} s and {to:0} s on {rows.Count} of {nodeCount} nodes (rows in overlay order).</p>");
+        if (shown.Count == 0) return sb.Append("<p>no partition in the window</p></figure>").ToString();
+        sb.Append(C, $"<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"11\">");
+        for (var i = 0; i <= 5; i++)
+        {
+            var t = from + (to - from) * i / 5;
+            sb.Append(C, $"<line x1=\"{X(t):0.#}\" x2=\"{X(t):0.#}\" y1=\"{top}\" y2=\"{h - bottom}\" stroke=\"#eee\"/>");
+            sb.Append(C, $"<text x=\"{X(t):0.#}\" y=\"{h - bottom + 16}\" text-anchor=\"middle\">{Fmt(t)}</text>");
+        }
+        sb.Append(C, $"<text x=\"{(left + w - right) / 2}\" y=\"{h - 8}\" text-anchor=\"middle\">time (s)</text>");
+        sb.Append(C, $"<text x=\"14\" y=\"{(top + h - bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {(top + h - bottom) / 2})\">nodes</text>");
+        foreach (var p in shown)
+        {
+            var hue = (uint)StringComparer.Ordinal.GetHashCode(p.Nodes[0] + p.Start.ToString(C)) % 360;
+            var failed = p.Outcome is not ("Solved" or "Vanished" or "Absorbed");
+            var x = X(p.Start);
+            var width = Math.Max(1, X(p.End) - x);
+            var stroke = failed ? " stroke=\"#d00\"" : "";
+            foreach (var node in p.Nodes)
+                sb.Append(C, $"<rect x=\"{x:0.#}\" y=\"{top + rows[node] * rowHeight:0.#}\" width=\"{width:0.#}\" height=\"{Math.Max(1, rowHeight - 0.5):0.#}\" fill=\"hsl({hue},70%,50%)\"{stroke}><title>{Enc(p.Nodes[0])} {p.Outcome} {p.Start:0.0}-{p.End:0.0} s</title></rect>");
+        }
+        return sb.Append("</svg></figure>").ToString();
     }
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);

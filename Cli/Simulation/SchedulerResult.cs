@@ -5,6 +5,9 @@ namespace Discovery.Cli.Simulation;
 /// <summary>One point of the ground-truth time series.</summary>
 public sealed record SimulationSample(double T, double CumulatedViolationSeconds, double MeanLoad, int OverloadedNodes);
 
+/// <summary>One partition (or central round) in the timeline: infrastructure seconds from the start, the nodes it held at the end.</summary>
+public sealed record PartitionSpan(double Start, double End, IReadOnlyList<string> Nodes, string Outcome);
+
 /// <summary>Figures of one scheduler on the shared workload. Times in infrastructure milliseconds.</summary>
 public sealed record SchedulerResult
 {
@@ -22,6 +25,16 @@ public sealed record SchedulerResult
     public double WallSeconds { get; init; }
     public long LoadChanges { get; init; }
     public double PeakWorkingSetMiB { get; init; }
+    /// <summary>Overloads of a node that began within 120 s after a VM landed on it (a plan filled it too much).</summary>
+    public long ReOverloads { get; init; }
+    /// <summary>CPU time of the whole process during the run, seconds (both cores count).</summary>
+    public double CpuSeconds { get; init; }
+    /// <summary>Of which reading nodes and deciding events (the monitoring pass and node grains' observations), seconds.</summary>
+    public double MonitoringCpuSeconds { get; init; }
+    /// <summary>Of which the placement solver, seconds (the calling thread: a second CP-SAT worker is not counted).</summary>
+    public double SolverCpuSeconds { get; init; }
+    /// <summary>Node grains woken by the monitoring pass, per node and infrastructure second (1 would be a grain call per node per period).</summary>
+    public double WakesPerNodeSecond { get; init; }
     /// <summary>How the partitions (or central rounds) ended: Solved, Vanished, GaveUp, Absorbed, Failed.</summary>
     public IReadOnlyDictionary<string, int> Outcomes { get; init; } = new Dictionary<string, int>();
     /// <summary>Why partitions failed or gave up, node names and numbers folded ("lost the lease of node-#"), with counts.</summary>
@@ -31,4 +44,5 @@ public sealed record SchedulerResult
     [JsonIgnore] public IReadOnlyList<double> ViolationPerNode { get; init; } = [];
     [JsonIgnore] public IReadOnlyList<double> ResolutionTimesMs { get; init; } = [];
     [JsonIgnore] public IReadOnlyList<int> PartitionSizes { get; init; } = [];
+    [JsonIgnore] public IReadOnlyList<PartitionSpan> Timeline { get; init; } = [];
 }

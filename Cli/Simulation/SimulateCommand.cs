@@ -17,6 +17,7 @@ public static class SimulateCommand
         var speedup = new Option<double>("--speedup") { Description = "Infrastructure seconds per wall second. Scheduler computation counts that many times: always pessimistic for the scheduler.", DefaultValueFactory = _ => defaults.Infrastructure.Speedup };
         var schedulers = new Option<string>("--schedulers") { Description = "Comma-separated, run in this order on the same workload: dvms, centralized, hierarchical, none.", DefaultValueFactory = _ => string.Join(",", defaults.Schedulers.Select(SchedulerKinds.Name)) };
         var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Infrastructure.Seed };
+        var headroom = new Option<string>("--headroom") { Description = "Headroom target CPU load of every scheduler's plans (0.9: a plan keeps the nodes it touches at or under 90 % if it can, before moving the least memory), or 'none' for least memory only.", DefaultValueFactory = _ => "0.9" };
         var json = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to FILE." };
         var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with charts to FILE." };
         var command = new Command("simulate", """
@@ -25,11 +26,11 @@ public static class SimulateCommand
             keeps the nodes viable on the same seeded workload. Violation time (seconds a node's demand
             exceeds its capacity) is measured on the simulated hypervisor itself.
             Example: discovery simulate --nodes 1024 --vms 10240 --duration 3600 --speedup 10 --schedulers dvms,centralized,hierarchical,none --json out.json --report out.html
-            """) { nodes, vms, sites, duration, speedup, schedulers, seed, json, report };
+            """) { nodes, vms, sites, duration, speedup, schedulers, seed, headroom, json, report };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = SimulationSettings.FromOptions(parse.GetValue(nodes), parse.GetValue(vms), parse.GetValue(sites),
-                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems);
+                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems, parse.GetValue(headroom)!);
             if (problems.Count > 0)
             {
                 foreach (var p in problems) Console.Error.WriteLine($"discovery simulate: {p}");
@@ -45,7 +46,7 @@ public static class SimulateCommand
                 Progress.Done();
             }
             var document = new SimulationReport(settings.Infrastructure.Nodes, settings.Vms, settings.DurationSeconds, settings.Infrastructure.Speedup,
-                settings.Infrastructure.Sites, settings.Infrastructure.Seed, results);
+                settings.Infrastructure.Sites, settings.Infrastructure.Seed, results) { HeadroomTarget = settings.HeadroomTarget };
             PrintTable(document);
             if (parse.GetValue(json) is { } jsonFile)
             {
@@ -65,11 +66,14 @@ public static class SimulateCommand
     private static void PrintTable(SimulationReport report)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine($"{"scheduler",-13} {"violation s",12} {"mean load",9} {"events",7} {"resolved",8} {"res p50 s",9} {"res p99 s",9} {"migr.",7} {"solver p50 ms",13} {"max part.",9} {"stuck",5} {"wall s",7}");
+        Console.WriteLine($"{"scheduler",-13} {"violation s",12} {"mean load",9} {"events",7} {"resolved",8} {"res p50 s",9} {"res p99 s",9} {"migr.",7} {"re-overl.",9} {"solver p50 ms",13} {"max part.",9} {"stuck",5} {"wall s",7} {"cpu s",7} {"monit. s",8} {"solver s",8}");
         foreach (var r in report.Results)
-            Console.WriteLine(string.Format(c, "{0,-13} {1,12:0.0} {2,9:P1} {3,7} {4,8} {5,9:0.0} {6,9:0.0} {7,7} {8,13:0.0} {9,9} {10,5} {11,7:0}",
+            Console.WriteLine(string.Format(c, "{0,-13} {1,12:0.0} {2,9:P1} {3,7} {4,8} {5,9:0.0} {6,9:0.0} {7,7} {8,9} {9,13:0.0} {10,9} {11,5} {12,7:0} {13,7:0} {14,8:0.0} {15,8:0.0}",
                 r.Scheduler, r.ViolationSeconds, r.MeanLoad, r.Events, r.Resolved, r.ResolutionP50Ms / 1000, r.ResolutionP99Ms / 1000,
-                r.Migrations, r.SolverP50Ms, r.MaxPartition, r.StuckReservations, r.WallSeconds));
+                r.Migrations, r.ReOverloads, r.SolverP50Ms, r.MaxPartition, r.StuckReservations, r.WallSeconds, r.CpuSeconds, r.MonitoringCpuSeconds, r.SolverCpuSeconds));
+        foreach (var r in report.Results.Where(r => r.Outcomes.Count > 0))
+            Console.WriteLine($"{r.Scheduler}: outcomes {string.Join(", ", r.Outcomes.Select(o => $"{o.Key} {o.Value}"))}" +
+                (r.Failures.Count > 0 ? $"; why: {string.Join("; ", r.Failures.Take(3).Select(f => $"{f.Key} ({f.Value})"))}" : ""));
         var dvms = report.Results.FirstOrDefault(r => r.Scheduler == SchedulerKind.Dvms.Name());
         var central = report.Results.FirstOrDefault(r => r.Scheduler == SchedulerKind.Centralized.Name());
         if (dvms is not null && central is { ViolationSeconds: > 0 })

@@ -32,12 +32,17 @@ public static class SimulationRunner
         {
             Enabled = scheduler == SchedulerKind.Dvms,
             SolverTimeLimit = TimeSpan.FromSeconds(settings.PartitionTimeLimitSeconds),
+            HeadroomTarget = settings.HeadroomTarget,
         };
 
         using var host = scheduler == SchedulerKind.None ? null : await StartSiloAsync(directory, datacenter, journal, clock, options);
         var grains = host?.Services.GetRequiredService<IGrainFactory>();
         if (infrastructure.LoadInjector) datacenter.StartLoadInjection(Hypervisors.Simulated.LoadLaw.Seed, infrastructure.Seed);
         var start = datacenter.GetTotals().At;
+        var cpuAccount = host?.Services.GetRequiredService<Diagnostics.CpuAccount>();
+        var pass = host?.Services.GetRequiredService<Monitoring.MonitoringPass>();
+        var (cpuAtStart, monitoringAtStart, solverAtStart, wakesAtStart) = (Process.GetCurrentProcess().TotalProcessorTime,
+            cpuAccount?.Monitoring ?? TimeSpan.Zero, cpuAccount?.Solver ?? TimeSpan.Zero, pass?.Wakes ?? 0);
 
         var centralScopes = new List<ICentralSchedulerGrain>();
         if (grains is not null && scheduler is SchedulerKind.Centralized or SchedulerKind.Hierarchical)
@@ -70,6 +75,10 @@ public static class SimulationRunner
         }
         var final = datacenter.GetTotals();
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
+        var monitoringSeconds = ((cpuAccount?.Monitoring ?? TimeSpan.Zero) - monitoringAtStart).TotalSeconds;
+        var solverSeconds = ((cpuAccount?.Solver ?? TimeSpan.Zero) - solverAtStart).TotalSeconds;
+        var wakes = (pass?.Wakes ?? 0) - wakesAtStart;
 
         // Stop scheduling, let running partitions finish, then count what is still reserved.
         var stuck = 0;
@@ -110,6 +119,11 @@ public static class SimulationRunner
             WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 1),
             LoadChanges = final.LoadChanges,
             PeakWorkingSetMiB = Math.Round(peak, 0),
+            ReOverloads = final.ReOverloads,
+            CpuSeconds = Math.Round(cpuSeconds, 1),
+            MonitoringCpuSeconds = Math.Round(monitoringSeconds, 1),
+            SolverCpuSeconds = Math.Round(solverSeconds, 1),
+            WakesPerNodeSecond = Math.Round(wakes / (double)infrastructure.Nodes / settings.DurationSeconds, 4),
             Outcomes = reports.GroupBy(r => r.Outcome.ToString()).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
             Failures = reports.Where(r => r.Outcome is PartitionOutcome.Failed or PartitionOutcome.GaveUp)
                 .GroupBy(r => $"{r.Outcome}: {System.Text.RegularExpressions.Regex.Replace(r.Detail ?? "", @"\d+", "#")}")
@@ -118,6 +132,10 @@ public static class SimulationRunner
             ViolationPerNode = datacenter.Hypervisors.Select(h => Math.Round(final.ViolationSecondsPerNode[h.Node], 3)).ToList(),
             ResolutionTimesMs = resolution,
             PartitionSizes = reports.Where(r => r.Outcome == PartitionOutcome.Solved).Select(r => r.Nodes.Length).ToList(),
+            Timeline = scheduler == SchedulerKind.Dvms
+                ? reports.Select(r => new PartitionSpan(Math.Round((r.StartedAt - start).TotalSeconds, 3), Math.Round((r.EndedAt - start).TotalSeconds, 3),
+                    r.Nodes, r.Outcome.ToString())).OrderBy(p => p.Start).ToList()
+                : [],
         };
     }
 

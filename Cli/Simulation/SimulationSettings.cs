@@ -12,6 +12,8 @@ public sealed record SimulationSettings
     public IReadOnlyList<SchedulerKind> Schedulers { get; init; } = [SchedulerKind.Dvms, SchedulerKind.None];
     /// <summary>DVMS per-partition solver time limit, infrastructure seconds.</summary>
     public double PartitionTimeLimitSeconds { get; init; } = 2;
+    /// <summary>Headroom target CPU load of every scheduler's objective (the same for all, so the comparison stays fair); null: least memory only.</summary>
+    public double? HeadroomTarget { get; init; } = new Scheduling.DvmsOptions().HeadroomTarget;
     /// <summary>After the run, how long running partitions may take to finish before leftovers count as stuck.</summary>
     public double DrainSeconds { get; init; } = 60;
 
@@ -23,9 +25,16 @@ public sealed record SimulationSettings
     /// problem naming its option; the rest keep this record's defaults.
     /// </summary>
     public static SimulationSettings FromOptions(int nodes, int vms, int sites, double durationSeconds, double speedup, string schedulers, int seed,
-        out List<string> problems)
+        out List<string> problems, string headroom = "0.9")
     {
         problems = [];
+        double? headroomTarget = null;
+        if (headroom.Trim().ToLowerInvariant() is not ("none" or "off"))
+        {
+            if (double.TryParse(headroom, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) && h > 0 && h <= 1)
+                headroomTarget = h;
+            else problems.Add($"--headroom: a CPU load within (0, 1] such as 0.9, or 'none', got '{headroom}'");
+        }
         if (nodes < 2) problems.Add($"--nodes: at least 2, got {nodes}");
         if (vms < 1) problems.Add($"--vms: at least 1, got {vms}");
         if (vms % Math.Max(1, nodes) != 0) problems.Add($"--vms: must be a multiple of --nodes ({nodes}) so every node starts with the same number of VMs, got {vms}");
@@ -39,6 +48,7 @@ public sealed record SimulationSettings
             Infrastructure = defaults.Infrastructure with { Nodes = nodes, VmsPerNode = vms / Math.Max(1, nodes), Sites = sites, Speedup = speedup, Seed = seed },
             DurationSeconds = durationSeconds,
             Schedulers = kinds,
+            HeadroomTarget = headroomTarget,
         };
     }
 }

@@ -18,6 +18,13 @@ public interface INodeMonitor : IGrainWithStringKey
     [Alias("StartMonitoring")]
     Task StartMonitoringAsync();
 
+    /// <summary>
+    /// Observes the hypervisor now, as one monitoring tick: the silo's monitoring pass calls it when a node's
+    /// reading gives the grain something to see (an overload, a VM that changed state, an unreachable node).
+    /// </summary>
+    [Alias("Observe")]
+    Task ObserveAsync();
+
     /// <summary>Stops the monitoring timer (the silo calls it for every local node when it stops).</summary>
     [Alias("StopMonitoring")]
     Task StopMonitoringAsync();

@@ -15,7 +15,7 @@ public interface IReservable : IGrainWithStringKey
     Task<ReserveReply> ReserveAsync(string partitionId);
 
     /// <summary>Renews the lease; false when the node is no longer reserved by that partition.</summary>
-    [Alias("Renew")]
+    [Alias("Renew"), Orleans.Concurrency.AlwaysInterleave] // only extends a lease it holds: never queues behind a monitoring tick
     Task<bool> RenewAsync(string partitionId);
 
     /// <summary>Hands the reservation from one partition to another (merge of blocked partitions).</summary>

@@ -26,8 +26,15 @@ public sealed record PlacementResult(
     [property: Id(3)] TimeSpan SolveTime,
     [property: Id(4)] bool Optimal,
     [property: Id(5)] string Solver,
-    [property: Id(6)] string? Detail = null)
+    [property: Id(6)] string? Detail = null,
+    [property: Id(7)] long HeadroomExcess = 0)
 {
+    /// <summary>
+    /// With a headroom target (<see cref="SolverOptions.Headroom"/>): CPU units the target placement leaves above
+    /// it, summed over the nodes it touches; 0 when every touched node has its headroom (or no target was set).
+    /// </summary>
+    public bool LacksHeadroom => HeadroomExcess > 0;
+
     /// <summary>True when a viable target and a safe plan are available.</summary>
     public bool IsSolved => Status == PlacementStatus.Solved;
 

@@ -6,8 +6,13 @@ public sealed record SolverOptions(
     [property: Id(0)] TimeSpan TimeLimit,
     [property: Id(1)] int Workers = 2,
     [property: Id(2)] int RepairCandidates = 16,
-    [property: Id(3)] int FullModelMaxNodes = 64)
+    [property: Id(3)] int FullModelMaxNodes = 64,
+    [property: Id(4)] double? Headroom = null)
 {
+    // Headroom: a target CPU load (0.9 = 90 %). The objective then first keeps every node a plan touches at or
+    // under it (an overloaded node is brought down to it, a node with room is not filled above it, a node already
+    // above it is not made worse), then moves as little memory as possible. Null: least memory only.
+
     /// <summary>The DVMS reference: 2 s per partition.</summary>
     public static SolverOptions Default { get; } = new(TimeSpan.FromSeconds(2));
 }

@@ -44,6 +44,9 @@ public static class SchedulingSetup
         // state (constraints, the pause switch) lives in grains.
         silo.Services.TryAddSingleton<PlanJournal>();
         silo.Services.AddSingleton<SiloScheduling>();
+        silo.Services.AddSingleton<Monitoring.MonitoringPass>();
+        silo.Services.TryAddSingleton<Diagnostics.CpuAccount>();
+        silo.Services.TryAddSingleton<SolverThreads>(_ => new SolverThreads());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloScheduling>());
         silo.Services.TryAddSingleton<SchedulingMetrics>(sp => new SchedulingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         silo.AddStartupTask(async (services, cancellationToken) =>

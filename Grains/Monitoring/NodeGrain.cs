@@ -1,3 +1,4 @@
+using Discovery.Diagnostics;
 using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Hosting;
@@ -7,15 +8,18 @@ using Discovery.Scheduling;
 using Discovery.Scheduling.Protocol;
 using Discovery.Time;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace Discovery.Monitoring;
 
 /// <summary>
-/// A node's grain (the seed's LRT monitoring layer): reads its hypervisor every monitoring period,
-/// detects events, starts a partition for an event when it is free, and answers the reservation
+/// A node's grain (the seed's LRT monitoring layer): observes its hypervisor every monitoring period
+/// (woken by the silo's <see cref="MonitoringPass"/> when the node can be read in memory and the
+/// reading says there is something to see; otherwise on its own timer), detects events, starts a partition for an event when it is free, and answers the reservation
 /// protocol through its <see cref="ReservationLease"/>. It never awaits a partition.
 /// </summary>
 [NodePlacement]
+[Immovable(ImmovableKind.Any)] // it drives a hypervisor of this silo: no rebalancing or repartitioning may move it
 public sealed class NodeGrain : Grain, INodeGrain
 {
     private readonly HypervisorDirectory _directory;
@@ -25,6 +29,9 @@ public sealed class NodeGrain : Grain, INodeGrain
     private readonly SiloScheduling _silo;
     private readonly ILogger<NodeGrain> _logger;
     private readonly ReservationLease _lease;
+    private readonly MonitoringPass _pass;
+    private readonly CpuAccount _cpu;
+    private DateTimeOffset _rejoinAt = DateTimeOffset.MinValue;
     private bool _maintenance;
     private NodeSnapshot? _last;
     private IGrainTimer? _monitor;
@@ -38,9 +45,9 @@ public sealed class NodeGrain : Grain, INodeGrain
     private const int RejoinEvery = 60;
 
     public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
-        SiloScheduling silo, ILogger<NodeGrain> logger)
+        SiloScheduling silo, MonitoringPass pass, CpuAccount cpu, ILogger<NodeGrain> logger)
     {
-        (_directory, _clock, _options, _metrics, _silo, _logger) = (directory, clock, options, metrics, silo, logger);
+        (_directory, _clock, _options, _metrics, _silo, _pass, _cpu, _logger) = (directory, clock, options, metrics, silo, pass, cpu, logger);
         _lease = new ReservationLease(clock.Time, options.LeaseTimeout, options.RetryBackoff, expired =>
         {
             _logger.LogWarning("Node {Node}: partition {Partition} silent for {Seconds:0.0} s, reservation dropped",
@@ -82,13 +89,15 @@ public sealed class NodeGrain : Grain, INodeGrain
         if (_monitor is null && !_silo.Stopping)
         {
             _silo.MonitoringStarted();
-            // Spread the nodes' ticks over the period so thousands of nodes do not tick at once.
+            // Spread the nodes' own ticks over the period so thousands of nodes do not tick at once.
             var phase = (uint)StringComparer.Ordinal.GetHashCode(Node) % 1000 / 1000.0;
-            // The node joins the directory at its first tick, with its capacity.
+            // Read in memory by the silo's pass, which wakes this grain when there is something to see:
+            // its own timer is then only a slow heartbeat (rejoining the directory) that keeps it active.
+            var watched = _pass.TryWatch(Node, _directory.Get(Node));
             _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
             {
                 DueTime = _options.MonitoringPeriod * phase,
-                Period = _options.MonitoringPeriod,
+                Period = watched ? _options.MonitoringPeriod * RejoinEvery : _options.MonitoringPeriod,
                 KeepAlive = true,
             });
         }
@@ -99,10 +108,33 @@ public sealed class NodeGrain : Grain, INodeGrain
     {
         _monitor?.Dispose();
         _monitor = null;
+        _pass.Unwatch(Node);
         return Task.CompletedTask;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _pass.Unwatch(Node);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public async Task ObserveAsync()
+    {
+        if (_monitor is null) return; // not monitoring (stopped, or a pass raced a stop)
+        // Charged to monitoring: the part that runs before the first real wait (all of it, for a quiet node).
+        var (thread, start) = (Environment.CurrentManagedThreadId, ThreadCpu.NowTicks());
+        var tick = TickAsync(CancellationToken.None);
+        if (Environment.CurrentManagedThreadId == thread) _cpu.AddMonitoring(ThreadCpu.NowTicks() - start);
+        await tick;
+    }
+
     private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try { await ObserveOnceAsync(cancellationToken); }
+        finally { _pass.WakeEveryPeriod(Node, _maintenance || _unreachableSince is not null || _down); }
+    }
+
+    private async Task ObserveOnceAsync(CancellationToken cancellationToken)
     {
         if (_silo.Stopping) return;
         var mayStart = _lease.MayStartPartition; // also drops a silent leader's reservation
@@ -124,8 +156,14 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         if (_unreachableSince is not null) Reachable(snapshot);
         ReportStateChanges(snapshot);
-        if (_ticks++ % RejoinEvery == 0) _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity); // one-way
-        if (!_options.Enabled || !mayStart) return;
+        if (_clock.Now >= _rejoinAt)
+        {
+            _rejoinAt = _clock.Now + _options.MonitoringPeriod * RejoinEvery;
+            _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity); // one-way
+        }
+        // A silo whose monitoring falls behind, or with as many partitions deciding as it allows, starts no new one:
+        // the event waits a period instead of failing.
+        if (!_options.Enabled || !mayStart || _pass.Behind || _silo.Deciding >= _options.MaxDecidingPartitions) return;
         if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
         if (await GrainFactory.GetGrain<ISchedulingControlGrain>(0).IsPausedAsync() || _silo.Stopping) return;
@@ -296,6 +334,10 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public Task<NodeCell> GetCellAsync()
     {
+        // A node read in memory is drawn as it is now; another from its last observation.
+        if (_directory.Contains(Node) && _directory.Get(Node) is IPeekableHypervisor peekable && peekable.Peek() is { Down: false } now)
+            return Task.FromResult(new NodeCell(Node, _directory.SiteOf(Node), Math.Round(now.CpuLoad, 3), Math.Round(now.MemoryLoad, 3), now.Vms,
+                now.Overloaded, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId));
         var last = _last;
         return Task.FromResult(last is null
             ? new NodeCell(Node, _directory.Contains(Node) ? _directory.SiteOf(Node) : null, 0, 0, 0, false, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId)
@@ -304,8 +346,16 @@ public sealed class NodeGrain : Grain, INodeGrain
     }
 
     /// <summary>A node marked down, or drained for maintenance, is out of the overlay: it refuses partitions.</summary>
-    public Task<ReserveReply> ReserveAsync(string partitionId) =>
-        Task.FromResult(_down || (_maintenance && _last is { Vms.Length: 0 }) ? new ReserveReply(false, null) : _lease.Reserve(partitionId));
+    public Task<ReserveReply> ReserveAsync(string partitionId)
+    {
+        if (_down || (_maintenance && _last is { Vms.Length: 0 })) return Task.FromResult(new ReserveReply(false, null));
+        var reply = _lease.Reserve(partitionId);
+        return Task.FromResult(reply.Granted ? reply with { CpuLoad = CpuLoadNow() } : reply);
+    }
+
+    /// <summary>The node's CPU load: read now when it can be read in memory, else as last observed.</summary>
+    private double? CpuLoadNow() =>
+        _directory.Contains(Node) && _directory.Get(Node) is IPeekableHypervisor peekable && peekable.Peek() is { Down: false } now ? now.CpuLoad : _last?.CpuLoad;
 
     public Task<bool> RenewAsync(string partitionId) => Task.FromResult(_lease.Renew(partitionId));
 
@@ -327,6 +377,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     {
         if (_maintenance && !maintenance) GrainFactory.GetGrain<IVeDirectoryGrain>(0).RoomAppearedAsync($"node {Node} back from maintenance");
         _maintenance = maintenance;
+        _pass.WakeEveryPeriod(Node, _maintenance || _unreachableSince is not null || _down); // to be drained, it is observed every period
         _logger.LogInformation("Node {Node}: maintenance {State}", Node, maintenance ? "requested" : "cancelled");
         return Task.CompletedTask;
     }

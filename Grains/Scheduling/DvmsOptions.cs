@@ -32,8 +32,28 @@ public sealed record DvmsOptions
     /// <summary>A partition still unsolved after this long gives up, whatever its state: none waits forever.</summary>
     public TimeSpan MaxPartitionLifetime { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Largest partition: growth stops there and the partition counts as blocked.</summary>
-    public int MaxPartitionSize { get; init; } = 256;
+    /// <summary>
+    /// Largest partition: growth stops there, the partition counts as blocked (it may still absorb a
+    /// lower-id partition it met), and when nothing is left it gives up saying it reached the cap.
+    /// </summary>
+    public int MaxPartitionSize { get; init; } = 64;
+
+    /// <summary>
+    /// Headroom target, as a CPU load (0.9 = 90 %): every scheduler's objective first keeps the nodes a plan
+    /// touches at or under it (an overloaded node comes down to it), then moves as little memory as possible,
+    /// so that a plan does not fill a neighbour to the brim and overload it again. Null: least memory only.
+    /// </summary>
+    public double? HeadroomTarget { get; init; } = 0.9;
+
+    /// <summary>
+    /// Partitions a silo lets decide at once (grow, solve, merge; applying a plan does not count). Past it, a node
+    /// with an event waits a monitoring period before it starts one: under a storm, fewer partitions start instead of
+    /// many failing for leases their silo could not renew in time.
+    /// </summary>
+    public int MaxDecidingPartitions { get; init; } = 32;
+
+    /// <summary>A partition whose best plan leaves a touched node above the headroom target may reserve this many more nodes to find one that does not.</summary>
+    public int HeadroomGrowth { get; init; } = 4;
 
     /// <summary>False turns node-triggered scheduling off (monitoring only: the "none" and centralized schedulers).</summary>
     public bool Enabled { get; init; } = true;

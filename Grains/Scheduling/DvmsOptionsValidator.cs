@@ -27,6 +27,9 @@ public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
         if (options.UnderloadThreshold is { } u && !(u > 0 && u < 1)) problems.Add($"UnderloadThreshold: must be within (0, 1), got {u}");
         if (options.SolverWorkers < 1) problems.Add($"SolverWorkers: must be at least 1, got {options.SolverWorkers}");
         if (options.NodeDownGrace < TimeSpan.Zero) problems.Add($"NodeDownGrace: must not be negative, got {options.NodeDownGrace}");
+        if (options.HeadroomTarget is { } h && !(h > 0 && h <= 1)) problems.Add($"HeadroomTarget: must be within (0, 1], got {h}");
+        if (options.HeadroomGrowth < 0) problems.Add($"HeadroomGrowth: must not be negative, got {options.HeadroomGrowth}");
+        if (options.MaxDecidingPartitions < 1) problems.Add($"MaxDecidingPartitions: must be at least 1, got {options.MaxDecidingPartitions}");
         if (options.MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {options.MaxPartitionSize}");
         return problems;
     }

@@ -37,6 +37,12 @@ public sealed class PartitionGrain(
     private IGrainTimer? _renewal;
     private CancellationTokenSource? _applying; // cancelled when a lease is lost or the silo stops: no further plan step
     private TaskCompletionSource? _absorbed;
+    private int _headroomGrowth; // nodes added only to find a plan with headroom
+    private DateTimeOffset _lastRenewal;
+    private bool _starved; // the last renewal came late: the machine does not keep up, growth waits
+    private TaskCompletionSource? _timelyRenewal;
+    private readonly HashSet<string> _skip = new(StringComparer.Ordinal); // nodes of partitions met: growth jumps past them
+    private readonly HashSet<string> _asked = new(StringComparer.Ordinal); // partitions already asked for their nodes
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -50,6 +56,7 @@ public sealed class PartitionGrain(
         _event = evt;
         _startedAt = clock.Now;
         _cursor = evt.Node;
+        _lastRenewal = clock.Now;
         lifecycle.Start(evt.Node);
         silo.Entered(Id);
         // Renew at once: the initiator's self-reservation has been ageing since detection.
@@ -99,7 +106,7 @@ public sealed class PartitionGrain(
             var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
             var started = clock.Timestamp();
             var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
-                SolverOptions.Default with { TimeLimit = options.SolverTimeLimit, Workers = options.SolverWorkers }, options.Solver);
+                SolverOptions.Default with { TimeLimit = clock.ToWall(options.SolverTimeLimit), Workers = options.SolverWorkers, Headroom = options.HeadroomTarget }, options.Solver);
             var solveTime = clock.Since(started);
             _solverTime += solveTime;
             metrics.SolverTime.Record(solveTime.TotalMilliseconds);
@@ -108,7 +115,15 @@ public sealed class PartitionGrain(
             if (Interrupted(lifecycle) is { } late) return late;
             if (result.IsSolved)
             {
+                // A plan that fills a node past the headroom target: a few more nodes may offer one that does not.
+                if (result.LacksHeadroom && _headroomGrowth < options.HeadroomGrowth && await GrowAsync(lifecycle, forHeadroom: true))
+                {
+                    _headroomGrowth++;
+                    continue;
+                }
+                if (Interrupted(lifecycle) is { } whileGrowing) return whileGrowing;
                 lifecycle.BeginApplying(); // from here on nobody may absorb this partition
+                silo.Decided(Id);
                 await ApplyAsync(problem, result);
                 return (PartitionOutcome.Solved, null);
             }
@@ -124,7 +139,10 @@ public sealed class PartitionGrain(
             }
             if (Interrupted(lifecycle) is { } whileMerging) return whileMerging;
             if (lifecycle.MetHigher && await WaitToBeAbsorbedAsync(lifecycle)) continue; // the loop's first check ends it as Absorbed
-            return (PartitionOutcome.GaveUp, $"no solution on {lifecycle.Nodes.Count} node(s) and no partition to merge with");
+            return (PartitionOutcome.GaveUp, lifecycle.Nodes.Count >= options.MaxPartitionSize
+                ? $"no solution within the partition size cap of {options.MaxPartitionSize} nodes (MaxPartitionSize)"
+                : _starved ? $"no solution on {lifecycle.Nodes.Count} node(s); stopped growing: its lease renewals kept coming late (the silo does not keep up)"
+                : $"no solution on {lifecycle.Nodes.Count} node(s) and no partition to merge with");
         }
     }
 
@@ -138,26 +156,64 @@ public sealed class PartitionGrain(
         return PlacementProblem.FromSnapshots(snapshots, constraints);
     }
 
-    /// <summary>Reserves the next free node of the overlay; nodes held by other partitions are skipped (and remembered).</summary>
-    private async Task<bool> GrowAsync(PartitionLifecycle lifecycle)
+    /// <summary>
+    /// Reserves the next free node of the overlay. A node held by another partition is remembered (merge), and
+    /// that partition's nodes are skipped from then on without being asked (the DVMS shortcut). No growth past
+    /// the size cap, nor once a renewal came late.
+    /// </summary>
+    private async Task<bool> GrowAsync(PartitionLifecycle lifecycle, bool forHeadroom = false)
     {
+        var probes = 0; // looking for headroom, a node granted without any is handed back at once, a few times at most
         if (lifecycle.Nodes.Count >= options.MaxPartitionSize) return false;
+        if (_starved && !await TimelyRenewalAsync()) return false;
         for (var steps = 0; steps < overlay.Nodes.Count; steps++)
         {
             var next = overlay.Successor(_cursor);
             if (next is null) return false;
             _cursor = next;
-            if (lifecycle.Nodes.Contains(next)) continue;
+            if (lifecycle.Nodes.Contains(next) || _skip.Contains(next)) continue;
             var reply = await GrainFactory.GetGrain<IReservable>(next).ReserveAsync(Id);
+            if (reply.Granted && forHeadroom && reply.CpuLoad >= options.HeadroomTarget && ++probes <= options.HeadroomGrowth * 2)
+            {
+                await GrainFactory.GetGrain<IReservable>(next).ReleaseAsync(Id, PartitionOutcome.Vanished);
+                continue;
+            }
             if (reply.Granted)
             {
                 lifecycle.Add(next); // even once absorbed: released in FinishAsync
                 return lifecycle.Interruption is null;
             }
-            if (reply.HeldBy is { } holder) lifecycle.Met(holder);
+            if (reply.HeldBy is { } holder)
+            {
+                lifecycle.Met(holder);
+                if (_asked.Add(holder)) await SkipNodesOfAsync(holder);
+            }
             if (lifecycle.Interruption is not null) return false;
         }
         return false;
+    }
+
+    /// <summary>Waits (at most two renewal periods) for a renewal on time; false when none came: the partition stops growing.</summary>
+    private async Task<bool> TimelyRenewalAsync()
+    {
+        _timelyRenewal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Task.WhenAny(_timelyRenewal.Task, Task.Delay(options.LeaseRenewalPeriod * 2, clock.Time));
+        _timelyRenewal = null;
+        return !_starved;
+    }
+
+    /// <summary>The shortcut: asks a partition met for its nodes once, so growth jumps past them.</summary>
+    private async Task SkipNodesOfAsync(string partition)
+    {
+        try
+        {
+            var (_, nodes) = await GrainFactory.GetGrain<IPartitionGrain>(partition).GetStateAsync();
+            _skip.UnionWith(nodes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug(e, "Partition {Partition}: could not ask {Other} for its nodes; probing them one by one", Id, partition);
+        }
     }
 
     /// <summary>Blocked: absorbs the lower-id partitions it met; true when it gained nodes.</summary>
@@ -236,8 +292,17 @@ public sealed class PartitionGrain(
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
         if (_lifecycle is not { State: not PartitionState.Finished } lifecycle) return;
+        // Late by more than half a lease: the machine does not keep up. Growing now would only add nodes whose
+        // leases it could not keep: growth waits for a timely renewal (a plan being applied is not torn down for it).
+        var now = clock.Now;
+        var late = now - _lastRenewal > options.LeaseRenewalPeriod + (options.LeaseTimeout - options.LeaseRenewalPeriod) / 2;
+        if (late && !_starved)
+            logger.LogInformation("Partition {Partition}: renewal {Seconds:0.00} s after the last one, growth waits", Id, (now - _lastRenewal).TotalSeconds);
+        _starved = late;
+        _lastRenewal = now;
         var nodes = lifecycle.Nodes.ToArray();
         var renewed = await Task.WhenAll(nodes.Select(n => GrainFactory.GetGrain<IReservable>(n).RenewAsync(Id)));
+        if (!late) _timelyRenewal?.TrySetResult();
         for (var i = 0; i < nodes.Length; i++)
             if (!renewed[i]) lifecycle.LoseLease(nodes[i]);
         if (lifecycle.LostLease is not null && _applying is { IsCancellationRequested: false } applying) applying.Cancel();

@@ -20,6 +20,7 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, byte> _partitions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _deciding = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>True once the silo is stopping: no new partition, no monitoring tick, no new plan step.</summary>
@@ -40,11 +41,29 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     /// <summary>Partitions (and centralized rounds) running on this silo.</summary>
     public int RunningPartitions => _partitions.Count;
 
+    /// <summary>
+    /// Partitions of this silo still deciding (growing, solving, merging): those that take CPU. One applying its
+    /// plan only waits for migrations. Nodes start no new partition while this reaches
+    /// <see cref="DvmsOptions.MaxDecidingPartitions"/>: under a storm fewer partitions start rather than many fail.
+    /// </summary>
+    public int Deciding => _deciding.Count;
+
     /// <summary>A partition (or a centralized round) started on this silo.</summary>
-    public void Entered(string partition) => _partitions.TryAdd(partition, 0);
+    public void Entered(string partition)
+    {
+        _partitions.TryAdd(partition, 0);
+        _deciding.TryAdd(partition, 0);
+    }
+
+    /// <summary>It has decided: it applies its plan now.</summary>
+    public void Decided(string partition) => _deciding.TryRemove(partition, out _);
 
     /// <summary>It ended, its nodes released.</summary>
-    public void Left(string partition) => _partitions.TryRemove(partition, out _);
+    public void Left(string partition)
+    {
+        _partitions.TryRemove(partition, out _);
+        _deciding.TryRemove(partition, out _);
+    }
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SiloScheduling), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);

@@ -16,4 +16,10 @@ public sealed class InfrastructureClock(TimeProvider time)
     public TimeSpan Since(long timestamp) => Time.GetElapsedTime(timestamp);
 
     public long Timestamp() => Time.GetTimestamp();
+
+    /// <summary>
+    /// Wall time that <paramref name="infrastructure"/> time lasts: a solver's time limit is given in infrastructure
+    /// time (the scheduler's computation counts speedup times in a simulation) but enforced on the wall clock.
+    /// </summary>
+    public TimeSpan ToWall(TimeSpan infrastructure) => Time is ScaledTimeProvider scaled ? scaled.ToWall(infrastructure) : infrastructure;
 }

@@ -21,6 +21,12 @@ public sealed record SchedulingSettings
     [Range(0.0, 3600.0)] public double NodeDownGraceSeconds { get; init; } = Defaults.NodeDownGrace.TotalSeconds;
     /// <summary>Null or blank: underload detection off.</summary>
     [Range(0.001, 0.999)] public double? UnderloadThreshold { get; init; } = Defaults.UnderloadThreshold;
+    /// <summary>Headroom target CPU load of every plan (0.9 = 90 %); 0 turns it off (least memory moved only).</summary>
+    [Range(0.0, 1.0)] public double HeadroomTarget { get; init; } = Defaults.HeadroomTarget ?? 0;
+    /// <summary>Nodes a partition may add to find a plan with headroom.</summary>
+    [Range(0, 1024)] public int HeadroomGrowth { get; init; } = Defaults.HeadroomGrowth;
+    /// <summary>Largest partition, in nodes.</summary>
+    [Range(1, 100_000)] public int MaxPartitionSize { get; init; } = Defaults.MaxPartitionSize;
     /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
     public string Solver { get; init; } = PlacementSolvers.For(Defaults.Solver).Name;
 
@@ -40,6 +46,9 @@ public sealed record SchedulingSettings
         SolverTimeLimit = TimeSpan.FromSeconds(SolverTimeLimitSeconds),
         UnderloadThreshold = UnderloadThreshold,
         NodeDownGrace = TimeSpan.FromSeconds(NodeDownGraceSeconds),
+        HeadroomTarget = HeadroomTarget > 0 ? HeadroomTarget : null,
+        HeadroomGrowth = HeadroomGrowth,
+        MaxPartitionSize = MaxPartitionSize,
         Solver = TryParseSolver(Solver, out var solver) ? solver : Defaults.Solver,
     };
 }

@@ -9,4 +9,5 @@ public sealed record DatacenterTotals(
     int OverloadedNodes,
     int MigrationsInFlight,
     long LoadChanges,
-    long MigrationsCompleted);
+    long MigrationsCompleted,
+    long ReOverloads = 0);

@@ -10,11 +10,15 @@ namespace Discovery.Hypervisors.Simulated;
 /// thread; with a FakeTimeProvider, tests advance time explicitly).
 /// Violation time (seconds a node's demand exceeds its capacity) is integrated exactly at every
 /// change of a node's demand.
+/// Reads do not serialize: every change (the replay included) happens under one writer lock, in time
+/// order, and publishes an immutable view of each node it touched. A read takes no lock while no
+/// event is due by its clock (thousands of reads per event at the seed's rates); only a read that
+/// finds an event due replays it, under the writer lock, before reading.
 /// </summary>
 public sealed class SimulatedDatacenter
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, SimNode> _nodes = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SimNode> _nodes = new(StringComparer.Ordinal);
     private readonly List<SimNode> _nodeOrder = [];
     private readonly Dictionary<string, SimVm> _vms = new(StringComparer.Ordinal);
     private readonly List<SimVm> _vmOrder = [];
@@ -22,6 +26,7 @@ public sealed class SimulatedDatacenter
     private long _migrationSequence;
     private DateTimeOffset _processedUntil;
     private LoadInjection? _injection;
+    private long _nextDueTicks = long.MaxValue; // UTC ticks of the next load change or landing: reads before it need no replay
 
     /// <summary>A datacentre on <paramref name="clock"/>; migrations move memory at <paramref name="migrationBandwidthMbps"/>.</summary>
     public SimulatedDatacenter(TimeProvider clock, double migrationBandwidthMbps = 1000)
@@ -69,17 +74,15 @@ public sealed class SimulatedDatacenter
             if (_nodes.ContainsKey(name)) throw new ArgumentException($"node '{name}' already exists", nameof(name));
             var node = new SimNode(name, site, capacity) { Index = _nodeOrder.Count };
             node.Hypervisor = new SimulatedHypervisor(this, name);
-            _nodes.Add(name, node);
+            Publish(node);
+            _nodes[name] = node;
             _nodeOrder.Add(node);
             return node.Hypervisor;
         }
     }
 
     /// <summary>The hypervisor of <paramref name="node"/>.</summary>
-    public SimulatedHypervisor this[string node]
-    {
-        get { lock (_gate) return Node(node).Hypervisor; }
-    }
+    public SimulatedHypervisor this[string node] => Node(node).Hypervisor;
 
     /// <summary>Starts the seed's load injector: initial demands and every later change drawn with <paramref name="seed"/>.</summary>
     public void StartLoadInjection(LoadLaw law, int seed)
@@ -90,6 +93,7 @@ public sealed class SimulatedDatacenter
             var random = new Random(seed);
             foreach (var vm in _vmOrder) SetDemandLocked(vm, law.DrawDemand(random, vm.VCpus), _processedUntil);
             _injection = new LoadInjection(law, random, _processedUntil + law.DrawInterval(random, _vmOrder.Count));
+            UpdateNextDue();
         }
     }
 
@@ -100,6 +104,7 @@ public sealed class SimulatedDatacenter
         {
             CatchUpLocked(Clock.GetUtcNow());
             _injection = null;
+            UpdateNextDue();
         }
     }
 
@@ -157,6 +162,7 @@ public sealed class SimulatedDatacenter
                 }
             if (n.OverloadedSince is { } since) n.ViolationSeconds += Math.Max(0, (now - since).TotalSeconds);
             n.OverloadedSince = null;
+            Publish(n);
         }
         foreach (var m in aborted)
             m.Landed.TrySetException(new HypervisorException(m.From, HypervisorErrorKind.ConnectionFailed,
@@ -183,10 +189,7 @@ public sealed class SimulatedDatacenter
     }
 
     /// <summary>Whether <paramref name="node"/> is unreachable (see <see cref="CrashNode"/>).</summary>
-    public bool IsDown(string node)
-    {
-        lock (_gate) return _nodes.GetValueOrDefault(node)?.Down ?? throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"unknown node '{node}'");
-    }
+    public bool IsDown(string node) => Node(node).View.Down;
 
     /// <summary>
     /// VMs defined on two reachable nodes or more (a stale copy beside the VM itself), in id order; a VM
@@ -219,7 +222,7 @@ public sealed class SimulatedDatacenter
                 if (n.OverloadedSince is not null) overloaded++;
             }
             return new DatacenterTotals(now, total, perNode, cpuCapacity == 0 ? 0 : cpuDemand / cpuCapacity, overloaded,
-                _vmOrder.Count(v => v.MigratingTo is not null), LoadChanges, MigrationsCompleted);
+                _vmOrder.Count(v => v.MigratingTo is not null), LoadChanges, MigrationsCompleted, ReOverloads);
         }
     }
 
@@ -229,33 +232,48 @@ public sealed class SimulatedDatacenter
     /// <summary>Migrations that have landed so far.</summary>
     public long MigrationsCompleted { get; private set; }
 
+    /// <summary>Overloads of a node that began within <see cref="ReOverloadWindow"/> after a VM landed on it.</summary>
+    public long ReOverloads { get; private set; }
+
+    /// <summary>How soon after receiving a VM an overload counts as a re-overload (120 s).</summary>
+    public static readonly TimeSpan ReOverloadWindow = TimeSpan.FromSeconds(120);
+
     // ---- operations used by SimulatedHypervisor ----
 
     internal HostInfo HostInfo(string node)
     {
-        lock (_gate)
-        {
-            var n = Reachable(node);
-            return new HostInfo(n.Name, n.Capacity, "simulated");
-        }
+        var n = Reachable(node);
+        return new HostInfo(n.Name, n.Capacity, "simulated");
     }
 
-    internal string SiteOf(string node)
+    internal string SiteOf(string node) => Node(node).Site;
+
+    internal IReadOnlyList<VmStatus> List(string node) => Read(node).Vms;
+
+    /// <summary>
+    /// The node now, without copying its VMs: demand, capacity, whether it is down, and a version that
+    /// changes whenever its VMs or their states change (not their demand). What a per-silo monitoring pass reads.
+    /// </summary>
+    public NodeReading Peek(string node)
     {
-        lock (_gate) return Node(node).Site;
+        var view = CurrentView(Node(node));
+        return new NodeReading(view.Demand, view.Capacity, view.Down, view.Version, view.Hosting, view.Vms.Length);
     }
 
-    internal IReadOnlyList<VmStatus> List(string node)
+    /// <summary>Current view of a reachable node (replaying what is due first).</summary>
+    private NodeView Read(string node)
     {
-        lock (_gate)
-        {
-            CatchUpLocked(Clock.GetUtcNow());
-            var n = Reachable(node);
-            var list = new List<VmStatus>(n.Vms.Count + n.Incoming.Count);
-            foreach (var vm in n.Vms) list.Add(vm.Status());
-            foreach (var vm in n.Incoming) list.Add(vm.Status()); // in flight: State is Migrating
-            return list;
-        }
+        var n = Node(node);
+        var view = CurrentView(n);
+        return view.Down ? throw new HypervisorException(node, HypervisorErrorKind.ConnectionFailed, $"node {node} is unreachable") : view;
+    }
+
+    private NodeView CurrentView(SimNode node)
+    {
+        var now = Clock.GetUtcNow();
+        if (now.UtcTicks >= Volatile.Read(ref _nextDueTicks))
+            lock (_gate) CatchUpLocked(now);
+        return node.View;
     }
 
     internal void Define(string node, VmSpec spec)
@@ -275,6 +293,7 @@ public sealed class SimulatedDatacenter
             _vms.Add(vm.Id, vm);
             _vmOrder.Add(vm);
             n.Vms.Add(vm);
+            Publish(n);
             evt = new VmLifecycleEvent(node, spec.Id, VmLifecycleKind.Defined, 0, now);
         }
         Raise(evt);
@@ -317,6 +336,7 @@ public sealed class SimulatedDatacenter
                         _vmOrder.Add(copy);
                     }
                 }
+                Publish(vm.Host);
             }
             else
             {
@@ -350,9 +370,12 @@ public sealed class SimulatedDatacenter
             if (!vm.HoldsResources)
             {
                 // A stopped VM is only a definition: it moves at once.
-                vm.Host.Vms.Remove(vm);
+                var from = vm.Host;
+                from.Vms.Remove(vm);
                 vm.Host = to;
                 to.Vms.Add(vm);
+                Publish(from);
+                Publish(to);
                 MigrationsCompleted++;
                 return new MigrationOutcome(vmId, node, destination, MigrationMode.Live, TimeSpan.Zero);
             }
@@ -362,6 +385,7 @@ public sealed class SimulatedDatacenter
             var due = now + MigrationDuration(vm.MemoryMiB);
             pending = new PendingMigration(vm, node, due, now);
             _migrations.Enqueue(pending, (due, _migrationSequence++));
+            UpdateNextDue();
         }
         // Wake up at the completion time; any earlier read that passes it completes it too.
         using var timer = Clock.CreateTimer(_ => CompleteDue(pending.Due), null, pending.Due - Clock.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
@@ -408,7 +432,15 @@ public sealed class SimulatedDatacenter
             }
         }
         if (until > _processedUntil) _processedUntil = until;
+        UpdateNextDue();
         return _processedUntil;
+    }
+
+    private void UpdateNextDue()
+    {
+        var nextLoad = _injection?.Next ?? DateTimeOffset.MaxValue;
+        var nextMigration = _migrations.TryPeek(out _, out var key) ? key.Item1 : DateTimeOffset.MaxValue;
+        Volatile.Write(ref _nextDueTicks, (nextLoad < nextMigration ? nextLoad : nextMigration).UtcTicks);
     }
 
     private void LandLocked(PendingMigration m)
@@ -424,6 +456,7 @@ public sealed class SimulatedDatacenter
         vm.State = vm.StateBeforeMigration;
         to.Vms.Add(vm);
         from.Demand -= vm.Demand;
+        to.ReceivedAt = t;
         Recompute(from, t);
         Recompute(to, t);
         MigrationsCompleted++;
@@ -452,10 +485,16 @@ public sealed class SimulatedDatacenter
         if (vm.MigratingTo is not null && !ReferenceEquals(vm.MigratingTo, beforeTarget)) Recompute(vm.MigratingTo, t);
     }
 
-    private static void Recompute(SimNode node, DateTimeOffset t)
+    private void Recompute(SimNode node, DateTimeOffset t)
     {
         var overloaded = !node.Demand.FitsIn(node.Capacity);
-        if (overloaded && node.OverloadedSince is null) node.OverloadedSince = t;
+        Publish(node);
+        if (overloaded && node.OverloadedSince is null)
+        {
+            node.OverloadedSince = t;
+            // A re-overload: the node overloads within the window after it received a VM (a plan filled it too much).
+            if (node.ReceivedAt is { } received && t - received <= ReOverloadWindow) ReOverloads++;
+        }
         else if (!overloaded && node.OverloadedSince is { } since)
         {
             node.ViolationSeconds += Math.Max(0, (t - since).TotalSeconds);
@@ -465,13 +504,13 @@ public sealed class SimulatedDatacenter
 
     private static bool Fits(SimNode node, Resources extra) => (node.Demand + extra).MemoryMiB <= node.Capacity.MemoryMiB;
 
-    private SimNode Node(string name) => _nodes.GetValueOrDefault(name)
+    private SimNode Node(string name) => (_nodes.TryGetValue(name, out var node) ? node : null)
         ?? throw new HypervisorException(name, HypervisorErrorKind.NotFound, $"unknown node '{name}'");
 
     private SimNode Reachable(string name)
     {
         var node = Node(name);
-        return node.Down ? throw new HypervisorException(name, HypervisorErrorKind.ConnectionFailed, $"node {name} is unreachable") : node;
+        return node.View.Down ? throw new HypervisorException(name, HypervisorErrorKind.ConnectionFailed, $"node {name} is unreachable") : node;
     }
 
     private SimVm Vm(string id) => _vms.GetValueOrDefault(id)
@@ -491,6 +530,7 @@ public sealed class SimulatedDatacenter
             var target = vm.MigratingTo!;
             ChangeLocked(vm, now, () => { vm.MigratingTo = null; vm.State = vm.StateBeforeMigration; });
             target.Incoming.Remove(vm);
+            Publish(target);
             m.Aborted = true;
             aborted.Add(m);
         }
@@ -522,6 +562,33 @@ public sealed class SimulatedDatacenter
         public DateTimeOffset? OverloadedSince { get; set; }
         public double ViolationSeconds { get; set; }
         public bool Down { get; set; }
+        /// <summary>When a VM last landed here.</summary>
+        public DateTimeOffset? ReceivedAt { get; set; }
+        /// <summary>What readers see; replaced (never changed) by writers.</summary>
+        public volatile NodeView View = NodeView.Empty;
+    }
+
+    /// <summary>Rebuilds <paramref name="node"/>'s view after a change; its version moves when its VMs or their states changed.</summary>
+    private static void Publish(SimNode node)
+    {
+        var vms = new VmStatus[node.Vms.Count + node.Incoming.Count];
+        var i = 0;
+        var hosting = false;
+        foreach (var vm in node.Vms)
+        {
+            vms[i++] = vm.Status();
+            hosting |= vm.HoldsResources;
+        }
+        foreach (var vm in node.Incoming) vms[i++] = vm.Status(); // in flight: State is Migrating
+        var before = node.View;
+        var same = before.Vms.Length == vms.Length && before.Down == node.Down;
+        for (var k = 0; same && k < vms.Length; k++) same = before.Vms[k].Id == vms[k].Id && before.Vms[k].State == vms[k].State;
+        node.View = new NodeView(vms, node.Demand, node.Capacity, node.Down, hosting, same ? before.Version : before.Version + 1);
+    }
+
+    private sealed record NodeView(VmStatus[] Vms, Resources Demand, Resources Capacity, bool Down, bool Hosting, long Version)
+    {
+        public static readonly NodeView Empty = new([], Resources.Zero, Resources.Zero, false, false, 0);
     }
 
     private sealed class SimVm(string id, int vcpus, int memoryMiB, SimNode host)

@@ -3,7 +3,7 @@ using Discovery.Model;
 namespace Discovery.Hypervisors.Simulated;
 
 /// <summary>One node of a <see cref="SimulatedDatacenter"/>, seen through the hypervisor interface.</summary>
-public sealed class SimulatedHypervisor : IHypervisor
+public sealed class SimulatedHypervisor : IHypervisor, IPeekableHypervisor
 {
     private readonly SimulatedDatacenter _datacenter;
 
@@ -28,6 +28,9 @@ public sealed class SimulatedHypervisor : IHypervisor
     internal bool HasSubscribers => LifecycleChanged is not null;
 
     internal void RaiseLifecycle(VmLifecycleEvent evt) => LifecycleChanged?.Invoke(evt);
+
+    /// <inheritdoc />
+    public NodeReading Peek() => _datacenter.Peek(Node);
 
     /// <inheritdoc />
     public Task<HostInfo> GetHostInfoAsync(CancellationToken cancellationToken = default) => Task.FromResult(_datacenter.HostInfo(Node));

@@ -242,4 +242,97 @@ public sealed class SimulatedDatacenterTests
         dc.RecoverNode("a");
         Assert.Equal([("out", VmState.Running)], (await a.ListVmsAsync()).Select(v => (v.Id, v.State)));
     }
+
+    [Fact]
+    public async Task A_peek_reads_the_listing_totals_and_its_version_moves_with_vm_states_not_with_demand()
+    {
+        var dc = TwoNodes(out var a, out var b);
+        await Run(a, "x", demand: 50);
+        await Run(a, "y", demand: 70);
+        var first = a.Peek();
+        Assert.Equal((new Resources(120, 2048), Resources.OfCores(4, 8192), false, true, 2), (first.Demand, first.Capacity, first.Down, first.Hosting, first.Vms));
+
+        dc.SetDemand("x", 90); // demand only
+        var second = a.Peek();
+        Assert.Equal(new Resources(160, 2048), second.Demand);
+        Assert.Equal(first.Version, second.Version);
+
+        dc.Crash("x"); // a state
+        var crashed = a.Peek();
+        Assert.Equal(second.Version + 1, crashed.Version);
+        Assert.Equal(new Resources(70, 1024), crashed.Demand);
+
+        var quietB = b.Peek().Version;
+        var migration = a.MigrateAsync("y", b);
+        Assert.Equal((crashed.Version + 1, quietB + 1), (a.Peek().Version, b.Peek().Version)); // y migrating on both
+        Assert.Equal(new Resources(70, 1024), b.Peek().Demand);
+        _clock.Advance(dc.MigrationDuration(1024));
+        await migration.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((crashed.Version + 2, quietB + 2), (a.Peek().Version, b.Peek().Version)); // landed
+        Assert.False(a.Peek().Hosting); // x is crashed: it holds nothing
+
+        dc.CrashNode("b");
+        Assert.True(b.Peek().Down);
+    }
+
+    [Fact]
+    public async Task An_overload_within_120_s_after_a_vm_landed_is_a_re_overload_and_a_later_one_is_not()
+    {
+        var dc = new SimulatedDatacenter(_clock);
+        var a = dc.AddNode("a", Resources.OfCores(4, 8192));
+        var b = dc.AddNode("b", Resources.OfCores(4, 8192));
+        var c = dc.AddNode("c", Resources.OfCores(4, 8192));
+        await Run(a, "to-b", demand: 50);
+        await Run(a, "to-c", demand: 50);
+        await Run(b, "b-load", vcpus: 4, demand: 300);
+        await Run(c, "c-load", vcpus: 4, demand: 300);
+        var toB = a.MigrateAsync("to-b", b);
+        var toC = a.MigrateAsync("to-c", c);
+        _clock.Advance(dc.MigrationDuration(1024));
+        await Task.WhenAll(toB, toC).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, dc.GetTotals().ReOverloads); // both landed at 350 of 400
+
+        _clock.Advance(TimeSpan.FromSeconds(119));
+        dc.SetDemand("b-load", 360); // b: 410 of 400, 119 s after it received
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        dc.SetDemand("c-load", 360); // c: 410 of 400, 121 s after
+        Assert.Equal(1, dc.GetTotals().ReOverloads);
+        Assert.Equal(2, dc.GetTotals().OverloadedNodes);
+    }
+
+    [Fact]
+    public void Reads_from_many_threads_leave_the_replay_exactly_as_without_them()
+    {
+        // The same seeded infrastructure twice on two fake clocks advanced alike; one is read from four threads at
+        // every step (lock-free reads, and the replays they trigger), the other never: the ground truth is identical.
+        var infrastructure = new SimulatedInfrastructure { Nodes = 64, VmsPerNode = 10, Sites = 2 };
+        var quietClock = new FakeTimeProvider(_clock.GetUtcNow());
+        var readClock = new FakeTimeProvider(_clock.GetUtcNow());
+        var quiet = infrastructure.Build(quietClock);
+        var read = infrastructure.Build(readClock);
+        quiet.StartLoadInjection(LoadLaw.Seed, 7);
+        read.StartLoadInjection(LoadLaw.Seed, 7);
+        var nodes = read.Hypervisors;
+        long listed = 0;
+        for (var step = 0; step < 300; step++)
+        {
+            quietClock.Advance(TimeSpan.FromSeconds(1));
+            readClock.Advance(TimeSpan.FromSeconds(1));
+            Parallel.For(0, 4, t =>
+            {
+                for (var i = t; i < nodes.Count; i += 4)
+                {
+                    Interlocked.Add(ref listed, read.List(nodes[i].Node).Count);
+                    _ = nodes[i].Peek();
+                }
+            });
+        }
+        var (q, r) = (quiet.GetTotals(), read.GetTotals());
+        Assert.Equal(64 * 10 * 300L, listed);
+        Assert.True(q.LoadChanges > 500, $"{q.LoadChanges} load changes"); // about 640/300 per second for 300 s
+        Assert.Equal(q.LoadChanges, r.LoadChanges);
+        Assert.Equal(q.ViolationSeconds, r.ViolationSeconds);
+        Assert.Equal(q.ViolationSecondsPerNode.OrderBy(p => p.Key, StringComparer.Ordinal), r.ViolationSecondsPerNode.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(q.MeanCpuLoad, r.MeanCpuLoad);
+    }
 }

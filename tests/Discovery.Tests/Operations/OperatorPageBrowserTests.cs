@@ -18,7 +18,7 @@ public sealed class OperatorPageBrowserTests(ITestOutputHelper output)
     {
         Requires.Chromium();
         // Speedup 1: the partition holds its nodes for the 8.4 s of its two migrations, long enough for 1 s polling to draw it.
-        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=16", "Simulated:Sites=2", "Simulated:LoadInjector=false");
+        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=16", "Simulated:Sites=2", "Simulated:LoadInjector=false", "Scheduling:HeadroomTarget=0"); // the expected moves are the least-memory plan: no headroom target
         var ve = await silo.Http.PostAsJsonAsync("/api/ves/acme/web", new
         {
             vms = new[] { new { name = "front", vCpus = 1, memoryMiB = 512 } },

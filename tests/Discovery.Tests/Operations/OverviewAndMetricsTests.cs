@@ -19,7 +19,7 @@ public sealed partial class OverviewAndMetricsTests
     public async Task An_overload_shows_as_a_partition_in_progress_then_in_the_counters_and_the_metrics()
     {
         // Speedup 1: the two 1 GiB migrations take 8.4 s, long enough to see the partition hold its nodes.
-        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=4", "Simulated:LoadInjector=false");
+        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=4", "Simulated:LoadInjector=false", "Scheduling:HeadroomTarget=0"); // the expected moves are the least-memory plan: no headroom target
         var before = await Get(silo.Http, "/api/overview");
         Assert.Equal("""{"detected":0,"solved":0,"givenUp":0,"vanished":0,"inProgress":0,"migrations":0,"violationSeconds":0}""",
             before.GetProperty("counters").GetRawText());
@@ -83,7 +83,7 @@ public sealed partial class OverviewAndMetricsTests
     [Fact]
     public async Task A_node_whose_grain_cannot_answer_shows_unreachable_instead_of_failing_the_view()
     {
-        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=2", "Simulated:LoadInjector=false");
+        await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=2", "Simulated:LoadInjector=false", "Scheduling:HeadroomTarget=0"); // the expected moves are the least-memory plan: no headroom target
         // A node the directory knows but no silo drives: what is left of a silo that died with its PoP.
         await silo.Services.GetRequiredService<IGrainFactory>().GetGrain<INodeDirectoryGrain>(0).AnnounceAsync([new NodeAnnouncement("node-ghost", "site-09", new Resources(800, 32768))]);
 

@@ -14,14 +14,15 @@ public sealed class DvmsSafetyTests
     {
         await using var c = await DvmsCluster.StartAsync([Vms(2, 100), Vms(2, 100)], new DvmsOptions { LeaseTimeout = TimeSpan.FromSeconds(60) });
         var n1 = c.Grains.GetGrain<INodeGrain>("n1");
-        Assert.Equal(ReserveReply.Grant, await n1.ReserveAsync("p-a"));
+        var granted = ReserveReply.Grant with { CpuLoad = 0.5 }; // a grant carries the node's load: 200 of 400
+        Assert.Equal(granted, await n1.ReserveAsync("p-a"));
         Assert.Equal(new ReserveReply(false, "p-a"), await n1.ReserveAsync("p-b"));
         Assert.False(await n1.RenewAsync("p-b"));
         Assert.False(await n1.TransferAsync("p-b", "p-c"));
         await n1.ReleaseAsync("p-b", PartitionOutcome.Solved);
         Assert.Equal("p-a", (await n1.GetStatusAsync()).Reservation?.PartitionId);
         await n1.ReleaseAsync("p-a", PartitionOutcome.Solved);
-        Assert.Equal(ReserveReply.Grant, await n1.ReserveAsync("p-b"));
+        Assert.Equal(granted, await n1.ReserveAsync("p-b"));
     }
 
     [Fact]

@@ -51,13 +51,17 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// <paramref name="storage"/> adds the "discovery" grain storage (in memory when null).
     /// </summary>
     public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null) =>
-        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, storage);
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null, double? headroom = null) =>
+        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, storage, headroom);
 
-    /// <summary>As above, each VM given as (CPU demand, memory MiB).</summary>
+    /// <summary>
+    /// As above, each VM given as (CPU demand, memory MiB). The scenarios are the seed's, stated for its least-memory
+    /// objective: the headroom target is off unless <paramref name="headroom"/> is given (HeadroomScenarioTests).
+    /// </summary>
     public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null)
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null, double? headroom = null)
     {
+        options = (options ?? new DvmsOptions()) with { HeadroomTarget = headroom };
         var clock = new ScaledTimeProvider(speedup);
         var datacenter = new SimulatedDatacenter(clock);
         var directory = new HypervisorDirectory();
@@ -80,7 +84,7 @@ public sealed class DvmsCluster : IAsyncDisposable
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             if (storage is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
             else storage(silo);
-            silo.AddDiscoveryScheduling(clock, WithTestLease(options ?? new DvmsOptions()), startMonitoring: false);
+            silo.AddDiscoveryScheduling(clock, WithTestLease(options), startMonitoring: false);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+
+namespace Discovery.Placement;
+
+/// <summary>
+/// Dedicated threads for solves, one fewer than the machine has cores (at least one). A CP-SAT solve
+/// blocks its thread for up to its time limit; on the shared thread pool a burst of solves (every
+/// overloaded node at start, a storm of events) would hold every pool thread, and grain timers,
+/// lease renewals and monitoring, which run on the pool, would wait behind them until leases expire.
+/// Here solves queue instead, and the pool keeps a core for the protocol.
+/// </summary>
+public sealed class SolverThreads : IDisposable
+{
+    private readonly BlockingCollection<Action> _queue = new();
+    private readonly Thread[] _threads;
+
+    /// <summary>Starts <paramref name="threads"/> solver threads (default: cores − 1, at least 1).</summary>
+    public SolverThreads(int? threads = null)
+    {
+        var count = Math.Max(1, threads ?? Environment.ProcessorCount - 1);
+        _threads = new Thread[count];
+        for (var i = 0; i < count; i++)
+        {
+            _threads[i] = new Thread(Run) { IsBackground = true, Name = $"discovery-solver-{i}" };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>Solver threads.</summary>
+    public int Count => _threads.Length;
+
+    /// <summary>Solves waiting for a thread.</summary>
+    public int Queued => _queue.Count;
+
+    /// <summary>Runs <paramref name="work"/> on a solver thread; the continuation runs off it.</summary>
+    public Task<T> Run<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add(() =>
+        {
+            try { done.SetResult(work()); }
+            catch (Exception e) { done.SetException(e); }
+        });
+        return done.Task;
+    }
+
+    private void Run()
+    {
+        try
+        {
+            foreach (var work in _queue.GetConsumingEnumerable()) work();
+        }
+        catch (ObjectDisposedException) { }
+    }
+
+    public void Dispose() => _queue.CompleteAdding();
+}
