@@ -91,6 +91,9 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     /// <summary>The repair, then (when it proves nothing) the wider one; CPU capped at <paramref name="cpuCaps"/> when given; all before <paramref name="deadline"/>.</summary>
     private static Outcome Attempts(ProblemIndex index, int[] considered, bool small, int[]? hint, long[]? cpuCaps, SolverOptions options, Stopwatch clock, TimeSpan deadline)
     {
+        // What the VMs need beyond what the nodes offer, all together: no placement at all, no model needed. The
+        // common case of a partition that has not grown enough yet (its initiator alone, or two full nodes).
+        if (ShortOverall(index, cpuCaps)) return new Outcome(CpSolverStatus.Infeasible, null, "demand exceeds the nodes' capacity");
         var attempt = Attempt(index, considered, small ? null : options.RepairCandidates, hint, cpuCaps, options, clock, deadline);
         // A repair that found nothing is not a proof on a small problem: let every VM move.
         if (attempt.Status == CpSolverStatus.Infeasible && small && considered.Length < index.Vms.Count(v => !v.Pinned))
@@ -98,6 +101,20 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         else if (attempt.Status == CpSolverStatus.Infeasible && !small)
             attempt = Attempt(index, considered, options.RepairCandidates * 4, hint, cpuCaps, options, clock, deadline);
         return attempt;
+    }
+
+    private static bool ShortOverall(ProblemIndex index, long[]? cpuCaps)
+    {
+        long cpu = 0, memory = 0, cpuRoom = 0, memoryRoom = 0;
+        foreach (var vm in index.Vms) (cpu, memory) = (cpu + vm.Demand.Cpu, memory + vm.Demand.MemoryMiB);
+        for (var n = 0; n < index.Nodes.Length; n++)
+        {
+            if (index.Offline[n]) continue;
+            var capacity = index.Nodes[n].Capacity;
+            cpuRoom += cpuCaps is null ? capacity.Cpu : Math.Min(capacity.Cpu, cpuCaps[n]);
+            memoryRoom += capacity.MemoryMiB;
+        }
+        return cpu > cpuRoom || memory > memoryRoom;
     }
 
     private static Outcome Attempt(ProblemIndex index, int[] movable, int? candidates, int[]? hint, long[]? cpuCaps, SolverOptions options, Stopwatch clock, TimeSpan deadline)

@@ -51,13 +51,13 @@ public static class HtmlReport
     }
 
     /// <summary>Most partitions drawn in one timeline: beyond that the window shrinks, so each stays readable.</summary>
-    internal const int TimelineMaxPartitions = 1500;
+    public const int TimelineMaxPartitions = 1500;
 
     /// <summary>
     /// The window of the timeline: from a tenth of the run (past the start-up transient), as long as holds at most
     /// <see cref="TimelineMaxPartitions"/> partitions, and at most 600 s.
     /// </summary>
-    internal static (double From, double To) TimelineWindow(IReadOnlyList<PartitionSpan> spans)
+    public static (double From, double To) TimelineWindow(IReadOnlyList<PartitionSpan> spans)
     {
         var end = spans.Max(p => p.End);
         var from = Math.Floor(end / 10);

@@ -103,31 +103,36 @@ public sealed class PartitionGrain(
             var initiator = snapshots.First(s => s.Node == evt.Node);
             if (!EventDetector.StillHolds(evt.Kind, initiator, options.UnderloadThreshold)) return (PartitionOutcome.Vanished, null);
 
-            var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
-            var started = clock.Timestamp();
-            var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
-                SolverOptions.Default with { TimeLimit = clock.ToWall(options.SolverTimeLimit), Workers = options.SolverWorkers, Headroom = options.HeadroomTarget }, options.Solver);
-            var solveTime = clock.Since(started);
-            _solverTime += solveTime;
-            metrics.SolverTime.Record(solveTime.TotalMilliseconds);
-            journal.RecordSolve(solveTime);
-
-            if (Interrupted(lifecycle) is { } late) return late;
-            if (result.IsSolved)
+            // No event is solved on its initiator alone (an overloaded node cannot shrink its VMs; an underloaded or
+            // drained one must send them somewhere): it grows before asking the solver anything.
+            if (lifecycle.Nodes.Count > 1)
             {
-                // A plan that fills a node past the headroom target: a few more nodes may offer one that does not.
-                if (result.LacksHeadroom && _headroomGrowth < options.HeadroomGrowth && await GrowAsync(lifecycle, forHeadroom: true))
+                var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
+                var started = clock.Timestamp();
+                var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
+                    SolverOptions.Default with { TimeLimit = clock.ToWall(options.SolverTimeLimit), Workers = options.SolverWorkers, Headroom = options.HeadroomTarget }, options.Solver);
+                var solveTime = clock.Since(started);
+                _solverTime += solveTime;
+                metrics.SolverTime.Record(solveTime.TotalMilliseconds);
+                journal.RecordSolve(solveTime);
+
+                if (Interrupted(lifecycle) is { } late) return late;
+                if (result.IsSolved)
                 {
-                    _headroomGrowth++;
-                    continue;
+                    // A plan that fills a node past the headroom target: a few more nodes may offer one that does not.
+                    if (result.LacksHeadroom && _headroomGrowth < options.HeadroomGrowth && await GrowAsync(lifecycle, forHeadroom: true))
+                    {
+                        _headroomGrowth++;
+                        continue;
+                    }
+                    if (Interrupted(lifecycle) is { } whileGrowing) return whileGrowing;
+                    lifecycle.BeginApplying(); // from here on nobody may absorb this partition
+                    silo.Decided(Id);
+                    await ApplyAsync(problem, result);
+                    return (PartitionOutcome.Solved, null);
                 }
-                if (Interrupted(lifecycle) is { } whileGrowing) return whileGrowing;
-                lifecycle.BeginApplying(); // from here on nobody may absorb this partition
-                silo.Decided(Id);
-                await ApplyAsync(problem, result);
-                return (PartitionOutcome.Solved, null);
+                logger.LogDebug("Partition {Partition}: {Status} on {Count} nodes, growing", Id, result.Status, lifecycle.Nodes.Count);
             }
-            logger.LogDebug("Partition {Partition}: {Status} on {Count} nodes, growing", Id, result.Status, lifecycle.Nodes.Count);
             if (await GrowAsync(lifecycle)) continue;
             if (Interrupted(lifecycle) is { } absorbed) return absorbed;
 

@@ -33,14 +33,18 @@ public sealed class SimulationTests
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(report, Discovery.Cli.Bench.SolverBenchmark.Json));
         var first = json.RootElement.GetProperty("results")[0];
         foreach (var key in new[] { "scheduler", "violationSeconds", "meanLoad", "events", "resolved", "resolutionP50Ms", "resolutionP99Ms",
-                     "migrations", "solverP50Ms", "maxPartition", "stuckReservations", "wallSeconds" })
+                     "migrations", "solverP50Ms", "maxPartition", "stuckReservations", "wallSeconds", "reOverloads", "cpuSeconds",
+                     "monitoringCpuSeconds", "solverCpuSeconds", "wakesPerNodeSecond" })
             Assert.True(first.TryGetProperty(key, out _), $"results[0].{key} missing");
         foreach (var key in new[] { "nodes", "vms", "duration", "speedup" })
             Assert.True(json.RootElement.TryGetProperty(key, out _), $"{key} missing");
 
         var html = HtmlReport.Render(report);
-        foreach (var chart in new[] { "Cumulated violation time", "Violation time per node", "Cluster CPU load", "Resolution time distribution", "Partition sizes" })
+        foreach (var chart in new[] { "Cumulated violation time", "Violation time per node", "Cluster CPU load", "Resolution time distribution", "Partition sizes",
+                     "Partition timeline of dvms" })
             Assert.Contains(chart, html);
+        Assert.Equal(dvms.Events, dvms.Timeline.Count); // every partition in the timeline
+        Assert.Empty(none.Timeline);
         Assert.DoesNotContain("<script", html);
     }
 
@@ -64,5 +68,32 @@ public sealed class SimulationTests
         Assert.Equal((16, 10, 2, 10.0, 7), (settings.Infrastructure.Nodes, settings.Infrastructure.VmsPerNode, settings.Infrastructure.Sites,
             settings.Infrastructure.Speedup, settings.Infrastructure.Seed));
         Assert.Equal(160, settings.Vms);
+    }
+
+    [Fact]
+    public void The_headroom_option_takes_a_load_or_none_and_names_itself_when_wrong()
+    {
+        SimulationSettings Parse(string headroom, out List<string> problems) =>
+            SimulationSettings.FromOptions(nodes: 16, vms: 160, sites: 2, durationSeconds: 60, speedup: 10, schedulers: "dvms", seed: 7, out problems, headroom);
+        Assert.Equal(0.85, Parse("0.85", out var ok).HeadroomTarget);
+        Assert.Empty(ok);
+        Assert.Null(Parse("none", out _).HeadroomTarget);
+        Parse("1.5", out var bad);
+        Assert.Equal(["--headroom: a CPU load within (0, 1] such as 0.9, or 'none', got '1.5'"], bad);
+        Assert.Equal(0.9, new SimulationSettings().HeadroomTarget);
+    }
+
+    [Fact]
+    public void The_timeline_window_starts_past_the_start_up_and_holds_at_most_its_share_of_partitions()
+    {
+        // 3,000 partitions, one every 0.2 s from 0 to 600 s: the window opens at 60 s (a tenth of the run) and
+        // closes where the 1,500th partition from there starts (60 + 1,499 x 0.2 = 359.8 s).
+        var spans = Enumerable.Range(0, 3000).Select(i => new PartitionSpan(i * 0.2, i * 0.2 + 9, ["n"], "Solved")).ToList();
+        var (from, to) = HtmlReport.TimelineWindow(spans);
+        Assert.Equal(60, from);
+        Assert.Equal(359.8, to, 6);
+        // Few partitions: the window runs to the end, 600 s at most.
+        var (from2, to2) = HtmlReport.TimelineWindow([new PartitionSpan(5, 20, ["n"], "Solved"), new PartitionSpan(900, 1200, ["n"], "GaveUp")]);
+        Assert.Equal((120.0, 720.0), (from2, to2));
     }
 }
