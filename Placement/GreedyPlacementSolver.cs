@@ -39,9 +39,13 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
 
     /// <summary>
     /// The greedy target (node index per VM), or null with the reason. With headroom <paramref name="thresholds"/>,
-    /// an evicted VM goes to the first node it leaves under its threshold, and only failing that to the first with room.
+    /// an overloaded node sheds VMs down to its threshold and an evicted VM goes to the first node it leaves under its
+    /// threshold, failing that to the first with room; when that places nothing, the greedy without thresholds.
     /// </summary>
-    internal static int[]? TryPlace(ProblemIndex index, out string? failure, long[]? thresholds = null)
+    internal static int[]? TryPlace(ProblemIndex index, out string? failure, long[]? thresholds = null) =>
+        Place(index, out failure, thresholds) ?? (thresholds is null ? null : Place(index, out failure, null));
+
+    private static int[]? Place(ProblemIndex index, out string? failure, long[]? thresholds)
     {
         failure = null;
         var target = (int[])index.Host.Clone();
@@ -66,7 +70,7 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
             var onNode = byNode[n].OrderByDescending(v => index.Vms[v].Demand.Cpu).ThenByDescending(v => index.Vms[v].Demand.MemoryMiB).ToList();
             foreach (var v in onNode)
             {
-                if (load[n].FitsIn(index.Nodes[n].Capacity)) break;
+                if (load[n].FitsIn(index.Nodes[n].Capacity) && (thresholds is null || load[n].Cpu <= thresholds[n])) break;
                 Evict(v);
             }
             if (!load[n].FitsIn(index.Nodes[n].Capacity))

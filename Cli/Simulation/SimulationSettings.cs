@@ -29,11 +29,11 @@ public sealed record SimulationSettings
     {
         problems = [];
         double? headroomTarget = null;
-        if (headroom.Trim().ToLowerInvariant() is not ("none" or "off"))
+        if (headroom.Trim().ToLowerInvariant() is not ("none" or "off" or "0"))
         {
             if (double.TryParse(headroom, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) && h > 0 && h <= 1)
                 headroomTarget = h;
-            else problems.Add($"--headroom: a CPU load within (0, 1] such as 0.9, or 'none', got '{headroom}'");
+            else problems.Add($"--headroom: a CPU load within (0, 1] such as 0.9, or 'none' (or 0), got '{headroom}'");
         }
         if (nodes < 2) problems.Add($"--nodes: at least 2, got {nodes}");
         if (vms < 1) problems.Add($"--vms: at least 1, got {vms}");

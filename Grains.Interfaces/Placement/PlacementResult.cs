@@ -31,7 +31,8 @@ public sealed record PlacementResult(
 {
     /// <summary>
     /// With a headroom target (<see cref="SolverOptions.Headroom"/>): CPU units the target placement leaves above
-    /// it, summed over the nodes it touches; 0 when every touched node has its headroom (or no target was set).
+    /// its node's threshold, summed over the problem's nodes (an untouched node is never above it); 0 when every node has
+    /// its headroom (or no target was set).
     /// </summary>
     public bool LacksHeadroom => HeadroomExcess > 0;
 

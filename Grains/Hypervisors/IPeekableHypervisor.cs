@@ -10,7 +10,7 @@ namespace Discovery.Hypervisors;
 /// </summary>
 public interface IPeekableHypervisor
 {
-    /// <summary>The node now. Never blocks; throws <see cref="HypervisorException"/> only for an unknown node.</summary>
+    /// <summary>The node now, without I/O (it may first replay the simulation's due events); throws <see cref="HypervisorException"/> only for an unknown node.</summary>
     NodeReading Peek();
 }
 

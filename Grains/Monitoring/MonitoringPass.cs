@@ -40,7 +40,9 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
     /// True when the last pass started more than half a period late: the machine does not keep up,
     /// and nodes start no new partition until it does (an event waits a period rather than failing).
     /// </summary>
-    public bool Behind { get; private set; }
+    public bool Behind => _behind;
+
+    private volatile bool _behind;
 
     /// <summary>Watches <paramref name="node"/> when its hypervisor can be peeked; false otherwise (its grain reads it itself).</summary>
     public bool TryWatch(string node, IHypervisor hypervisor)
@@ -74,7 +76,7 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                Behind = clock.Now - due > options.MonitoringPeriod / 2;
+                _behind = clock.Now - due > options.MonitoringPeriod / 2;
                 due = clock.Now + options.MonitoringPeriod;
                 var start = ThreadCpu.NowTicks();
                 try { Pass(); }
@@ -92,7 +94,7 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
         var woken = 0;
         foreach (var w in _nodes.Values)
         {
-            if (w.Busy != 0) continue;
+            if (Volatile.Read(ref w.Busy) != 0) continue;
             NodeReading reading;
             try { reading = w.Hypervisor.Peek(); }
             catch (HypervisorException) { continue; } // the node left this silo's datacentre
@@ -110,7 +112,10 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
     private void Wake(Watched w)
     {
         Interlocked.Exchange(ref w.Busy, 1);
-        grains.GetGrain<INodeMonitor>(w.Node).ObserveAsync().ContinueWith(static (t, state) =>
+        Task observed;
+        try { observed = grains.GetGrain<INodeMonitor>(w.Node).ObserveAsync(); }
+        catch (Exception e) { observed = Task.FromException(e); }
+        observed.ContinueWith(static (t, state) =>
         {
             var (watched, log) = ((Watched, ILogger))state!;
             if (t.Exception is { } e)

@@ -41,7 +41,10 @@ public sealed class NodeGrain : Grain, INodeGrain
     private DateTimeOffset? _unreachableSince;
     private bool _down;
 
-    /// <summary>Every this many ticks a node joins the node directory again, which lives in memory and may have been lost with its silo.</summary>
+    /// <summary>
+    /// Every this many periods a node joins the node directory again (it lives in memory and may have been lost with its
+    /// silo), a down node repeats that it is down, and a node read by the monitoring pass gets its heartbeat tick.
+    /// </summary>
     private const int RejoinEvery = 60;
 
     public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
@@ -121,10 +124,10 @@ public sealed class NodeGrain : Grain, INodeGrain
     public async Task ObserveAsync()
     {
         if (_monitor is null) return; // not monitoring (stopped, or a pass raced a stop)
-        // Charged to monitoring: the part that runs before the first real wait (all of it, for a quiet node).
-        var (thread, start) = (Environment.CurrentManagedThreadId, ThreadCpu.NowTicks());
+        // Charged to monitoring: the part that runs before the first real wait, on this thread (all of it, for a quiet node).
+        var start = ThreadCpu.NowTicks();
         var tick = TickAsync(CancellationToken.None);
-        if (Environment.CurrentManagedThreadId == thread) _cpu.AddMonitoring(ThreadCpu.NowTicks() - start);
+        _cpu.AddMonitoring(ThreadCpu.NowTicks() - start);
         await tick;
     }
 
@@ -163,19 +166,25 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         // A silo whose monitoring falls behind, or with as many partitions deciding as it allows, starts no new one:
         // the event waits a period instead of failing.
-        if (!_options.Enabled || !mayStart || _pass.Behind || _silo.Deciding >= _options.MaxDecidingPartitions) return;
+        if (!_options.Enabled || !mayStart || _pass.Behind) return;
         if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
         if (await GrainFactory.GetGrain<ISchedulingControlGrain>(0).IsPausedAsync() || _silo.Stopping) return;
 
         var evt = new SchedulingEvent(Node, kind, _clock.Now, snapshot.Demand, snapshot.Capacity);
         var partition = PartitionIds.New(Node, evt.DetectedAt, ++_sequence);
+        if (!_silo.TryAdmit(partition, _options.MaxDecidingPartitions)) return; // the event waits a period
         // The initiator reserves itself before the partition exists: no other partition can take it meanwhile.
         _lease.ReserveForOwnEvent(partition, evt);
         _metrics.EventsDetected.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
         _logger.LogInformation("Node {Node}: {Kind} ({Demand} of {Capacity}), starting partition {Partition}",
             Node, kind, snapshot.Demand, snapshot.Capacity, partition);
-        await GrainFactory.GetGrain<IPartitionGrain>(partition).StartAsync(evt);
+        try { await GrainFactory.GetGrain<IPartitionGrain>(partition).StartAsync(evt); }
+        catch
+        {
+            _silo.Left(partition); // not started: give its slot back (its reservation expires like a silent leader's)
+            throw;
+        }
     }
 
     /// <summary>

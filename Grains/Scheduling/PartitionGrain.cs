@@ -41,6 +41,7 @@ public sealed class PartitionGrain(
     private DateTimeOffset _lastRenewal;
     private bool _starved; // the last renewal came late: the machine does not keep up, growth waits
     private TaskCompletionSource? _timelyRenewal;
+    private bool _stoppedStarving; // growth stopped because renewals kept coming late
     private readonly HashSet<string> _skip = new(StringComparer.Ordinal); // nodes of partitions met: growth jumps past them
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal); // partitions already asked for their nodes
 
@@ -146,7 +147,7 @@ public sealed class PartitionGrain(
             if (lifecycle.MetHigher && await WaitToBeAbsorbedAsync(lifecycle)) continue; // the loop's first check ends it as Absorbed
             return (PartitionOutcome.GaveUp, lifecycle.Nodes.Count >= options.MaxPartitionSize
                 ? $"no solution within the partition size cap of {options.MaxPartitionSize} nodes (MaxPartitionSize)"
-                : _starved ? $"no solution on {lifecycle.Nodes.Count} node(s); stopped growing: its lease renewals kept coming late (the silo does not keep up)"
+                : _stoppedStarving ? $"no solution on {lifecycle.Nodes.Count} node(s); stopped growing: its lease renewals kept coming late (the silo does not keep up)"
                 : $"no solution on {lifecycle.Nodes.Count} node(s) and no partition to merge with");
         }
     }
@@ -170,7 +171,11 @@ public sealed class PartitionGrain(
     {
         var probes = 0; // looking for headroom, a node granted without any is handed back at once, a few times at most
         if (lifecycle.Nodes.Count >= options.MaxPartitionSize) return false;
-        if (_starved && !await TimelyRenewalAsync()) return false;
+        if (_starved && !await TimelyRenewalAsync())
+        {
+            _stoppedStarving = true;
+            return false;
+        }
         for (var steps = 0; steps < overlay.Nodes.Count; steps++)
         {
             var next = overlay.Successor(_cursor);
@@ -195,6 +200,9 @@ public sealed class PartitionGrain(
             }
             if (lifecycle.Interruption is not null) return false;
         }
+        // Round the whole overlay: the partitions met may have finished since; the next sweep probes their nodes again.
+        _skip.Clear();
+        _asked.Clear();
         return false;
     }
 
@@ -202,7 +210,9 @@ public sealed class PartitionGrain(
     private async Task<bool> TimelyRenewalAsync()
     {
         _timelyRenewal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await Task.WhenAny(_timelyRenewal.Task, Task.Delay(options.LeaseRenewalPeriod * 2, clock.Time));
+        using var timeout = new CancellationTokenSource();
+        await Task.WhenAny(_timelyRenewal.Task, Task.Delay(options.LeaseRenewalPeriod * 2, clock.Time, timeout.Token));
+        await timeout.CancelAsync();
         _timelyRenewal = null;
         return !_starved;
     }
@@ -212,8 +222,8 @@ public sealed class PartitionGrain(
     {
         try
         {
-            var (_, nodes) = await GrainFactory.GetGrain<IPartitionGrain>(partition).GetStateAsync();
-            _skip.UnionWith(nodes);
+            var (state, nodes) = await GrainFactory.GetGrain<IPartitionGrain>(partition).GetStateAsync();
+            if (state is not (PartitionState.Finished or PartitionState.Created)) _skip.UnionWith(nodes); // a finished one's nodes are free
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -228,6 +238,7 @@ public sealed class PartitionGrain(
         var gained = false;
         foreach (var other in lower)
         {
+            if (lifecycle.Nodes.Count >= options.MaxPartitionSize) break;
             var handedOver = await GrainFactory.GetGrain<IPartitionGrain>(other).AbsorbAsync(Id);
             foreach (var n in handedOver.Where(n => !lifecycle.Nodes.Contains(n)))
             {
@@ -236,6 +247,9 @@ public sealed class PartitionGrain(
             }
         }
         if (gained) logger.LogInformation("Partition {Partition}: absorbed {Count} partition(s), now {Nodes} nodes", Id, lower.Count, lifecycle.Nodes.Count);
+        // The size cap holds after a merge too: nodes beyond it (the last absorbed) are given back at once.
+        foreach (var extra in lifecycle.Trim(options.MaxPartitionSize))
+            await GrainFactory.GetGrain<IReservable>(extra).ReleaseAsync(Id, PartitionOutcome.Absorbed);
         return gained && lifecycle.Interruption is null;
     }
 

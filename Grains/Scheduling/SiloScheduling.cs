@@ -48,11 +48,25 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     /// </summary>
     public int Deciding => _deciding.Count;
 
+    /// <summary>
+    /// Takes a deciding slot for <paramref name="partition"/> before its node starts it, atomically against
+    /// <paramref name="limit"/>: a storm of nodes woken in the same pass cannot all pass the check at once.
+    /// False when the silo has as many partitions deciding as it allows.
+    /// </summary>
+    public bool TryAdmit(string partition, int limit)
+    {
+        lock (_deciding)
+        {
+            if (_deciding.Count >= limit) return false;
+            return _deciding.TryAdd(partition, 0);
+        }
+    }
+
     /// <summary>A partition (or a centralized round) started on this silo.</summary>
     public void Entered(string partition)
     {
         _partitions.TryAdd(partition, 0);
-        _deciding.TryAdd(partition, 0);
+        lock (_deciding) _deciding.TryAdd(partition, 0);
     }
 
     /// <summary>It has decided: it applies its plan now.</summary>

@@ -248,7 +248,7 @@ public sealed class SimulatedDatacenter
 
     internal string SiteOf(string node) => Node(node).Site;
 
-    internal IReadOnlyList<VmStatus> List(string node) => Read(node).Vms;
+    internal IReadOnlyList<VmStatus> List(string node) => Array.AsReadOnly(Read(node).Vms); // the view's array stays unshared
 
     /// <summary>
     /// The node now, without copying its VMs: demand, capacity, whether it is down, and a version that
@@ -528,9 +528,8 @@ public sealed class SimulatedDatacenter
             var vm = m.Vm;
             if (m.Aborted || (!ReferenceEquals(vm.Host, node) && !ReferenceEquals(vm.MigratingTo, node))) continue;
             var target = vm.MigratingTo!;
+            target.Incoming.Remove(vm); // first: the target's view published by ChangeLocked no longer lists it
             ChangeLocked(vm, now, () => { vm.MigratingTo = null; vm.State = vm.StateBeforeMigration; });
-            target.Incoming.Remove(vm);
-            Publish(target);
             m.Aborted = true;
             aborted.Add(m);
         }

@@ -51,6 +51,17 @@ public sealed class PartitionLifecycle(string id)
         if (!_nodes.Contains(node)) _nodes.Add(node);
     }
 
+    /// <summary>Gives back nodes beyond the first <paramref name="max"/> (the size cap after a merge); returns them, to be released.</summary>
+    public IReadOnlyList<string> Trim(int max)
+    {
+        if (State is not (PartitionState.Growing or PartitionState.Blocked))
+            throw new InvalidOperationException($"partition {Id}: cannot give nodes back while {State}");
+        if (_nodes.Count <= max) return [];
+        var extra = _nodes.Skip(max).ToList();
+        _nodes.RemoveRange(max, extra.Count);
+        return extra;
+    }
+
     /// <summary>A node was found held by <paramref name="partition"/> (the shortcut).</summary>
     public void Met(string partition)
     {

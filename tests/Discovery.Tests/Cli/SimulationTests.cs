@@ -79,7 +79,8 @@ public sealed class SimulationTests
         Assert.Empty(ok);
         Assert.Null(Parse("none", out _).HeadroomTarget);
         Parse("1.5", out var bad);
-        Assert.Equal(["--headroom: a CPU load within (0, 1] such as 0.9, or 'none', got '1.5'"], bad);
+        Assert.Equal(["--headroom: a CPU load within (0, 1] such as 0.9, or 'none' (or 0), got '1.5'"], bad);
+        Assert.Null(Parse("0", out _).HeadroomTarget);
         Assert.Equal(0.9, new SimulationSettings().HeadroomTarget);
     }
 

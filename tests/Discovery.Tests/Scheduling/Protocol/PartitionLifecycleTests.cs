@@ -63,6 +63,17 @@ public sealed class PartitionLifecycleTests
     }
 
     [Fact]
+    public void Trimming_to_the_size_cap_gives_back_the_last_nodes_and_only_while_deciding()
+    {
+        var p = Growing("p5", "n1", "n2", "n3");
+        Assert.Empty(p.Trim(4));
+        Assert.Equal(["n2", "n3"], p.Trim(2));
+        Assert.Equal(["n0", "n1"], p.Nodes);
+        p.BeginApplying();
+        Assert.Throws<InvalidOperationException>(() => p.Trim(1));
+    }
+
+    [Fact]
     public void Only_a_higher_id_absorbs_and_only_once()
     {
         var p = Growing("p5", "n1");
