@@ -91,8 +91,7 @@ public static class HtmlReport
             sb.Append(C, $"<line x1=\"{X(t):0.#}\" x2=\"{X(t):0.#}\" y1=\"{top}\" y2=\"{h - bottom}\" stroke=\"#eee\"/>");
             sb.Append(C, $"<text x=\"{X(t):0.#}\" y=\"{h - bottom + 16}\" text-anchor=\"middle\">{Fmt(t)}</text>");
         }
-        sb.Append(C, $"<text x=\"{(left + w - right) / 2}\" y=\"{h - 8}\" text-anchor=\"middle\">time (s)</text>");
-        sb.Append(C, $"<text x=\"14\" y=\"{(top + h - bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {(top + h - bottom) / 2})\">nodes</text>");
+        AxisLabels(sb, "time (s)", "nodes", w, h, left, right, top, bottom);
         foreach (var p in shown)
         {
             var hue = (uint)StringComparer.Ordinal.GetHashCode(p.Nodes[0] + p.Start.ToString(C)) % 360;
@@ -129,8 +128,7 @@ public static class HtmlReport
             sb.Append(C, $"<text x=\"{X(xv):0.#}\" y=\"{h - bottom + 16}\" text-anchor=\"middle\">{Fmt(xv)}</text>");
         }
         sb.Append(C, $"<line x1=\"{left}\" y1=\"{h - bottom}\" x2=\"{w - right}\" y2=\"{h - bottom}\" stroke=\"#333\"/><line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{h - bottom}\" stroke=\"#333\"/>");
-        sb.Append(C, $"<text x=\"{(left + w - right) / 2}\" y=\"{h - 10}\" text-anchor=\"middle\">{Enc(xLabel)}</text>");
-        sb.Append(C, $"<text x=\"14\" y=\"{(top + h - bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {(top + h - bottom) / 2})\">{Enc(yLabel)}</text>");
+        AxisLabels(sb, xLabel, yLabel, w, h, left, right, top, bottom);
         for (var i = 0; i < all.Count; i++)
         {
             var (name, points) = all[i];
@@ -141,6 +139,13 @@ public static class HtmlReport
             sb.Append(C, $"<rect x=\"{left + 10 + i * 140}\" y=\"{top}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{left + 26 + i * 140}\" y=\"{top + 10}\">{Enc(name)}</text>");
         }
         return sb.Append("</svg></figure>").ToString();
+    }
+
+    /// <summary>The x label under the plot area and the y label along its left side.</summary>
+    private static void AxisLabels(StringBuilder sb, string xLabel, string yLabel, int w, int h, int left, int right, int top, int bottom)
+    {
+        sb.Append(C, $"<text x=\"{(left + w - right) / 2}\" y=\"{h - 10}\" text-anchor=\"middle\">{Enc(xLabel)}</text>");
+        sb.Append(C, $"<text x=\"14\" y=\"{(top + h - bottom) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {(top + h - bottom) / 2})\">{Enc(yLabel)}</text>");
     }
 
     private static string Fmt(double v) => v switch

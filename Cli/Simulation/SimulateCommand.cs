@@ -17,7 +17,7 @@ public static class SimulateCommand
         var speedup = new Option<double>("--speedup") { Description = "Infrastructure seconds per wall second. Scheduler computation counts that many times: always pessimistic for the scheduler.", DefaultValueFactory = _ => defaults.Infrastructure.Speedup };
         var schedulers = new Option<string>("--schedulers") { Description = "Comma-separated, run in this order on the same workload: dvms, centralized, hierarchical, none.", DefaultValueFactory = _ => string.Join(",", defaults.Schedulers.Select(SchedulerKinds.Name)) };
         var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Infrastructure.Seed };
-        var headroom = new Option<string>("--headroom") { Description = "Headroom target CPU load of every scheduler's plans (0.9: a plan keeps the nodes it touches at or under 90 % if it can, before moving the least memory), or 'none' for least memory only.", DefaultValueFactory = _ => "0.9" };
+        var headroom = new Option<string>("--headroom") { Description = "Headroom target CPU load of every scheduler's plans (0.9: a plan keeps the nodes it touches at or under 90 % if it can, before moving the least memory), or 'none' for least memory only.", DefaultValueFactory = _ => defaults.HeadroomTarget is { } h ? h.ToString(CultureInfo.InvariantCulture) : "none" };
         var json = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to FILE." };
         var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with charts to FILE." };
         var command = new Command("simulate", """

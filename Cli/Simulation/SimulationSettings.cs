@@ -25,16 +25,10 @@ public sealed record SimulationSettings
     /// problem naming its option; the rest keep this record's defaults.
     /// </summary>
     public static SimulationSettings FromOptions(int nodes, int vms, int sites, double durationSeconds, double speedup, string schedulers, int seed,
-        out List<string> problems, string headroom = "0.9")
+        out List<string> problems, string? headroom = null)
     {
         problems = [];
-        double? headroomTarget = null;
-        if (headroom.Trim().ToLowerInvariant() is not ("none" or "off" or "0"))
-        {
-            if (double.TryParse(headroom, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) && h > 0 && h <= 1)
-                headroomTarget = h;
-            else problems.Add($"--headroom: a CPU load within (0, 1] such as 0.9, or 'none' (or 0), got '{headroom}'");
-        }
+        var headroomTarget = ParseHeadroom(headroom, new SimulationSettings().HeadroomTarget, problems);
         if (nodes < 2) problems.Add($"--nodes: at least 2, got {nodes}");
         if (vms < 1) problems.Add($"--vms: at least 1, got {vms}");
         if (vms % Math.Max(1, nodes) != 0) problems.Add($"--vms: must be a multiple of --nodes ({nodes}) so every node starts with the same number of VMs, got {vms}");
@@ -50,5 +44,16 @@ public sealed record SimulationSettings
             Schedulers = kinds,
             HeadroomTarget = headroomTarget,
         };
+    }
+
+    /// <summary><c>--headroom</c>: a CPU load within (0, 1], or none (off, 0); absent, <paramref name="fallback"/>.</summary>
+    private static double? ParseHeadroom(string? text, double? fallback, List<string> problems)
+    {
+        if (text is null) return fallback;
+        if (text.Trim().ToLowerInvariant() is "none" or "off" or "0") return null;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var h) && h > 0 && h <= 1)
+            return h;
+        problems.Add($"--headroom: a CPU load within (0, 1] such as 0.9, or 'none' (or 0), got '{text}'");
+        return fallback;
     }
 }

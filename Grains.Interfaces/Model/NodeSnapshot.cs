@@ -28,10 +28,10 @@ public sealed record NodeSnapshot(
     }
 
     /// <summary>CPU demand divided by CPU capacity (can exceed 1 when overloaded).</summary>
-    public double CpuLoad => Capacity.Cpu == 0 ? 0 : (double)Demand.Cpu / Capacity.Cpu;
+    public double CpuLoad => Demand.CpuShareOf(Capacity);
 
     /// <summary>Memory demand divided by memory capacity.</summary>
-    public double MemoryLoad => Capacity.MemoryMiB == 0 ? 0 : (double)Demand.MemoryMiB / Capacity.MemoryMiB;
+    public double MemoryLoad => Demand.MemoryShareOf(Capacity);
 
     /// <summary>True when CPU or memory demand exceeds capacity.</summary>
     public bool Overloaded => !Demand.FitsIn(Capacity);

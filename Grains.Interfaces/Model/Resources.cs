@@ -24,6 +24,12 @@ public readonly record struct Resources(
     /// <summary>True when both components of this amount are within <paramref name="capacity"/>.</summary>
     public bool FitsIn(Resources capacity) => Cpu <= capacity.Cpu && MemoryMiB <= capacity.MemoryMiB;
 
+    /// <summary>This amount's CPU over <paramref name="capacity"/>'s (0 for no capacity; above 1 when overloaded).</summary>
+    public double CpuShareOf(Resources capacity) => capacity.Cpu == 0 ? 0 : (double)Cpu / capacity.Cpu;
+
+    /// <summary>This amount's memory over <paramref name="capacity"/>'s (0 for no capacity).</summary>
+    public double MemoryShareOf(Resources capacity) => capacity.MemoryMiB == 0 ? 0 : (double)MemoryMiB / capacity.MemoryMiB;
+
     /// <inheritdoc />
     public override string ToString() => $"{Cpu / 100.0:0.##} cores, {MemoryMiB} MiB";
 }

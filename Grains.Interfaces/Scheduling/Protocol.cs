@@ -54,12 +54,15 @@ public enum PartitionOutcome
 public sealed record Reservation([property: Id(0)] string PartitionId, [property: Id(1)] DateTimeOffset RenewedAt);
 
 /// <summary>Answer to a reservation request: granted, or held by another partition (the shortcut).</summary>
+/// <param name="Granted">The node is this partition's now.</param>
+/// <param name="HeldBy">When refused, the partition that holds the node.</param>
+/// <param name="CpuLoad">
+/// When granted, the node's CPU load as its grain sees it, so that a partition looking for headroom can hand back
+/// at once a node that has none.
+/// </param>
 [GenerateSerializer, Immutable, Alias("discovery.dvms.reserve-reply")]
 public sealed record ReserveReply([property: Id(0)] bool Granted, [property: Id(1)] string? HeldBy, [property: Id(2)] double? CpuLoad = null)
 {
-    // CpuLoad: the granted node's CPU load as its grain last saw it, so that a partition looking for headroom
-    // can hand back at once a node that has none.
-
     /// <summary>The reservation is granted.</summary>
     public static ReserveReply Grant { get; } = new(true, null);
 }

@@ -25,8 +25,8 @@ public readonly record struct NodeReading(Resources Demand, Resources Capacity, 
     public bool Overloaded => !Demand.FitsIn(Capacity);
 
     /// <summary>CPU demand over CPU capacity.</summary>
-    public double CpuLoad => Capacity.Cpu == 0 ? 0 : (double)Demand.Cpu / Capacity.Cpu;
+    public double CpuLoad => Demand.CpuShareOf(Capacity);
 
     /// <summary>Memory demand over memory capacity.</summary>
-    public double MemoryLoad => Capacity.MemoryMiB == 0 ? 0 : (double)Demand.MemoryMiB / Capacity.MemoryMiB;
+    public double MemoryLoad => Demand.MemoryShareOf(Capacity);
 }

@@ -87,8 +87,8 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>One pass over every watched node (internal: tests run it by hand).</summary>
-    internal int Pass()
+    /// <summary>One pass over every watched node.</summary>
+    private void Pass()
     {
         Interlocked.Increment(ref _passes);
         var woken = 0;
@@ -106,7 +106,6 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
             woken++;
         }
         Interlocked.Add(ref _wakes, woken);
-        return woken;
     }
 
     private void Wake(Watched w)

@@ -15,8 +15,9 @@ namespace Discovery.Monitoring;
 /// <summary>
 /// A node's grain (the seed's LRT monitoring layer): observes its hypervisor every monitoring period
 /// (woken by the silo's <see cref="MonitoringPass"/> when the node can be read in memory and the
-/// reading says there is something to see; otherwise on its own timer), detects events, starts a partition for an event when it is free, and answers the reservation
-/// protocol through its <see cref="ReservationLease"/>. It never awaits a partition.
+/// reading says there is something to see; otherwise on its own timer), detects events, starts a
+/// partition for an event when it is free, and answers the reservation protocol through its
+/// <see cref="ReservationLease"/>. It never awaits a partition.
 /// </summary>
 [NodePlacement]
 [Immovable(ImmovableKind.Any)] // it drives a hypervisor of this silo: no rebalancing or repartitioning may move it
@@ -164,8 +165,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             _rejoinAt = _clock.Now + _options.MonitoringPeriod * RejoinEvery;
             _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity); // one-way
         }
-        // A silo whose monitoring falls behind, or with as many partitions deciding as it allows, starts no new one:
-        // the event waits a period instead of failing.
+        // A silo whose monitoring falls behind starts no new partition: the event waits a period instead of failing.
         if (!_options.Enabled || !mayStart || _pass.Behind) return;
         if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
@@ -173,7 +173,8 @@ public sealed class NodeGrain : Grain, INodeGrain
 
         var evt = new SchedulingEvent(Node, kind, _clock.Now, snapshot.Demand, snapshot.Capacity);
         var partition = PartitionIds.New(Node, evt.DetectedAt, ++_sequence);
-        if (!_silo.TryAdmit(partition, _options.MaxDecidingPartitions)) return; // the event waits a period
+        // Nor one with as many partitions deciding as it allows.
+        if (!_silo.TryAdmit(partition, _options.MaxDecidingPartitions)) return;
         // The initiator reserves itself before the partition exists: no other partition can take it meanwhile.
         _lease.ReserveForOwnEvent(partition, evt);
         _metrics.EventsDetected.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
@@ -344,7 +345,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     public Task<NodeCell> GetCellAsync()
     {
         // A node read in memory is drawn as it is now; another from its last observation.
-        if (_directory.Contains(Node) && _directory.Get(Node) is IPeekableHypervisor peekable && peekable.Peek() is { Down: false } now)
+        if (PeekNow() is { } now)
             return Task.FromResult(new NodeCell(Node, _directory.SiteOf(Node), Math.Round(now.CpuLoad, 3), Math.Round(now.MemoryLoad, 3), now.Vms,
                 now.Overloaded, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId));
         var last = _last;
@@ -363,8 +364,11 @@ public sealed class NodeGrain : Grain, INodeGrain
     }
 
     /// <summary>The node's CPU load: read now when it can be read in memory, else as last observed.</summary>
-    private double? CpuLoadNow() =>
-        _directory.Contains(Node) && _directory.Get(Node) is IPeekableHypervisor peekable && peekable.Peek() is { Down: false } now ? now.CpuLoad : _last?.CpuLoad;
+    private double? CpuLoadNow() => PeekNow()?.CpuLoad ?? _last?.CpuLoad;
+
+    /// <summary>The node now when this silo reads it in memory and it answers; null otherwise.</summary>
+    private NodeReading? PeekNow() =>
+        _directory.Contains(Node) && _directory.Get(Node) is IPeekableHypervisor peekable && peekable.Peek() is { Down: false } now ? now : null;
 
     public Task<bool> RenewAsync(string partitionId) => Task.FromResult(_lease.Renew(partitionId));
 

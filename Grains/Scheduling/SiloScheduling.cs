@@ -20,7 +20,7 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, byte> _partitions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _deciding = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deciding = new(StringComparer.Ordinal); // under its own lock
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>True once the silo is stopping: no new partition, no monitoring tick, no new plan step.</summary>
@@ -42,41 +42,34 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     public int RunningPartitions => _partitions.Count;
 
     /// <summary>
-    /// Partitions of this silo still deciding (growing, solving, merging): those that take CPU. One applying its
-    /// plan only waits for migrations. Nodes start no new partition while this reaches
-    /// <see cref="DvmsOptions.MaxDecidingPartitions"/>: under a storm fewer partitions start rather than many fail.
-    /// </summary>
-    public int Deciding => _deciding.Count;
-
-    /// <summary>
-    /// Takes a deciding slot for <paramref name="partition"/> before its node starts it, atomically against
-    /// <paramref name="limit"/>: a storm of nodes woken in the same pass cannot all pass the check at once.
-    /// False when the silo has as many partitions deciding as it allows.
+    /// Takes a deciding slot for <paramref name="partition"/> before its node starts it. Partitions still deciding
+    /// (growing, solving, merging) take CPU; one applying its plan only waits for migrations. False when the silo
+    /// has <paramref name="limit"/> deciding already (<see cref="DvmsOptions.MaxDecidingPartitions"/>): under a storm
+    /// fewer partitions start rather than many fail. Atomic, so that nodes woken in one pass cannot all pass at once.
     /// </summary>
     public bool TryAdmit(string partition, int limit)
     {
-        lock (_deciding)
-        {
-            if (_deciding.Count >= limit) return false;
-            return _deciding.TryAdd(partition, 0);
-        }
+        lock (_deciding) return _deciding.Count < limit && _deciding.Add(partition);
     }
 
     /// <summary>A partition (or a centralized round) started on this silo.</summary>
     public void Entered(string partition)
     {
         _partitions.TryAdd(partition, 0);
-        lock (_deciding) _deciding.TryAdd(partition, 0);
+        lock (_deciding) _deciding.Add(partition);
     }
 
     /// <summary>It has decided: it applies its plan now.</summary>
-    public void Decided(string partition) => _deciding.TryRemove(partition, out _);
+    public void Decided(string partition)
+    {
+        lock (_deciding) _deciding.Remove(partition);
+    }
 
     /// <summary>It ended, its nodes released.</summary>
     public void Left(string partition)
     {
         _partitions.TryRemove(partition, out _);
-        _deciding.TryRemove(partition, out _);
+        Decided(partition);
     }
 
     public void Participate(ISiloLifecycle lifecycle) =>
