@@ -40,7 +40,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             return new PlacementResult(PlacementStatus.Solved, Current(index), MigrationPlan.Empty, clock.Elapsed, Optimal: true, Name, "already viable");
 
         var thresholds = Headroom.Thresholds(index, options.Headroom);
-        var hint = GreedyPlacementSolver.TryPlace(index, out _, thresholds);
+        var hint = GreedyPlacementSolver.TryPlace(index, out _, thresholds, sameSiteFirst: options.CrossSiteWeight > 1);
         if (thresholds is not null)
         {
             // First with the headroom as a hard CPU cap on every node, within half the time: the least-memory plan
@@ -122,7 +122,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         var remaining = deadline - clock.Elapsed;
         if (remaining <= TimeSpan.Zero) return new Outcome(CpSolverStatus.Unknown, null);
         var model = new CpModel();
-        var encoding = new PlacementModel(index, model, movable, candidates, hint, cpuCaps);
+        var encoding = new PlacementModel(index, model, movable, candidates, hint, cpuCaps, options.CrossSiteWeight);
         if (!encoding.Build(out var reason)) return new Outcome(CpSolverStatus.Infeasible, null, reason);
 
         // catch_sigint_signal: CP-SAT would otherwise take SIGINT during a solve and leave it at its
@@ -138,7 +138,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     }
 
     /// <summary>The CP-SAT encoding of one problem: one boolean per (movable VM, candidate node).</summary>
-    private sealed class PlacementModel(ProblemIndex index, CpModel model, int[] movable, int? candidateCount, int[]? hint, long[]? cpuCaps) : ICpSatModel
+    private sealed class PlacementModel(ProblemIndex index, CpModel model, int[] movable, int? candidateCount, int[]? hint, long[]? cpuCaps, double crossSiteWeight = 1) : ICpSatModel
     {
         private readonly Dictionary<int, (int[] Nodes, BoolVar[] Vars)> _x = [];
 
@@ -207,6 +207,13 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                 var at = Array.IndexOf(nodes, index.Host[v]);
                 if (at < 0) forced += weight;
                 else { stay.Add(vars[at].Not()); weights.Add(weight); }
+                // Leaving its site costs (weight - 1) times more on top.
+                if (crossSiteWeight > 1 && index.Nodes[index.Host[v]].Site is { } home)
+                {
+                    var extra = (long)Math.Round((crossSiteWeight - 1) * index.Vms[v].Demand.MemoryMiB * MemoryWeight);
+                    for (var j = 0; j < nodes.Length; j++)
+                        if (index.Nodes[nodes[j]].Site is { } site && site != home) { stay.Add(vars[j]); weights.Add(extra); }
+                }
             }
             model.Minimize(LinearExpr.WeightedSum(stay, weights) + forced);
             return true;

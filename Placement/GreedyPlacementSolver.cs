@@ -25,7 +25,7 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
         var clock = Stopwatch.StartNew();
         if (ProblemIndex.Prepare(problem, Name, clock, out var refusal) is not { } index) return refusal!;
         var thresholds = Headroom.Thresholds(index, options.Headroom);
-        var target = TryPlace(index, out var failure, thresholds);
+        var target = TryPlace(index, out var failure, thresholds, sameSiteFirst: options.CrossSiteWeight > 1);
         if (target is null)
             return PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, Name,
                 UnplaceableReason.Detail(problem, orElse: false) ?? failure!);
@@ -42,10 +42,10 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
     /// an overloaded node sheds VMs down to its threshold and an evicted VM goes to the first node it leaves under its
     /// threshold, failing that to the first with room; when that places nothing, the greedy without thresholds.
     /// </summary>
-    internal static int[]? TryPlace(ProblemIndex index, out string? failure, long[]? thresholds = null) =>
-        Place(index, out failure, thresholds) ?? (thresholds is null ? null : Place(index, out failure, null));
+    internal static int[]? TryPlace(ProblemIndex index, out string? failure, long[]? thresholds = null, bool sameSiteFirst = false) =>
+        Place(index, out failure, thresholds, sameSiteFirst) ?? (thresholds is null ? null : Place(index, out failure, null, sameSiteFirst));
 
-    private static int[]? Place(ProblemIndex index, out string? failure, long[]? thresholds)
+    private static int[]? Place(ProblemIndex index, out string? failure, long[]? thresholds, bool sameSiteFirst)
     {
         failure = null;
         var target = (int[])index.Host.Clone();
@@ -84,8 +84,11 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
         {
             var demand = index.Vms[v].Demand;
             var chosen = -1;
+            // A migration to another site costs more: the VM's own site is tried first.
+            var home = index.Host[v] >= 0 ? index.Nodes[index.Host[v]].Site : null;
+            int[] candidates = sameSiteFirst && home is not null ? [.. index.Allowed[v].OrderBy(n => index.Nodes[n].Site == home ? 0 : 1)] : index.Allowed[v];
             for (var pass = thresholds is null ? 1 : 0; pass < 2 && chosen < 0; pass++)
-                foreach (var n in index.Allowed[v])
+                foreach (var n in candidates)
                 {
                     if (n == index.Host[v] && index.Overloaded(n)) continue; // don't put it back where it was evicted from
                     if (pass == 0 && load[n].Cpu + demand.Cpu > thresholds![n]) continue;

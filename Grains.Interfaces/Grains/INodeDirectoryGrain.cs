@@ -7,9 +7,9 @@ namespace Discovery.Grains;
 [Alias("discovery.INodeDirectoryGrain")]
 public interface INodeDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>A node is monitored (again): its site and capacity.</summary>
+    /// <summary>A node is monitored (again): its site, capacity and the silo that drives it (its parsable address).</summary>
     [Alias("Join"), OneWay]
-    Task JoinAsync(string node, string site, Model.Resources capacity);
+    Task JoinAsync(string node, string site, Model.Resources capacity, string? silo);
 
     /// <summary>
     /// A silo starting announces its nodes before it serves anything, so that VE validation, placement and the
@@ -46,8 +46,20 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Every node, in name order.</summary>
     [Alias("Nodes"), AlwaysInterleave]
     Task<ImmutableArray<string>> NodesAsync();
+
+    /// <summary>
+    /// Every node not marked down, with its site and silo, unless the directory is still at
+    /// <paramref name="knownVersion"/> (then null): what each silo's overlay refreshes from, off the hot path.
+    /// </summary>
+    [Alias("Overlay"), AlwaysInterleave]
+    Task<OverlayView?> OverlayAsync(long knownVersion);
 }
 
-/// <summary>One node a starting silo drives: its name, site and capacity.</summary>
+/// <summary>The nodes an overlay is built from, at one version of the node directory.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.overlay-view")]
+public sealed record OverlayView([property: Id(0)] long Version, [property: Id(1)] ImmutableArray<NodeAnnouncement> Nodes);
+
+/// <summary>One node a silo drives: its name, site, capacity and the silo's parsable address (null when unknown).</summary>
 [GenerateSerializer, Immutable, Alias("discovery.node-announcement")]
-public sealed record NodeAnnouncement([property: Id(0)] string Node, [property: Id(1)] string Site, [property: Id(2)] Model.Resources Capacity);
+public sealed record NodeAnnouncement([property: Id(0)] string Node, [property: Id(1)] string Site, [property: Id(2)] Model.Resources Capacity,
+    [property: Id(3)] string? Silo = null);

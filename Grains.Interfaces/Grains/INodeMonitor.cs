@@ -14,9 +14,12 @@ public interface INodeMonitor : IGrainWithStringKey
     [Alias("GetSnapshot")]
     Task<NodeSnapshot> GetSnapshotAsync();
 
-    /// <summary>Starts the monitoring timer (the silo calls it for every local node at start).</summary>
+    /// <summary>
+    /// Starts the monitoring timer (the silo calls it for every local node at start). False from an activation standing
+    /// in for a node whose silo was gone: it makes way when that silo is back, and the caller asks again.
+    /// </summary>
     [Alias("StartMonitoring")]
-    Task StartMonitoringAsync();
+    Task<bool> StartMonitoringAsync();
 
     /// <summary>
     /// Observes the hypervisor now, as one monitoring tick: the silo's monitoring pass calls it when a node's

@@ -24,7 +24,7 @@ public sealed record PlacementProblem(
         var all = (constraints ?? []).ToList();
         if (!maintenance.IsEmpty) all.Add(new Offline(maintenance));
         return new(
-            [.. list.Select(n => new PlacementNode(n.Node, n.Capacity))],
+            [.. list.Select(n => new PlacementNode(n.Node, n.Capacity, n.Site))],
             [.. list.SelectMany(n => n.Vms.Where(v => v.HoldsResources && v.Host == n.Node)
                 .Select(v => new PlacementVm(v.Id, v.Demand, n.Node, Pinned: v.State == VmState.Migrating)))],
             [.. all]);
@@ -35,6 +35,18 @@ public sealed record PlacementProblem(
     /// must choose a node for each; they start there once the plan's migrations are done.
     /// </summary>
     public IReadOnlyList<PlacementVm> Unplaced => [.. Vms.Where(v => v.Host is null)];
+
+    /// <summary>Whether moving a VM from <paramref name="from"/> to <paramref name="to"/> crosses sites (both sites known and different).</summary>
+    public bool CrossesSites(string from, string to)
+    {
+        string? a = null, b = null;
+        foreach (var n in Nodes)
+        {
+            if (n.Name == from) a = n.Site;
+            if (n.Name == to) b = n.Site;
+        }
+        return a is not null && b is not null && a != b;
+    }
 
     /// <summary>Demand on each node in the current placement; VMs not placed yet hold nothing.</summary>
     public Dictionary<string, Resources> CurrentLoad()

@@ -7,8 +7,10 @@ public sealed record SolverOptions(
     [property: Id(1)] int Workers = 2,
     [property: Id(2)] int RepairCandidates = 16,
     [property: Id(3)] int FullModelMaxNodes = 64,
-    [property: Id(4)] double? Headroom = null)
+    [property: Id(4)] double? Headroom = null,
+    [property: Id(5)] double CrossSiteWeight = 1)
 {
+    // CrossSiteWeight: a migration to a node of another site costs this many times the same migration inside its site.
     // Headroom: a target CPU load (0.9 = 90 %). The objective then first keeps every node a plan touches at or
     // under it (an overloaded node is brought down to it, a node with room is not filled above it, a node already
     // above it is not made worse), then moves as little memory as possible. Null: least memory only.

@@ -34,11 +34,11 @@ public static class SchedulingSetup
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);
         silo.Services.AddSingleton(options);
         silo.Services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
-        silo.Services.AddSingleton<IOverlay>(sp =>
-        {
-            var directory = sp.GetRequiredService<HypervisorDirectory>();
-            return new RingOverlay(directory.Nodes.Select(n => (n, directory.SiteOf(n))));
-        });
+        silo.Services.AddSingleton<NodeHomes>();
+        silo.Services.AddSingleton(new SiteDistances(options.SiteDistances));
+        silo.Services.AddSingleton<ClusterOverlay>();
+        silo.Services.AddSingleton<IOverlay>(sp => sp.GetRequiredService<ClusterOverlay>());
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterOverlay>());
         // Per silo by design: the journal is this silo's record of what its schedulers did (read by the
         // in-process simulator and tests); SiloScheduling follows this silo's lifecycle. Cluster-wide
         // state (constraints, the pause switch) lives in grains.
@@ -57,10 +57,10 @@ public static class SchedulingSetup
             // wait for it and at high speedups outlive their leases.
             await grains.GetGrain<ISolverGrain>(0).SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
             var directory = services.GetRequiredService<HypervisorDirectory>();
-            await AnnounceNodesAsync(grains, directory, cancellationToken);
+            await AnnounceNodesAsync(grains, directory, services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), cancellationToken);
+            await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
             if (!startMonitoring) return;
-            foreach (var chunk in directory.Nodes.Chunk(256))
-                await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
+            await StartMonitoringAsync(grains, directory.Nodes, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), cancellationToken);
         });
         return silo;
     }
@@ -69,7 +69,7 @@ public static class SchedulingSetup
     /// Tells the node directory about every node this silo drives whose hypervisor answers, before the silo serves:
     /// otherwise a VE submitted in the first monitoring period could name a node the cluster does not know yet.
     /// </summary>
-    private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, CancellationToken cancellationToken)
+    private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, string silo, CancellationToken cancellationToken)
     {
         var announced = new List<NodeAnnouncement>();
         foreach (var chunk in directory.Nodes.Chunk(256))
@@ -79,7 +79,7 @@ public static class SchedulingSetup
                 try
                 {
                     var host = await directory.Get(node).GetHostInfoAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-                    return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity);
+                    return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity, silo);
                 }
                 catch (Exception e) when (e is HypervisorException or TimeoutException)
                 {
@@ -89,6 +89,34 @@ public static class SchedulingSetup
             announced.AddRange(hosts.OfType<NodeAnnouncement>());
         }
         await grains.GetGrain<INodeDirectoryGrain>(0).AnnounceAsync([.. announced]);
+    }
+
+    /// <summary>
+    /// Starts the monitoring of this silo's nodes. A node grain that stood in for its node on another silo while this
+    /// one was away answers false and makes way: asked again a moment later, the grain activates here.
+    /// </summary>
+    public static async Task StartMonitoringAsync(IGrainFactory grains, IReadOnlyList<string> nodes, Microsoft.Extensions.Logging.ILoggerFactory loggers,
+        CancellationToken cancellationToken = default)
+    {
+        var pending = nodes.ToList();
+        for (var attempt = 0; pending.Count > 0; attempt++)
+        {
+            var away = new List<string>();
+            foreach (var chunk in pending.Chunk(256))
+            {
+                var started = await Task.WhenAll(chunk.Select(async n => (n, ok: await grains.GetGrain<INodeGrain>(n).StartMonitoringAsync())));
+                away.AddRange(started.Where(s => !s.ok).Select(s => s.n));
+            }
+            pending = away;
+            if (pending.Count == 0) return;
+            if (attempt == 60)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogError(loggers.CreateLogger("Discovery.Hosting.SchedulingSetup"),
+                    "{Count} node(s) still held by stand-in activations on other silos after a minute: {Nodes}", pending.Count, string.Join(", ", pending.Take(10)));
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
     }
 
     /// <summary>A tiny problem with one overloaded node: solving it exercises the whole solver and plan builder once.</summary>

@@ -39,8 +39,11 @@ public interface IHypervisor
     /// <summary>Forgets a stopped VM.</summary>
     Task UndefineAsync(string vmId, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves the VM to <paramref name="destination"/>; completes when it has landed.</summary>
-    Task<MigrationOutcome> MigrateAsync(string vmId, IHypervisor destination, CancellationToken cancellationToken = default);
+    /// <summary>Moves the VM to <paramref name="destination"/> (a node of this silo or of another); completes when it has landed.</summary>
+    Task<MigrationOutcome> MigrateAsync(string vmId, MigrationTarget destination, CancellationToken cancellationToken = default);
+
+    /// <summary>The URI another node's hypervisor connects to, peer to peer, to migrate a VM here; null when it takes none that way.</summary>
+    string? MigrationUri { get; }
 
     /// <summary>Raised when a VM is defined, started, stopped, crashes, ... Handlers run off the caller's thread.</summary>
     event Action<VmLifecycleEvent>? LifecycleChanged;

@@ -9,6 +9,7 @@ using Discovery.Scheduling.Protocol;
 using Discovery.Time;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using Orleans.Runtime;
 
 namespace Discovery.Monitoring;
 
@@ -41,6 +42,11 @@ public sealed class NodeGrain : Grain, INodeGrain
     private long _ticks;
     private DateTimeOffset? _unreachableSince;
     private bool _down;
+    private readonly NodeHomes _homes;
+    private readonly string _siloAddress; // this silo's parsable address, as the node directory records it
+    // Activated where no live silo drives the node (its silo died): this activation stands in for it, reports it
+    // unreachable (then down) and hands over to its silo as soon as that one is back.
+    private bool _away;
 
     /// <summary>
     /// Every this many periods a node joins the node directory again (it lives in memory and may have been lost with its
@@ -49,9 +55,10 @@ public sealed class NodeGrain : Grain, INodeGrain
     private const int RejoinEvery = 60;
 
     public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
-        SiloScheduling silo, MonitoringPass pass, CpuAccount cpu, ILogger<NodeGrain> logger)
+        SiloScheduling silo, MonitoringPass pass, CpuAccount cpu, NodeHomes homes, ILocalSiloDetails local, ILogger<NodeGrain> logger)
     {
-        (_directory, _clock, _options, _metrics, _silo, _pass, _cpu, _logger) = (directory, clock, options, metrics, silo, pass, cpu, logger);
+        (_directory, _clock, _options, _metrics, _silo, _pass, _cpu, _homes, _logger) = (directory, clock, options, metrics, silo, pass, cpu, homes, logger);
+        _siloAddress = local.SiloAddress.ToParsableString();
         _lease = new ReservationLease(clock.Time, options.LeaseTimeout, options.RetryBackoff, expired =>
         {
             _logger.LogWarning("Node {Node}: partition {Partition} silent for {Seconds:0.0} s, reservation dropped",
@@ -64,23 +71,31 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // Placed before the silos' metadata had propagated: refuse, so the next call places it again.
         if (!_directory.Contains(Node))
         {
-            DeactivateOnIdle();
-            throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
+            // Placed before the silos' metadata had propagated: refuse, so the next call places it again.
+            if (_homes.HasLiveHome(Node))
+            {
+                DeactivateOnIdle();
+                throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
+            }
+            // No live silo drives it: stand in for it rather than pretend to reach its hypervisor.
+            _away = true;
+            _unreachableSince = _clock.Now;
+            _logger.LogWarning("Node {Node}: no live silo drives it; standing in on this silo, it is reported unreachable until its silo returns", Node);
         }
         // Marked down by an earlier activation (its silo died since): still down until a read succeeds,
         // and that read is a return, whose copies go to their VEs.
         if (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).IsDownAsync(Node))
             (_down, _unreachableSince) = (true, _clock.Now);
-        if (_silo.Monitoring) await StartMonitoringAsync(); // reactivated here: monitoring carries on without being asked
+        if (_away) StartStandIn();
+        else if (_silo.Monitoring) await StartMonitoringAsync(); // reactivated here: monitoring carries on without being asked
         await base.OnActivateAsync(cancellationToken);
     }
 
     public async Task<NodeSnapshot> GetSnapshotAsync()
     {
-        var hypervisor = _directory.Get(Node);
+        var hypervisor = Hypervisor();
         var host = await hypervisor.GetHostInfoAsync();
         var vms = await hypervisor.ListVmsAsync();
         _last = new NodeSnapshot(Node, _directory.SiteOf(Node), host.Capacity,
@@ -88,8 +103,15 @@ public sealed class NodeGrain : Grain, INodeGrain
         return _last;
     }
 
-    public Task StartMonitoringAsync()
+    public Task<bool> StartMonitoringAsync()
     {
+        if (_away)
+        {
+            // Its silo is back (whose start asks this): make way, so that the next call activates it there.
+            if (_homes.HasLiveHome(Node)) GoHome();
+            else StartStandIn();
+            return Task.FromResult(false);
+        }
         if (_monitor is null && !_silo.Stopping)
         {
             _silo.MonitoringStarted();
@@ -105,7 +127,27 @@ public sealed class NodeGrain : Grain, INodeGrain
                 KeepAlive = true,
             });
         }
-        return Task.CompletedTask;
+        return Task.FromResult(true);
+    }
+
+    /// <summary>Standing in: a tick every period counts the node unreachable, then down, until its silo returns.</summary>
+    private void StartStandIn()
+    {
+        if (_monitor is not null || _silo.Stopping) return;
+        _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero,
+            Period = _options.MonitoringPeriod,
+            KeepAlive = true,
+        });
+    }
+
+    private void GoHome()
+    {
+        _logger.LogInformation("Node {Node}: its silo is back; the stand-in activation makes way", Node);
+        _monitor?.Dispose();
+        _monitor = null;
+        DeactivateOnIdle();
     }
 
     public Task StopMonitoringAsync()
@@ -141,6 +183,11 @@ public sealed class NodeGrain : Grain, INodeGrain
     private async Task ObserveOnceAsync(CancellationToken cancellationToken)
     {
         if (_silo.Stopping) return;
+        if (_away && _homes.HasLiveHome(Node))
+        {
+            GoHome();
+            return;
+        }
         var mayStart = _lease.MayStartPartition; // also drops a silent leader's reservation
         NodeSnapshot snapshot;
         try
@@ -163,7 +210,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         if (_clock.Now >= _rejoinAt)
         {
             _rejoinAt = _clock.Now + _options.MonitoringPeriod * RejoinEvery;
-            _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity); // one-way
+            _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity, _siloAddress); // one-way
         }
         // A silo whose monitoring falls behind starts no new partition: the event waits a period instead of failing.
         if (!_options.Enabled || !mayStart || _pass.Behind) return;
@@ -244,7 +291,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             (_clock.Now - _unreachableSince!.Value).TotalSeconds, wasDown ? ", back from down" : "");
         (_unreachableSince, _down) = (null, false);
         if (!wasDown) return;
-        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity);
+        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity, _siloAddress);
         foreach (var vm in snapshot.Vms.Where(v => v.Host == Node))
         {
             if (VeId.VeOfVm(vm.Id) is { } ve) _ = GrainFactory.GetGrain<IVeGrain>(ve).CopyFoundAsync(vm.Id, Node, vm.State);
@@ -271,7 +318,7 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public async Task LaunchAsync(VmSpec vm)
     {
-        var hypervisor = _directory.Get(Node);
+        var hypervisor = Hypervisor();
         var known = (await hypervisor.ListVmsAsync()).FirstOrDefault(v => v.Id == vm.Id);
         if (known is null) await hypervisor.DefineAsync(vm);
         try
@@ -289,23 +336,23 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public async Task StartVmAsync(string vmId)
     {
-        await _directory.Get(Node).StartAsync(vmId);
+        await Hypervisor().StartAsync(vmId);
         _vmStates[vmId] = VmState.Running;
     }
 
     public async Task StopVmAsync(string vmId)
     {
-        await _directory.Get(Node).DestroyAsync(vmId);
+        await Hypervisor().DestroyAsync(vmId);
         _vmStates[vmId] = VmState.Stopped;
     }
 
-    public Task SuspendVmAsync(string vmId) => _directory.Get(Node).SuspendAsync(vmId);
+    public Task SuspendVmAsync(string vmId) => Hypervisor().SuspendAsync(vmId);
 
-    public Task ResumeVmAsync(string vmId) => _directory.Get(Node).ResumeAsync(vmId);
+    public Task ResumeVmAsync(string vmId) => Hypervisor().ResumeAsync(vmId);
 
     public async Task RemoveVmAsync(string vmId)
     {
-        var hypervisor = _directory.Get(Node);
+        var hypervisor = Hypervisor();
         if ((await hypervisor.ListVmsAsync()).FirstOrDefault(v => v.Id == vmId) is not { } vm) return;
         if (vm.State is VmState.Running or VmState.Suspended) await hypervisor.DestroyAsync(vmId);
         await hypervisor.UndefineAsync(vmId);
@@ -358,7 +405,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     /// <summary>A node marked down, or drained for maintenance, is out of the overlay: it refuses partitions.</summary>
     public Task<ReserveReply> ReserveAsync(string partitionId)
     {
-        if (_down || (_maintenance && _last is { Vms.Length: 0 })) return Task.FromResult(new ReserveReply(false, null));
+        if (_down || _away || (_maintenance && _last is { Vms.Length: 0 })) return Task.FromResult(new ReserveReply(false, null));
         var reply = _lease.Reserve(partitionId);
         return Task.FromResult(reply.Granted ? reply with { CpuLoad = CpuLoadNow() } : reply);
     }
@@ -382,8 +429,53 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public async Task<TimeSpan> MigrateAsync(string vmId, string destination)
     {
-        var outcome = await _directory.Get(Node).MigrateAsync(vmId, _directory.Get(destination));
+        var source = Hypervisor();
+        var target = _directory.Contains(destination) ? MigrationTarget.Of(_directory.Get(destination)) : await RemoteTargetAsync(destination);
+        var outcome = await source.MigrateAsync(vmId, target);
         return outcome.Duration;
+    }
+
+    /// <summary>A node of another silo: the URI its hypervisor publishes, and its grain to hand a simulated VM over to.</summary>
+    private async Task<MigrationTarget> RemoteTargetAsync(string node)
+    {
+        var grain = GrainFactory.GetGrain<IMigrationDestination>(node);
+        return new MigrationTarget(node, Uri: await grain.GetMigrationUriAsync(), Remote: new ThroughGrain(grain));
+    }
+
+    public Task<string?> GetMigrationUriAsync() => Task.FromResult(Hypervisor().MigrationUri);
+
+    public Task AcceptIncomingAsync(IncomingVm vm)
+    {
+        HandOverHost().Accept(vm);
+        return Task.CompletedTask;
+    }
+
+    public Task LandIncomingAsync(IncomingVm vm)
+    {
+        HandOverHost().Land(vm);
+        return Task.CompletedTask;
+    }
+
+    public Task DropIncomingAsync(string vmId)
+    {
+        HandOverHost().Drop(vmId);
+        return Task.CompletedTask;
+    }
+
+    private IHandOverHost HandOverHost() => Hypervisor() as IHandOverHost
+        ?? throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"node {Node} takes no hand-over: its hypervisor migrates VMs itself (peer to peer)");
+
+    /// <summary>This node's hypervisor; a stand-in activation has none and says why.</summary>
+    private IHypervisor Hypervisor() => _away
+        ? throw new HypervisorException(Node, HypervisorErrorKind.ConnectionFailed, $"node {Node}: no live silo drives it (its silo is gone)")
+        : _directory.Get(Node);
+
+    /// <summary>The destination's side of a hand-over, through its grain.</summary>
+    private sealed class ThroughGrain(IMigrationDestination grain) : IIncomingVms
+    {
+        public Task AcceptAsync(IncomingVm vm) => grain.AcceptIncomingAsync(vm);
+        public Task LandAsync(IncomingVm vm) => grain.LandIncomingAsync(vm);
+        public Task DropAsync(string vmId) => grain.DropIncomingAsync(vmId);
     }
 
     public Task SetMaintenanceAsync(bool maintenance)

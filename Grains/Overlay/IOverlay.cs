@@ -1,14 +1,17 @@
 namespace Discovery.Overlay;
 
 /// <summary>
-/// The seed's DNT: which node a partition reserves next when it grows. Kept behind one
-/// interface so sites, distances, joins and leaves can refine it.
+/// The seed's DNT as this silo sees it now: which node a partition reserves next when it grows.
+/// Joins and leaves replace <see cref="Current"/>; a partition reads it at each step.
 /// </summary>
 public interface IOverlay
 {
-    /// <summary>Every node, in overlay order.</summary>
-    IReadOnlyList<string> Nodes { get; }
+    /// <summary>The overlay now.</summary>
+    OverlayMap Current { get; }
+}
 
-    /// <summary>The node after <paramref name="node"/> (wrapping round), or null for an unknown node.</summary>
-    string? Successor(string node);
+/// <summary>An overlay that never changes (tests, tools).</summary>
+public sealed class StaticOverlay(OverlayMap map) : IOverlay
+{
+    public OverlayMap Current { get; } = map;
 }

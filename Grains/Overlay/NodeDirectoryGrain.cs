@@ -19,6 +19,9 @@ public sealed class NodeDirectoryGrain(
 
     private ImmutableArray<string>? _nodes; // sorted, rebuilt after a change
     private ImmutableDictionary<string, Resources>? _capacities;
+    private OverlayView? _overlay;
+    // Random at activation: a silo's overlay that knew an earlier activation's version must not take it for this one's.
+    private long _version = Random.Shared.NextInt64(1, long.MaxValue / 2);
 
     private Dictionary<string, NodeEntry> Sites => state.State.Nodes;
     private HashSet<string> Down => state.State.Down;
@@ -31,9 +34,9 @@ public sealed class NodeDirectoryGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
 
-    public Task JoinAsync(string node, string site, Resources capacity)
+    public Task JoinAsync(string node, string site, Resources capacity, string? silo)
     {
-        var entry = new NodeEntry(site, capacity);
+        var entry = new NodeEntry(site, capacity, silo);
         if (!Sites.TryGetValue(node, out var known) || known != entry || Down.Contains(node))
         {
             Sites[node] = entry;
@@ -47,9 +50,9 @@ public sealed class NodeDirectoryGrain(
     {
         var added = false;
         foreach (var n in nodes)
-            if (!Down.Contains(n.Node) && !Sites.ContainsKey(n.Node))
+            if (!Down.Contains(n.Node) && (!Sites.TryGetValue(n.Node, out var known) || known.Silo != n.Silo))
             {
-                Sites[n.Node] = new NodeEntry(n.Site, n.Capacity);
+                Sites[n.Node] = new NodeEntry(n.Site, n.Capacity, n.Silo);
                 added = true;
             }
         if (added) Changed();
@@ -77,10 +80,16 @@ public sealed class NodeDirectoryGrain(
     public Task<ImmutableDictionary<string, Resources>> CapacitiesAsync() =>
         Task.FromResult(_capacities ??= Sites.ToImmutableDictionary(n => n.Key, n => n.Value.Capacity, StringComparer.Ordinal));
 
+    public Task<OverlayView?> OverlayAsync(long knownVersion) =>
+        Task.FromResult(knownVersion == _version ? null
+            : _overlay ??= new OverlayView(_version, [.. Sites.Select(n => new NodeAnnouncement(n.Key, n.Value.Site, n.Value.Capacity, n.Value.Silo))]));
+
     private void Changed()
     {
         _nodes = null;
         _capacities = null;
+        _overlay = null;
+        _version++;
         _writes.Changed();
     }
 }
@@ -93,6 +102,6 @@ public sealed class NodeDirectoryState
     [Id(1)] public HashSet<string> Down { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>What the node directory knows of a node.</summary>
+/// <summary>What the node directory knows of a node: its site, capacity, and the silo that drives it (parsable address).</summary>
 [GenerateSerializer, Immutable, Alias("discovery.node-directory.entry")]
-public sealed record NodeEntry([property: Id(0)] string Site, [property: Id(1)] Resources Capacity);
+public sealed record NodeEntry([property: Id(0)] string Site, [property: Id(1)] Resources Capacity, [property: Id(2)] string? Silo = null);

@@ -61,6 +61,20 @@ public sealed record DvmsOptions
     /// <summary>A node whose hypervisor has been unreachable this long is marked down and its VE VMs placed elsewhere (issue default: 10 s).</summary>
     public TimeSpan NodeDownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// What a migration to a node of another site costs in every scheduler's objective, as a multiple of the same
+    /// migration inside a site (memory moved is what is minimized): at 10, a plan moves a VM across sites only when
+    /// its own site offers no plan ten times cheaper, in practice only when the site has no room.
+    /// </summary>
+    public double CrossSiteWeight { get; init; } = 10;
+
+    /// <summary>
+    /// Distances between sites (site, other site, distance; symmetric; any non-negative figure, only the order
+    /// matters): a partition that outgrows its site goes to the nearest one first. Pairs not given are farther
+    /// than those given; with none, the next site in name order comes first.
+    /// </summary>
+    public IReadOnlyDictionary<string, Dictionary<string, double>> SiteDistances { get; init; } = new Dictionary<string, Dictionary<string, double>>();
+
     /// <summary>Solver used by partitions.</summary>
     public SolverKind Solver { get; init; } = SolverKind.CpSat;
 }

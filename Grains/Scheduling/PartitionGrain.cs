@@ -8,6 +8,7 @@ using Discovery.Placement;
 using Discovery.Scheduling.Protocol;
 using Discovery.Time;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace Discovery.Scheduling;
 
@@ -17,7 +18,12 @@ namespace Discovery.Scheduling;
 /// lease renewal runs on an interleaved timer, and <see cref="AbsorbAsync"/> interleaves so that
 /// blocked partitions can merge without deadlock. The call graph has no cycle: partitions call
 /// nodes and lower-id partitions; nodes call no one but (one-way) a new partition.
+/// It grows along its initiator's walk of the cluster-wide overlay (its site first, then the nearest
+/// sites), reserving nodes of any silo. It is placed on its initiator's silo, deliberately: its first and
+/// most frequent calls go to that site's nodes, whose grains live there, and the silo that admitted it
+/// (<see cref="SiloScheduling.TryAdmit"/>) is the one that counts it as deciding.
 /// </summary>
+[PreferLocalPlacement]
 public sealed class PartitionGrain(
     IOverlay overlay,
     PlanJournal journal,
@@ -29,7 +35,7 @@ public sealed class PartitionGrain(
 {
     private PartitionLifecycle? _lifecycle;
     private SchedulingEvent? _event;
-    private string _cursor = "";
+    private string? _cursor; // where growth stands on its initiator's walk of the overlay
     private DateTimeOffset _startedAt;
     private TimeSpan _solverTime;
     private int _migrations;
@@ -56,7 +62,6 @@ public sealed class PartitionGrain(
         var lifecycle = _lifecycle = new PartitionLifecycle(Id);
         _event = evt;
         _startedAt = clock.Now;
-        _cursor = evt.Node;
         _lastRenewal = clock.Now;
         lifecycle.Start(evt.Node);
         silo.Entered(Id);
@@ -111,7 +116,7 @@ public sealed class PartitionGrain(
                 var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
                 var started = clock.Timestamp();
                 var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
-                    SolverOptions.Default with { TimeLimit = clock.ToWall(options.SolverTimeLimit), Workers = options.SolverWorkers, Headroom = options.HeadroomTarget }, options.Solver);
+                    SolverOptions.Default with { TimeLimit = clock.ToWall(options.SolverTimeLimit), Workers = options.SolverWorkers, Headroom = options.HeadroomTarget, CrossSiteWeight = options.CrossSiteWeight }, options.Solver);
                 var solveTime = clock.Since(started);
                 _solverTime += solveTime;
                 metrics.SolverTime.Record(solveTime.TotalMilliseconds);
@@ -176,9 +181,10 @@ public sealed class PartitionGrain(
             _stoppedStarving = true;
             return false;
         }
-        for (var steps = 0; steps < overlay.Nodes.Count; steps++)
+        var origin = _event!.Node;
+        for (var steps = 0; steps < overlay.Current.Count; steps++)
         {
-            var next = overlay.Successor(_cursor);
+            var next = overlay.Current.Next(origin, _cursor);
             if (next is null) return false;
             _cursor = next;
             if (lifecycle.Nodes.Contains(next) || _skip.Contains(next)) continue;

@@ -52,6 +52,8 @@ public static class PlanExecution
             var ok = outcomes.Count(o => o.Error is null);
             landed += ok;
             metrics.Migrations.Add(ok);
+            var crossed = outcomes.Count(o => o.Error is null && problem.CrossesSites(o.m.From, o.m.To));
+            if (crossed > 0) metrics.CrossSiteMigrations.Add(crossed);
             if (outcomes.FirstOrDefault(o => o.Error is not null) is { Error: { } error } failed)
                 throw new PlanExecutionException(landed, failed.m, error);
         }

@@ -22,6 +22,7 @@ public sealed class SchedulingMetrics : IDisposable
         PartitionSize = _meter.CreateHistogram<int>("discovery.partition.size", "{node}", "Nodes of a partition when it ended");
         SolverTime = _meter.CreateHistogram<double>("discovery.solver.time", "ms", "Solver time per solve, infrastructure time");
         Migrations = _meter.CreateCounter<long>("discovery.migrations", description: "Migrations applied");
+        CrossSiteMigrations = _meter.CreateCounter<long>("discovery.migrations.cross_site", description: "Migrations applied between nodes of two sites");
         ReservationsExpired = _meter.CreateCounter<long>("discovery.reservations.expired", description: "Reservations dropped because their leader stopped renewing");
         PlansRejected = _meter.CreateCounter<long>("discovery.plans.rejected", description: "Plans the independent checker refused: never applied");
         NodesDown = _meter.CreateCounter<long>("discovery.nodes.down", description: "Nodes marked down: hypervisor unreachable past the grace period");
@@ -36,6 +37,7 @@ public sealed class SchedulingMetrics : IDisposable
     public Histogram<int> PartitionSize { get; }
     public Histogram<double> SolverTime { get; }
     public Counter<long> Migrations { get; }
+    public Counter<long> CrossSiteMigrations { get; }
     public Counter<long> ReservationsExpired { get; }
     public Counter<long> PlansRejected { get; }
     public Counter<long> NodesDown { get; }

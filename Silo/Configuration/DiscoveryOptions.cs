@@ -30,11 +30,20 @@ public sealed record DiscoveryOptions
     /// <summary>Libvirt URI per node name, for <see cref="HypervisorKind.Libvirt"/>.</summary>
     [ConfigurationKeyName("Libvirt:Nodes")]
     public IReadOnlyDictionary<string, string> LibvirtNodes { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// Per node, the URI other nodes' daemons connect to, peer to peer, to migrate a VM to it (e.g.
+    /// <c>qemu+tcp://pm-1/system</c>); a node not listed publishes its connection URI.
+    /// </summary>
+    [ConfigurationKeyName("Libvirt:MigrationUris")]
+    public IReadOnlyDictionary<string, string> LibvirtMigrationUris { get; init; } = new Dictionary<string, string>();
+    /// <summary>Domain type written into VM definitions: kvm (the default), qemu (software emulation), or test (test:// URIs take it by default).</summary>
+    [ConfigurationKeyName("Libvirt:DomainType")]
+    public string? LibvirtDomainType { get; init; }
     /// <summary>Distributed scheduling (DVMS) timings and switches, as configured (seconds).</summary>
     public SchedulingSettings Scheduling { get; init; } = new();
 
     /// <summary>The nodes this silo drives.</summary>
     public IEnumerable<string> NodeNames() => Hypervisor != HypervisorKind.Simulated ? LibvirtNodes.Keys
-        : Simulated.Infrastructure is not null ? Simulated.NodesFromFile().Select(n => n.Name)
-        : Enumerable.Range(0, Simulated.Nodes).Select(Simulated.NodeName);
+        : Simulated.Infrastructure is not null ? Simulated.SliceOf(Simulated.NodesFromFile()).Select(n => n.Name)
+        : Enumerable.Range(0, Simulated.Nodes).Where(Simulated.InSlice).Select(Simulated.NodeName);
 }

@@ -27,6 +27,10 @@ public sealed record SchedulingSettings
     [Range(0, 1024)] public int HeadroomGrowth { get; init; } = Defaults.HeadroomGrowth;
     /// <summary>Largest partition, in nodes.</summary>
     [Range(1, 100_000)] public int MaxPartitionSize { get; init; } = Defaults.MaxPartitionSize;
+    /// <summary>Cost of a migration to another site, as a multiple of the same migration inside a site.</summary>
+    [Range(1.0, 1_000_000.0)] public double CrossSiteWeight { get; init; } = Defaults.CrossSiteWeight;
+    /// <summary>Site, other site, distance (symmetric): a partition that outgrows its site tries the nearest first.</summary>
+    public Dictionary<string, Dictionary<string, double>> SiteDistances { get; init; } = [];
     /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
     public string Solver { get; init; } = PlacementSolvers.For(Defaults.Solver).Name;
 
@@ -49,6 +53,8 @@ public sealed record SchedulingSettings
         HeadroomTarget = HeadroomTarget > 0 ? HeadroomTarget : null,
         HeadroomGrowth = HeadroomGrowth,
         MaxPartitionSize = MaxPartitionSize,
+        CrossSiteWeight = CrossSiteWeight,
+        SiteDistances = SiteDistances,
         Solver = TryParseSolver(Solver, out var solver) ? solver : Defaults.Solver,
     };
 }

@@ -21,7 +21,7 @@ internal static class HypervisorSetup
             // Infrastructure time: the wall clock, or faster than it with a speedup.
             infrastructure = sim.Speedup > 1 ? new ScaledTimeProvider(sim.Speedup) : TimeProvider.System;
             var datacenter = sim.Build(infrastructure);
-            if (sim.LoadInjector) datacenter.StartLoadInjection(LoadLaw.Seed, sim.Seed);
+            if (sim.LoadInjector) sim.StartLoadInjection(datacenter);
             foreach (var hypervisor in datacenter.Hypervisors) directory.Register(hypervisor, hypervisor.Site);
             services.AddSingleton(datacenter);
         }
@@ -44,7 +44,8 @@ internal static class HypervisorSetup
             {
                 try
                 {
-                    var hypervisor = await LibvirtHypervisor.OpenAsync(node, uri, logger);
+                    var hypervisor = await LibvirtHypervisor.OpenAsync(node, uri, logger, domainType: settings.LibvirtDomainType,
+                        migrationUri: settings.LibvirtMigrationUris.GetValueOrDefault(node));
                     _open.Add(hypervisor);
                     directory.Register(hypervisor, settings.Site);
                     logger.LogInformation("Connected node {Node} through {Uri}", node, uri);

@@ -35,6 +35,14 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     /// <summary>The connection URI.</summary>
     public string Uri => _connection.Uri;
 
+    /// <summary>
+    /// The URI a source daemon connects to, peer to peer, to migrate a VM here: the connection URI unless the
+    /// node publishes another (a silo may reach its daemon through a local socket that other hosts cannot).
+    /// </summary>
+    public string? MigrationUri => _migrationUri ?? Uri;
+
+    private string? _migrationUri;
+
     /// <summary>The domain type written into definitions (<c>test</c> or <c>kvm</c>).</summary>
     public string DomainType { get; }
 
@@ -42,11 +50,13 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     public event Action<VmLifecycleEvent>? LifecycleChanged;
 
     /// <summary>Opens a connection to <paramref name="uri"/> for node <paramref name="node"/> and subscribes to lifecycle events.</summary>
-    public static async Task<LibvirtHypervisor> OpenAsync(string node, string uri, ILogger? logger = null, TimeProvider? time = null, string? domainType = null)
+    /// <param name="migrationUri">What other nodes' daemons connect to for a migration here; null: <paramref name="uri"/>.</param>
+    public static async Task<LibvirtHypervisor> OpenAsync(string node, string uri, ILogger? logger = null, TimeProvider? time = null, string? domainType = null,
+        string? migrationUri = null)
     {
         var connection = await LibvirtConnection.OpenAsync(node, uri);
         var hypervisor = new LibvirtHypervisor(connection, domainType ?? (uri.StartsWith("test:", StringComparison.Ordinal) ? "test" : "kvm"),
-            logger ?? NullLogger.Instance, time ?? TimeProvider.System);
+            logger ?? NullLogger.Instance, time ?? TimeProvider.System) { _migrationUri = migrationUri };
         try
         {
             await hypervisor.SubscribeAsync();
@@ -242,28 +252,29 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<MigrationOutcome> MigrateAsync(string vmId, IHypervisor destination, CancellationToken cancellationToken = default)
+    public async Task<MigrationOutcome> MigrateAsync(string vmId, MigrationTarget destination, CancellationToken cancellationToken = default)
     {
-        if (destination is not LibvirtHypervisor target)
-            throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"migrate '{vmId}': destination {destination.Node} is not a libvirt hypervisor");
+        var uri = destination.Uri ?? (destination.Local as LibvirtHypervisor)?.MigrationUri
+            ?? throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"migrate '{vmId}': destination {destination.Node} publishes no libvirt migration URI");
         var started = Stopwatch.GetTimestamp();
         const uint flags = LibvirtNative.MigrateLive | LibvirtNative.MigratePeer2Peer | LibvirtNative.MigratePersistDest | LibvirtNative.MigrateUndefineSource;
         try
         {
             // Peer-to-peer: the source daemon connects to the destination itself (production QEMU/KVM).
-            await _connection.RunAsync($"migrate '{vmId}' to {target.Uri}", conn => WithDomain(conn, "migrate", vmId, d =>
+            await _connection.RunAsync($"migrate '{vmId}' to {uri}", conn => WithDomain(conn, "migrate", vmId, d =>
             {
-                if (LibvirtNative.virDomainMigrateToURI3(d, target.Uri, IntPtr.Zero, 0, flags) != 0)
-                    throw _connection.LastError($"virDomainMigrateToURI3('{vmId}' -> {target.Uri})");
+                if (LibvirtNative.virDomainMigrateToURI3(d, uri, IntPtr.Zero, 0, flags) != 0)
+                    throw _connection.LastError($"virDomainMigrateToURI3('{vmId}' -> {uri})");
                 return true;
             }));
-            return new MigrationOutcome(vmId, Node, target.Node, MigrationMode.Live, Stopwatch.GetElapsedTime(started));
+            return new MigrationOutcome(vmId, Node, destination.Node, MigrationMode.Live, Stopwatch.GetElapsedTime(started));
         }
-        catch (LibvirtException e) when (e.IsUnsupported)
+        catch (LibvirtException e) when (e.IsUnsupported && destination.Local is LibvirtHypervisor)
         {
             _logger.LogWarning("Driver of {Node} cannot migrate {Vm} to {Destination} ({Reason}); falling back to define-on-destination + undefine-on-source, the guest restarts",
-                Node, vmId, target.Node, e.LibvirtMessage);
+                Node, vmId, destination.Node, e.LibvirtMessage);
         }
+        var target = (LibvirtHypervisor)destination.Local!;
         await RedefineOnAsync(vmId, target);
         return new MigrationOutcome(vmId, Node, target.Node, MigrationMode.RedefineFallback, Stopwatch.GetElapsedTime(started));
     }

@@ -1,3 +1,4 @@
+using Discovery.Grains;
 using Discovery.Model;
 
 namespace Discovery.Hypervisors.Simulated;
@@ -85,14 +86,29 @@ public sealed class SimulatedDatacenter
     public SimulatedHypervisor this[string node] => Node(node).Hypervisor;
 
     /// <summary>Starts the seed's load injector: initial demands and every later change drawn with <paramref name="seed"/>.</summary>
-    public void StartLoadInjection(LoadLaw law, int seed)
+    public void StartLoadInjection(LoadLaw law, int seed) => StartLoadInjection(law, seed, null);
+
+    /// <summary>
+    /// As <see cref="StartLoadInjection(LoadLaw, int)"/>, over a fixed <paramref name="catalog"/> of VMs (id, vCPUs) that
+    /// may span several datacentres: every draw is made for the catalog, and applied when this datacentre holds the VM.
+    /// Datacentres that each hold part of an infrastructure thus replay, together, the stream of one that holds all of it.
+    /// Null: over the VMs this datacentre holds, as they come and go.
+    /// </summary>
+    public void StartLoadInjection(LoadLaw law, int seed, IReadOnlyList<(string Id, int VCpus)>? catalog)
     {
         lock (_gate)
         {
             CatchUpLocked(Clock.GetUtcNow());
             var random = new Random(seed);
-            foreach (var vm in _vmOrder) SetDemandLocked(vm, law.DrawDemand(random, vm.VCpus), _processedUntil);
-            _injection = new LoadInjection(law, random, _processedUntil + law.DrawInterval(random, _vmOrder.Count));
+            if (catalog is null)
+                foreach (var vm in _vmOrder) SetDemandLocked(vm, law.DrawDemand(random, vm.VCpus), _processedUntil);
+            else
+                foreach (var (id, vcpus) in catalog)
+                {
+                    var demand = law.DrawDemand(random, vcpus);
+                    if (_vms.TryGetValue(id, out var vm)) SetDemandLocked(vm, demand, _processedUntil);
+                }
+            _injection = new LoadInjection(law, random, _processedUntil + law.DrawInterval(random, catalog?.Count ?? _vmOrder.Count)) { Catalog = catalog };
             UpdateNextDue();
         }
     }
@@ -129,7 +145,7 @@ public sealed class SimulatedDatacenter
         {
             var now = CatchUpLocked(Clock.GetUtcNow());
             var vm = node is null ? Vm(vmId) : VmOn(node, vmId);
-            if (vm.MigratingTo is not null)
+            if (vm.MigratingTo is not null || vm.HandingOver)
                 throw new HypervisorException(vm.Host.Name, HypervisorErrorKind.InvalidState, $"crash '{vmId}': it is migrating");
             ChangeLocked(vm, now, () => vm.State = VmState.Crashed);
             evt = new VmLifecycleEvent(vm.Host.Name, vmId, VmLifecycleKind.Crashed, 0, now);
@@ -364,6 +380,8 @@ public sealed class SimulatedDatacenter
                 throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': it is already on {destination}");
             if (vm.MigratingTo is not null)
                 throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': already migrating to {vm.MigratingTo.Name}");
+            if (vm.HandingOver)
+                throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': already migrating to another silo's node");
             if (vm.HoldsResources && !Fits(to, new Resources(0, vm.MemoryMiB)))
                 throw new HypervisorException(node, HypervisorErrorKind.InsufficientResources,
                     $"migrate '{vmId}' to {destination}: needs {vm.MemoryMiB} MiB, destination has {to.Capacity.MemoryMiB - to.Demand.MemoryMiB} MiB free");
@@ -393,6 +411,153 @@ public sealed class SimulatedDatacenter
         return new MigrationOutcome(vmId, node, destination, MigrationMode.Live, pending.Due - pending.Started);
     }
 
+    // ---- hand-over between the datacentres of two silos ----
+
+    /// <summary>
+    /// Migrates a VM to a node of another datacentre (another silo's) through <paramref name="destination"/>, with the
+    /// timing of a migration here: the destination holds the VM's resources from the start, the VM holds them here
+    /// until it lands there, after memory / bandwidth. Nothing is lost on failure: the VM runs there before it is
+    /// removed here; an abort before that leaves it here as it was.
+    /// </summary>
+    internal async Task<MigrationOutcome> HandOverAsync(string node, string vmId, string destination, IIncomingVms through, CancellationToken cancellationToken)
+    {
+        SimVm vm;
+        DateTimeOffset started, due;
+        lock (_gate)
+        {
+            started = CatchUpLocked(Clock.GetUtcNow());
+            vm = VmOn(node, vmId);
+            if (vm.MigratingTo is not null || vm.HandingOver)
+                throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': it is already migrating");
+            due = vm.HoldsResources ? started + MigrationDuration(vm.MemoryMiB) : started; // a stopped VM is only a definition
+            if (vm.HoldsResources)
+            {
+                var state = vm.State;
+                ChangeLocked(vm, started, () => { vm.HandingOver = true; vm.StateBeforeMigration = state; vm.State = VmState.Migrating; });
+            }
+            else vm.HandingOver = true;
+        }
+        try
+        {
+            await through.AcceptAsync(Incoming(vm, node)).ConfigureAwait(false);
+            try
+            {
+                if (due > started) await Task.Delay(due - started, Clock, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    CatchUpLocked(Clock.GetUtcNow());
+                    if (vm.Host.Down)
+                        throw new HypervisorException(node, HypervisorErrorKind.ConnectionFailed, $"migrate '{vmId}': aborted, node {node} became unreachable");
+                }
+                await through.LandAsync(Incoming(vm, node)).ConfigureAwait(false);
+            }
+            catch
+            {
+                try { await through.DropAsync(vmId).ConfigureAwait(false); }
+                catch (Exception) { /* the destination is gone too: what it held goes with it */ }
+                throw;
+            }
+        }
+        catch
+        {
+            lock (_gate) EndHandOverLocked(vm, CatchUpLocked(Clock.GetUtcNow()), landed: false);
+            throw;
+        }
+        lock (_gate) EndHandOverLocked(vm, CatchUpLocked(Clock.GetUtcNow()), landed: true);
+        return new MigrationOutcome(vmId, node, destination, MigrationMode.Live, due - started);
+    }
+
+    /// <summary>What the destination needs: the VM's definition with its demand now, and the state it runs in.</summary>
+    private IncomingVm Incoming(SimVm vm, string from)
+    {
+        lock (_gate)
+            return new IncomingVm(new VmSpec(vm.Id, vm.VCpus, vm.MemoryMiB, "simulated", vm.CpuDemand),
+                vm.State == VmState.Migrating ? vm.StateBeforeMigration : vm.State, from);
+    }
+
+    /// <summary>The hand-over ended: landed there (the VM leaves this datacentre) or not (it carries on here as it was).</summary>
+    private void EndHandOverLocked(SimVm vm, DateTimeOffset now, bool landed)
+    {
+        vm.HandingOver = false;
+        if (!landed)
+        {
+            if (vm.State == VmState.Migrating) ChangeLocked(vm, now, () => vm.State = vm.StateBeforeMigration);
+            return;
+        }
+        var from = vm.Host;
+        from.Vms.Remove(vm);
+        from.Demand -= vm.Demand;
+        if (_vms.TryGetValue(vm.Id, out var primary) && ReferenceEquals(primary, vm))
+        {
+            _vms.Remove(vm.Id);
+            _vmOrder.Remove(vm);
+        }
+        Recompute(from, now);
+    }
+
+    /// <summary>A VM of another datacentre starts migrating to <paramref name="node"/>: its resources are held here.</summary>
+    internal void AcceptIncoming(string node, IncomingVm incoming)
+    {
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var n = Reachable(node);
+            var spec = incoming.Spec;
+            if (_vms.ContainsKey(spec.Id) || n.Vms.Exists(v => v.Id == spec.Id) || n.Incoming.Exists(v => v.Id == spec.Id))
+                throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"migrate '{spec.Id}' to {node}: a VM with that id is already here");
+            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { CpuDemand = spec.CpuDemand, StateBeforeMigration = incoming.State };
+            if (incoming.State is not (VmState.Running or VmState.Suspended)) return; // a definition holds nothing in flight
+            if (!Fits(n, new Resources(0, vm.MemoryMiB)))
+                throw new HypervisorException(node, HypervisorErrorKind.InsufficientResources,
+                    $"migrate '{spec.Id}' to {node}: needs {vm.MemoryMiB} MiB, node has {n.Capacity.MemoryMiB - n.Demand.MemoryMiB} MiB free");
+            vm.State = VmState.Migrating;
+            n.Incoming.Add(vm);
+            n.Demand += vm.Demand;
+            Recompute(n, now);
+        }
+    }
+
+    /// <summary>The VM handed over has arrived on <paramref name="node"/>: it runs here from now on.</summary>
+    internal void LandIncoming(string node, IncomingVm incoming)
+    {
+        VmLifecycleEvent evt;
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var n = Reachable(node);
+            var spec = incoming.Spec;
+            if (n.Incoming.Find(v => v.Id == spec.Id) is { } held)
+            {
+                n.Incoming.Remove(held);
+                n.Demand -= held.Demand;
+            }
+            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100), State = incoming.State };
+            n.Vms.Add(vm);
+            _vms[vm.Id] = vm;
+            _vmOrder.Add(vm);
+            n.Demand += vm.Demand;
+            if (vm.HoldsResources) n.ReceivedAt = now;
+            Recompute(n, now);
+            MigrationsCompleted++;
+            evt = new VmLifecycleEvent(node, vm.Id, VmLifecycleKind.Migrated, 0, now);
+        }
+        Raise(evt);
+    }
+
+    /// <summary>The hand-over to <paramref name="node"/> was aborted: what it held for the VM is freed.</summary>
+    internal void DropIncoming(string node, string vmId)
+    {
+        lock (_gate)
+        {
+            var now = CatchUpLocked(Clock.GetUtcNow());
+            var n = Node(node);
+            if (n.Incoming.Find(v => v.Id == vmId && !_vms.ContainsKey(v.Id)) is not { } held) return;
+            n.Incoming.Remove(held);
+            n.Demand -= held.Demand;
+            Recompute(n, now);
+        }
+    }
+
     private void CompleteDue(DateTimeOffset due)
     {
         lock (_gate)
@@ -417,13 +582,23 @@ public sealed class SimulatedDatacenter
             if (nextLoad <= nextMigration)
             {
                 var inj = _injection!;
-                if (_vmOrder.Count > 0)
+                if (inj.Catalog is { Count: > 0 } catalog)
+                {
+                    var (id, vcpus) = catalog[inj.Random.Next(catalog.Count)];
+                    var demand = inj.Law.DrawDemand(inj.Random, vcpus);
+                    if (_vms.TryGetValue(id, out var held))
+                    {
+                        SetDemandLocked(held, demand, next);
+                        LoadChanges++;
+                    }
+                }
+                else if (inj.Catalog is null && _vmOrder.Count > 0)
                 {
                     var vm = _vmOrder[inj.Random.Next(_vmOrder.Count)];
                     SetDemandLocked(vm, inj.Law.DrawDemand(inj.Random, vm.VCpus), next);
                     LoadChanges++;
                 }
-                inj.Next = next + inj.Law.DrawInterval(inj.Random, _vmOrder.Count);
+                inj.Next = next + inj.Law.DrawInterval(inj.Random, inj.Catalog?.Count ?? _vmOrder.Count);
             }
             else
             {
@@ -597,6 +772,8 @@ public sealed class SimulatedDatacenter
         public int MemoryMiB { get; } = memoryMiB;
         public SimNode Host { get; set; } = host;
         public SimNode? MigratingTo { get; set; }
+        /// <summary>Being handed over to another datacentre: it holds its resources here until it has landed there.</summary>
+        public bool HandingOver { get; set; }
         public VmState State { get; set; } = VmState.Stopped;
         public VmState StateBeforeMigration { get; set; }
         public int CpuDemand { get; set; }
@@ -623,5 +800,6 @@ public sealed class SimulatedDatacenter
         public LoadLaw Law { get; } = law;
         public Random Random { get; } = random;
         public DateTimeOffset Next { get; set; } = next;
+        public IReadOnlyList<(string Id, int VCpus)>? Catalog { get; init; }
     }
 }

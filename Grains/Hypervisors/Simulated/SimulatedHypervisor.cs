@@ -1,9 +1,10 @@
+using Discovery.Grains;
 using Discovery.Model;
 
 namespace Discovery.Hypervisors.Simulated;
 
 /// <summary>One node of a <see cref="SimulatedDatacenter"/>, seen through the hypervisor interface.</summary>
-public sealed class SimulatedHypervisor : IHypervisor, IPeekableHypervisor
+public sealed class SimulatedHypervisor : IHypervisor, IPeekableHypervisor, IHandOverHost
 {
     private readonly SimulatedDatacenter _datacenter;
 
@@ -60,13 +61,27 @@ public sealed class SimulatedHypervisor : IHypervisor, IPeekableHypervisor
     public Task UndefineAsync(string vmId, CancellationToken cancellationToken = default) => Transition(vmId, VmLifecycleKind.Undefined);
 
     /// <inheritdoc />
-    public Task<MigrationOutcome> MigrateAsync(string vmId, IHypervisor destination, CancellationToken cancellationToken = default)
+    public Task<MigrationOutcome> MigrateAsync(string vmId, MigrationTarget destination, CancellationToken cancellationToken = default)
     {
-        if (destination is not SimulatedHypervisor target || !ReferenceEquals(target._datacenter, _datacenter))
-            return Task.FromException<MigrationOutcome>(new HypervisorException(Node, HypervisorErrorKind.Unsupported,
-                $"migrate '{vmId}': destination {destination.Node} is not in the same simulated datacentre"));
-        return _datacenter.MigrateAsync(Node, vmId, target.Node, cancellationToken);
+        if (destination.Local is SimulatedHypervisor target && ReferenceEquals(target._datacenter, _datacenter))
+            return _datacenter.MigrateAsync(Node, vmId, target.Node, cancellationToken);
+        // Another silo's datacentre: handed over through the destination's grain, with the same timing.
+        if (destination.Remote is { } remote) return _datacenter.HandOverAsync(Node, vmId, destination.Node, remote, cancellationToken);
+        return Task.FromException<MigrationOutcome>(new HypervisorException(Node, HypervisorErrorKind.Unsupported,
+            $"migrate '{vmId}': destination {destination.Node} is neither in this simulated datacentre nor reachable through its grain"));
     }
+
+    /// <inheritdoc />
+    public string? MigrationUri => null;
+
+    /// <inheritdoc />
+    public void Accept(IncomingVm vm) => _datacenter.AcceptIncoming(Node, vm);
+
+    /// <inheritdoc />
+    public void Land(IncomingVm vm) => _datacenter.LandIncoming(Node, vm);
+
+    /// <inheritdoc />
+    public void Drop(string vmId) => _datacenter.DropIncoming(Node, vmId);
 
     private Task Transition(string vmId, VmLifecycleKind kind) => Run(() => _datacenter.Transition(Node, vmId, kind));
 

@@ -35,23 +35,70 @@ public sealed record SimulatedInfrastructure
     /// </summary>
     public string? Infrastructure { get; init; }
 
-    /// <summary>Builds the datacentre of <paramref name="nodes"/> (an infrastructure file's), <see cref="VmsPerNode"/> VMs on each.</summary>
+    /// <summary>
+    /// This silo's share when several silos each simulate part of one infrastructure (one silo per PoP): the
+    /// sites are cut into <see cref="Slices"/> contiguous blocks and this silo builds block <see cref="Slice"/>
+    /// (0-based). Names and the seeded workload are those of the whole infrastructure, so that K silos replay
+    /// what one silo would.
+    /// </summary>
+    [Range(0, 100_000)] public int Slice { get; init; }
+
+    /// <summary>Number of silos sharing the infrastructure (1: this silo simulates all of it).</summary>
+    [Range(1, 100_000)] public int Slices { get; init; } = 1;
+
+    /// <summary>Builds the datacentre of this silo's slice of <paramref name="nodes"/> (an infrastructure file's), <see cref="VmsPerNode"/> VMs on each.</summary>
     public SimulatedDatacenter Build(TimeProvider clock, IReadOnlyList<Language.InfrastructureNode> nodes)
     {
         var dc = new SimulatedDatacenter(clock, MigrationBandwidthMbps);
-        var vm = 0;
-        var width = Math.Max(5, (nodes.Count * VmsPerNode).ToString().Length);
-        foreach (var n in nodes)
-        {
-            var node = dc.AddNode(n.Name, n.Capacity, n.Site);
-            for (var j = 0; j < VmsPerNode; j++, vm++)
-            {
-                var id = $"vm-{vm.ToString(new string('0', width))}";
-                node.DefineAsync(new VmSpec(id, VmVCpus, VmMemoryMiB, Image)).GetAwaiter().GetResult(); // completes synchronously
-                node.StartAsync(id).GetAwaiter().GetResult();
-            }
-        }
+        var sites = SiteIndexes(nodes);
+        for (var i = 0; i < nodes.Count; i++)
+            if (SliceOf(sites[nodes[i].Site], sites.Count) == Slice)
+                AddWithVms(dc, nodes[i].Name, nodes[i].Capacity, nodes[i].Site, i, nodes.Count);
         return dc;
+    }
+
+    /// <summary>Whether uniform node <paramref name="node"/> (0-based) belongs to this silo's slice.</summary>
+    public bool InSlice(int node) => SliceOf(SiteOf(node), Sites) == Slice;
+
+    /// <summary>The nodes of the infrastructure file that belong to this silo's slice.</summary>
+    public IEnumerable<Language.InfrastructureNode> SliceOf(IReadOnlyList<Language.InfrastructureNode> nodes)
+    {
+        var sites = SiteIndexes(nodes);
+        return nodes.Where(n => SliceOf(sites[n.Site], sites.Count) == Slice);
+    }
+
+    private int SliceOf(int site, int sites) => (int)((long)site * Slices / sites);
+
+    /// <summary>Sites in order of first appearance.</summary>
+    private static Dictionary<string, int> SiteIndexes(IReadOnlyList<Language.InfrastructureNode> nodes)
+    {
+        var sites = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var n in nodes) sites.TryAdd(n.Site, sites.Count);
+        return sites;
+    }
+
+    private void AddWithVms(SimulatedDatacenter dc, string name, Resources capacity, string site, int index, int nodes)
+    {
+        var node = dc.AddNode(name, capacity, site);
+        for (var j = 0; j < VmsPerNode; j++)
+        {
+            var id = VmName(index * VmsPerNode + j, nodes);
+            node.DefineAsync(new VmSpec(id, VmVCpus, VmMemoryMiB, Image)).GetAwaiter().GetResult(); // completes synchronously
+            node.StartAsync(id).GetAwaiter().GetResult();
+        }
+    }
+
+    private string VmName(int vm, int nodes) => $"vm-{vm.ToString(new string('0', Math.Max(5, (nodes * VmsPerNode).ToString().Length)))}";
+
+    /// <summary>
+    /// Starts the seed's load injector on <paramref name="datacenter"/> (built from this description) over the
+    /// whole infrastructure's VMs: each silo draws the same seeded stream and applies the changes of the VMs it holds.
+    /// </summary>
+    public void StartLoadInjection(SimulatedDatacenter datacenter)
+    {
+        var nodes = Infrastructure is not null ? NodesFromFile().Count : Nodes;
+        var catalog = Enumerable.Range(0, nodes * VmsPerNode).Select(v => (VmName(v, nodes), VmVCpus)).ToList();
+        datacenter.StartLoadInjection(LoadLaw.Seed, Seed, catalog);
     }
 
     /// <summary>Name of node <paramref name="i"/> (0-based), zero-padded so names sort in creation order.</summary>
@@ -79,20 +126,12 @@ public sealed record SimulatedInfrastructure
         if (Nodes < 1) throw new ArgumentOutOfRangeException(nameof(Nodes), Nodes, "at least one node");
         if (VmsPerNode < 0) throw new ArgumentOutOfRangeException(nameof(VmsPerNode), VmsPerNode, "cannot be negative");
         if (Sites < 1 || Sites > Nodes) throw new ArgumentOutOfRangeException(nameof(Sites), Sites, $"must be within 1..{Nodes} (the number of nodes)");
+        if (Slices > Sites || Slice < 0 || Slice >= Slices)
+            throw new ArgumentOutOfRangeException(nameof(Slice), Slice, $"slice {Slice} of {Slices}: needs 0 <= Slice < Slices <= Sites ({Sites})");
         var dc = new SimulatedDatacenter(clock, MigrationBandwidthMbps);
         var capacity = Resources.OfCores(NodeCores, NodeMemoryMiB);
-        var vm = 0;
-        var width = Math.Max(5, (Nodes * VmsPerNode).ToString().Length);
         for (var i = 0; i < Nodes; i++)
-        {
-            var node = dc.AddNode(NodeName(i), capacity, SiteName(SiteOf(i)));
-            for (var j = 0; j < VmsPerNode; j++, vm++)
-            {
-                var id = $"vm-{vm.ToString(new string('0', width))}";
-                node.DefineAsync(new VmSpec(id, VmVCpus, VmMemoryMiB, Image)).GetAwaiter().GetResult(); // completes synchronously
-                node.StartAsync(id).GetAwaiter().GetResult();
-            }
-        }
+            if (InSlice(i)) AddWithVms(dc, NodeName(i), capacity, SiteName(SiteOf(i)), i, Nodes);
         return dc;
     }
 }

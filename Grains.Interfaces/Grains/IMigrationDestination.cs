@@ -1,0 +1,36 @@
+using Discovery.Model;
+using Orleans.Concurrency;
+
+namespace Discovery.Grains;
+
+/// <summary>
+/// The node's role at the receiving end of a migration from another silo. Every method interleaves:
+/// two nodes migrating to each other at once must not wait on each other, and none touches the grain's
+/// own state, only the hypervisor (thread-safe).
+/// </summary>
+[Alias("discovery.IMigrationDestination")]
+public interface IMigrationDestination : IGrainWithStringKey
+{
+    /// <summary>The URI a source hypervisor connects to, peer to peer, to migrate a VM here (libvirt); null for a simulated node.</summary>
+    [Alias("MigrationUri"), AlwaysInterleave]
+    Task<string?> GetMigrationUriAsync();
+
+    /// <summary>A VM starts migrating here: its memory and CPU are held here until it lands or is dropped.</summary>
+    [Alias("AcceptIncoming"), AlwaysInterleave]
+    Task AcceptIncomingAsync(IncomingVm vm);
+
+    /// <summary>The VM has arrived, with its state and demand as they were on its source at the end.</summary>
+    [Alias("LandIncoming"), AlwaysInterleave]
+    Task LandIncomingAsync(IncomingVm vm);
+
+    /// <summary>The migration was aborted: what was held for the VM is freed.</summary>
+    [Alias("DropIncoming"), AlwaysInterleave]
+    Task DropIncomingAsync(string vmId);
+}
+
+/// <summary>A VM handed over from a node of another silo: what the destination needs to hold it and run it.</summary>
+[GenerateSerializer, Immutable, Alias("discovery.incoming-vm")]
+public sealed record IncomingVm(
+    [property: Id(0)] VmSpec Spec,
+    [property: Id(1)] VmState State,
+    [property: Id(2)] string From);

@@ -1,0 +1,129 @@
+using System.Collections.Immutable;
+using Discovery.Grains;
+using Discovery.Hypervisors;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Discovery.Overlay;
+
+/// <summary>
+/// This silo's view of the cluster-wide overlay: its own nodes at once, every other silo's from the node
+/// directory, refreshed every <see cref="RefreshPeriod"/> (one call that returns nothing while the directory
+/// has not changed), and Orleans' membership, which drops the nodes of a silo the moment it is declared
+/// dead. No coordinator is on the hot path: a growing partition reads <see cref="Current"/>, a local object.
+/// When a silo dies, the oldest live silo activates the dead silo's node grains, which then stand in for
+/// their nodes and report them unreachable (see NodeGrain) until their silo returns.
+/// </summary>
+public sealed class ClusterOverlay(
+    HypervisorDirectory local,
+    SiteDistances distances,
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
+    ILogger<ClusterOverlay> logger) : IOverlay, ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>How often a silo asks the node directory whether nodes joined or left.</summary>
+    public static TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    private volatile OverlayMap? _current;
+    private OverlayView? _view;
+    private ImmutableHashSet<string> _dead = ImmutableHashSet.Create<string>(StringComparer.Ordinal); // parsable addresses
+    private readonly CancellationTokenSource _stop = new();
+    private readonly object _gate = new();
+
+    public OverlayMap Current => _current ?? Rebuild();
+
+    /// <summary>Raised after the overlay changed (tests wait on it).</summary>
+    public event Action<OverlayMap>? Changed;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ClusterOverlay), ServiceLifecycleStage.Active, StartAsync, async _ => await _stop.CancelAsync());
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = Task.Run(WatchMembershipAsync);
+        _ = Task.Run(RefreshLoopAsync);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reads the node directory now (also what the loop does every period).</summary>
+    public async Task RefreshAsync()
+    {
+        var view = await grains.GetGrain<INodeDirectoryGrain>(0).OverlayAsync(_view?.Version ?? 0);
+        if (view is null) return;
+        lock (_gate) _view = view;
+        Rebuild();
+    }
+
+    private async Task RefreshLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try { await RefreshAsync(); }
+            catch (Exception e) when (e is not OperationCanceledException) { logger.LogDebug(e, "Overlay: node directory not read; trying again"); }
+            try { await Task.Delay(RefreshPeriod, _stop.Token); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task WatchMembershipAsync()
+    {
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(_stop.Token))
+            {
+                var dead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress.ToParsableString())
+                    .ToImmutableHashSet(StringComparer.Ordinal);
+                var newlyDead = dead.Except(_dead);
+                _dead = dead;
+                if (newlyDead.Count == 0) continue;
+                var gone = Rebuild(newlyDead);
+                logger.LogWarning("Overlay: silo(s) {Silos} dead, their {Count} node(s) left the overlay", string.Join(", ", newlyDead), gone.Count);
+                // One live silo, the oldest, has the dead silo's node grains activated: they report their nodes unreachable.
+                var oldest = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).MinBy(m => (m.SiloAddress.Generation, m.SiloAddress.ToParsableString()));
+                if (oldest?.SiloAddress.Equals(silo.SiloAddress) == true)
+                    foreach (var node in gone)
+                    {
+                        try { await grains.GetGrain<INodeGrain>(node).GetStatusAsync(); }
+                        catch (Exception e) when (e is not OperationCanceledException) { logger.LogDebug(e, "Overlay: node grain {Node} not activated", node); }
+                    }
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e) { logger.LogError(e, "Overlay: membership watch stopped"); }
+    }
+
+    private OverlayMap Rebuild()
+    {
+        Rebuild(ImmutableHashSet<string>.Empty);
+        return _current!;
+    }
+
+    /// <summary>Builds the overlay again; returns the nodes of <paramref name="newlyDead"/> silos that left it.</summary>
+    private List<string> Rebuild(ImmutableHashSet<string> newlyDead)
+    {
+        OverlayMap map;
+        var gone = new List<string>();
+        lock (_gate)
+        {
+            var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var n in local.Nodes) nodes[n] = local.SiteOf(n);
+            foreach (var n in _view?.Nodes ?? [])
+            {
+                if (nodes.ContainsKey(n.Node)) continue;
+                if (n.Silo is { } s && _dead.Contains(s))
+                {
+                    if (newlyDead.Contains(s)) gone.Add(n.Node);
+                    continue;
+                }
+                nodes[n.Node] = n.Site;
+            }
+            var before = _current;
+            if (before is not null && before.Count == nodes.Count && nodes.All(n => before.SiteOf(n.Key) == n.Value)) return gone;
+            map = new OverlayMap(nodes.Select(n => (n.Key, n.Value)), distances);
+            _current = map;
+        }
+        Changed?.Invoke(map);
+        return gone;
+    }
+}
