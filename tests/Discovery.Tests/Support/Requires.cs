@@ -18,6 +18,23 @@ public static class Requires
         Skip.If(true, how);
     }
 
+    /// <summary>
+    /// Two libvirt daemons on this machine that can live-migrate a QEMU guest to each other, and the guest's kernel and
+    /// initramfs (what <c>.ci/libvirt-pair.sh start</c> sets up and prints): (A URI, B URI, kernel, initramfs).
+    /// </summary>
+    public static (string A, string B, string Kernel, string Initrd) LibvirtPair()
+    {
+        Libvirt();
+        var values = new[] { "DISCOVERY_TEST_LIBVIRT_A", "DISCOVERY_TEST_LIBVIRT_B", "DISCOVERY_TEST_QEMU_KERNEL", "DISCOVERY_TEST_QEMU_INITRD" }
+            .Select(Environment.GetEnvironmentVariable).ToArray();
+        if (values.All(v => !string.IsNullOrEmpty(v))) return (values[0]!, values[1]!, values[2]!, values[3]!);
+        const string how = "no pair of libvirt daemons: as root, run `eval \"$(.ci/libvirt-pair.sh start)\"` and export its four DISCOVERY_TEST_* variables " +
+            "(it installs libvirt-daemon-system and qemu-system-x86, and starts two daemons with their own host UUIDs)";
+        if (InCi) throw new InvalidOperationException("CI=true and " + how);
+        Skip.If(true, how);
+        return default;
+    }
+
     /// <summary>Debian's chromium, which the browser tests drive through Playwright (never a browser Playwright downloads).</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 
