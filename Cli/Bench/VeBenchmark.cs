@@ -82,11 +82,13 @@ public static class VeBenchmark
     {
         var wall = Stopwatch.StartNew();
         var infrastructure = settings.Infrastructure;
-        var (clock, datacenter, directory) = SimulationRunner.Build(infrastructure);
+        var (clock, parts) = SimulationRunner.Build(infrastructure);
+        var (datacenter, directory) = (parts[0].Datacenter, parts[0].Directory);
         var options = new DvmsOptions();
-        using var host = await SimulationRunner.StartSiloAsync(directory, datacenter, new PlanJournal(), clock, options);
+        var port = SimulationRunner.FreePort();
+        using var host = await SimulationRunner.StartSiloAsync(directory, datacenter, new PlanJournal(), clock, options, port, port, "silo-0");
         var grains = host.Services.GetRequiredService<IGrainFactory>();
-        if (infrastructure.LoadInjector) datacenter.StartLoadInjection(LoadLaw.Seed, infrastructure.Seed);
+        if (infrastructure.LoadInjector) infrastructure.StartLoadInjection(datacenter);
         var nodeDirectory = grains.GetGrain<INodeDirectoryGrain>(0);
         while ((await nodeDirectory.NodesAsync()).Length < infrastructure.Nodes)
         {

@@ -12,6 +12,14 @@ public sealed record PartitionSpan(double Start, double End, IReadOnlyList<strin
 public sealed record SchedulerResult
 {
     public required string Scheduler { get; init; }
+    /// <summary>Silos the run used (one process, real Orleans networking between them).</summary>
+    public int Silos { get; init; } = 1;
+    /// <summary>Messages the silos sent each other over the network during the run (Orleans' membership traffic included).</summary>
+    public long SiloMessages { get; init; }
+    /// <summary><see cref="SiloMessages"/> per event (partition).</summary>
+    public double MessagesPerEvent { get; init; }
+    /// <summary>Migrations planned between nodes of two sites, in plans applied.</summary>
+    public long CrossSiteMigrations { get; init; }
     public double ViolationSeconds { get; init; }
     public double MeanLoad { get; init; }
     public int Events { get; init; }

@@ -18,6 +18,7 @@ public static class SimulateCommand
         var schedulers = new Option<string>("--schedulers") { Description = "Comma-separated, run in this order on the same workload: dvms, centralized, hierarchical, none.", DefaultValueFactory = _ => string.Join(",", defaults.Schedulers.Select(SchedulerKinds.Name)) };
         var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Infrastructure.Seed };
         var headroom = new Option<string>("--headroom") { Description = "Headroom target CPU load of every scheduler's plans (0.9: a plan keeps the nodes it touches at or under 90 % if it can, before moving the least memory), or 'none' for least memory only.", DefaultValueFactory = _ => defaults.HeadroomTarget is { } h ? h.ToString(CultureInfo.InvariantCulture) : "none" };
+        var silos = new Option<int>("--silos") { Description = "Silos in this process (real Orleans networking between them), each driving whole sites with its own simulated datacentre, on the same seeded workload as one silo; dvms and none only above 1.", DefaultValueFactory = _ => defaults.Silos };
         var json = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to FILE." };
         var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with charts to FILE." };
         var command = new Command("simulate", """
@@ -25,12 +26,15 @@ public static class SimulateCommand
             exponential intervals (rate VMs/300 s, demand per vCPU ~ Normal(70, 30)), and each scheduler
             keeps the nodes viable on the same seeded workload. Violation time (seconds a node's demand
             exceeds its capacity) is measured on the simulated hypervisor itself.
+            With --silos K, K silos run in this process, joined in one cluster over Orleans' real networking: each drives
+            whole sites with its own simulated datacentre, VMs cross silos by hand-over through the node grains, and the
+            seeded workload is the one a single silo sees.
             Example: discovery simulate --nodes 1024 --vms 10240 --duration 3600 --speedup 10 --schedulers dvms,centralized,hierarchical,none --json out.json --report out.html
-            """) { nodes, vms, sites, duration, speedup, schedulers, seed, headroom, json, report };
+            """) { nodes, vms, sites, duration, speedup, schedulers, seed, headroom, silos, json, report };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = SimulationSettings.FromOptions(parse.GetValue(nodes), parse.GetValue(vms), parse.GetValue(sites),
-                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems, parse.GetValue(headroom)!);
+                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems, parse.GetValue(headroom)!, parse.GetValue(silos));
             if (problems.Count > 0)
             {
                 foreach (var p in problems) Console.Error.WriteLine($"discovery simulate: {p}");
@@ -40,7 +44,7 @@ public static class SimulateCommand
             foreach (var scheduler in settings.Schedulers)
             {
                 var infrastructure = settings.Infrastructure;
-                Console.Error.WriteLine($"{scheduler.Name()}: {infrastructure.Nodes} nodes, {settings.Vms} VMs, {settings.DurationSeconds} s at speedup {infrastructure.Speedup} (about {settings.DurationSeconds / infrastructure.Speedup / 60:0.#} min)");
+                Console.Error.WriteLine($"{scheduler.Name()}: {infrastructure.Nodes} nodes, {settings.Vms} VMs, {settings.DurationSeconds} s at speedup {infrastructure.Speedup} on {settings.Silos} silo(s) (about {settings.DurationSeconds / infrastructure.Speedup / 60:0.#} min)");
                 results.Add(await SimulationRunner.RunAsync(settings, scheduler,
                     (done, total, detail) => Progress.Report((long)done, (long)total, detail), cancellationToken));
                 Progress.Done();
@@ -74,6 +78,9 @@ public static class SimulateCommand
         foreach (var r in report.Results.Where(r => r.Outcomes.Count > 0))
             Console.WriteLine($"{r.Scheduler}: outcomes {string.Join(", ", r.Outcomes.Select(o => $"{o.Key} {o.Value}"))}" +
                 (r.Failures.Count > 0 ? $"; why: {string.Join("; ", r.Failures.Take(3).Select(f => $"{f.Key} ({f.Value})"))}" : ""));
+        foreach (var r in report.Results.Where(r => r.Silos > 1))
+            Console.WriteLine(string.Format(c, "{0}: {1} silos, {2} messages between them ({3:0.0} per event), {4} cross-site migrations",
+                r.Scheduler, r.Silos, r.SiloMessages, r.MessagesPerEvent, r.CrossSiteMigrations));
         var dvms = report.Results.FirstOrDefault(r => r.Scheduler == SchedulerKind.Dvms.Name());
         var central = report.Results.FirstOrDefault(r => r.Scheduler == SchedulerKind.Centralized.Name());
         if (dvms is not null && central is { ViolationSeconds: > 0 })

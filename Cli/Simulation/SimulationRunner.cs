@@ -12,6 +12,7 @@ using Discovery.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Discovery.Cli.Simulation;
 
@@ -26,8 +27,8 @@ public static class SimulationRunner
     {
         var wall = Stopwatch.StartNew();
         var infrastructure = settings.Infrastructure;
-        var (clock, datacenter, directory) = Build(infrastructure);
-        var journal = new PlanJournal(capacity: 1_000_000);
+        // One datacentre per silo, each the silo's slice of the sites, all on one clock (the physical time they share).
+        var (clock, parts) = Build(infrastructure, settings.Silos);
         var options = new DvmsOptions
         {
             Enabled = scheduler == SchedulerKind.Dvms,
@@ -35,16 +36,30 @@ public static class SimulationRunner
             HeadroomTarget = settings.HeadroomTarget,
         };
 
-        using var host = scheduler == SchedulerKind.None ? null : await StartSiloAsync(directory, datacenter, journal, clock, options);
-        var grains = host?.Services.GetRequiredService<IGrainFactory>();
-        if (infrastructure.LoadInjector) datacenter.StartLoadInjection(Hypervisors.Simulated.LoadLaw.Seed, infrastructure.Seed);
-        var start = datacenter.GetTotals().At;
-        var cpuAccount = host?.Services.GetRequiredService<Diagnostics.CpuAccount>();
-        var pass = host?.Services.GetRequiredService<Monitoring.MonitoringPass>();
-        var (cpuAtStart, monitoringAtStart, solverAtStart, wakesAtStart) = (Process.GetCurrentProcess().TotalProcessorTime,
-            cpuAccount?.Monitoring ?? TimeSpan.Zero, cpuAccount?.Solver ?? TimeSpan.Zero, pass?.Wakes ?? 0);
+        using var messages = new SiloMessages();
+        var hosts = new List<IHost>();
+        if (scheduler != SchedulerKind.None)
+        {
+            // Silo 0 is the primary the others join (localhost clustering): between them, every call goes through Orleans' networking.
+            var primary = FreePort();
+            for (var i = 0; i < parts.Count; i++)
+                hosts.Add(await StartSiloAsync(parts[i].Directory, parts[i].Datacenter, parts[i].Journal, clock, options,
+                    i == 0 ? primary : FreePort(), primary, $"silo-{i}"));
+        }
+        var grains = hosts.FirstOrDefault()?.Services.GetRequiredService<IGrainFactory>();
+        if (infrastructure.LoadInjector)
+            for (var i = 0; i < parts.Count; i++) parts[i].Slice.StartLoadInjection(parts[i].Datacenter);
+        DatacenterTotals Totals() => DatacenterTotals.Combine([.. parts.Select(p => p.Datacenter.GetTotals())]);
+        var start = Totals().At;
+        var cpuAccounts = hosts.Select(h => h.Services.GetRequiredService<Diagnostics.CpuAccount>()).ToList();
+        var passes = hosts.Select(h => h.Services.GetRequiredService<Monitoring.MonitoringPass>()).ToList();
+        var (cpuAtStart, monitoringAtStart, solverAtStart, wakesAtStart, messagesAtStart) = (Process.GetCurrentProcess().TotalProcessorTime,
+            Sum(cpuAccounts, a => a.Monitoring), Sum(cpuAccounts, a => a.Solver), passes.Sum(p => p.Wakes), messages.Sent);
+        var journals = parts.Select(p => p.Journal).ToList();
+        var reportCount = () => journals.Sum(j => j.Reports.Count);
 
         var centralScopes = new List<ICentralSchedulerGrain>();
+        var directory = parts[0].Directory;
         if (grains is not null && scheduler is SchedulerKind.Centralized or SchedulerKind.Hierarchical)
         {
             var scopes = scheduler == SchedulerKind.Centralized
@@ -64,25 +79,26 @@ public static class SimulationRunner
         var end = start + TimeSpan.FromSeconds(settings.DurationSeconds);
         while (true)
         {
-            var totals = datacenter.GetTotals();
+            var totals = Totals();
             var t = (totals.At - start).TotalSeconds;
             samples.Add(new SimulationSample(Math.Round(t, 3), totals.ViolationSeconds, totals.MeanCpuLoad, totals.OverloadedNodes));
             progress?.Invoke(Math.Min(t, settings.DurationSeconds), settings.DurationSeconds,
-                $"{scheduler.Name()}: violation {totals.ViolationSeconds:0} s, {journal.Reports.Count} events, {totals.MigrationsCompleted} migrations");
+                $"{scheduler.Name()}: violation {totals.ViolationSeconds:0} s, {reportCount()} events, {totals.MigrationsCompleted} migrations");
             if (totals.At >= end) break;
             var wait = clock.ToWall(Min(sampleEvery, end - totals.At));
             await Task.Delay(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1), cancellationToken);
         }
-        var final = datacenter.GetTotals();
+        var final = Totals();
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
-        var monitoringSeconds = ((cpuAccount?.Monitoring ?? TimeSpan.Zero) - monitoringAtStart).TotalSeconds;
-        var solverSeconds = ((cpuAccount?.Solver ?? TimeSpan.Zero) - solverAtStart).TotalSeconds;
-        var wakes = (pass?.Wakes ?? 0) - wakesAtStart;
+        var monitoringSeconds = (Sum(cpuAccounts, a => a.Monitoring) - monitoringAtStart).TotalSeconds;
+        var solverSeconds = (Sum(cpuAccounts, a => a.Solver) - solverAtStart).TotalSeconds;
+        var wakes = passes.Sum(p => p.Wakes) - wakesAtStart;
+        var siloMessages = messages.Sent - messagesAtStart;
 
         // Stop scheduling, let running partitions finish, then count what is still reserved.
         var stuck = 0;
-        if (host is not null)
+        if (hosts.Count > 0)
         {
             await grains!.GetGrain<ISchedulingControlGrain>(0).PauseAsync();
             foreach (var g in centralScopes) await g.StopAsync();
@@ -90,22 +106,29 @@ public static class SimulationRunner
             var drain = clock.ToWall(TimeSpan.FromSeconds(settings.DrainSeconds));
             while (true)
             {
-                stuck = await CountReservationsAsync(grains!, directory);
+                stuck = 0;
+                foreach (var part in parts) stuck += await CountReservationsAsync(grains!, part.Directory);
                 var centralBusy = false;
                 foreach (var g in centralScopes) centralBusy |= await g.IsRunningAsync();
                 if ((stuck == 0 && !centralBusy) || drainUntil.Elapsed > drain) break;
                 await Task.Delay(clock.ToWall(TimeSpan.FromSeconds(1)), cancellationToken);
             }
-            await host.StopAsync(CancellationToken.None);
+            foreach (var host in Enumerable.Reverse(hosts)) await host.StopAsync(CancellationToken.None);
+            foreach (var host in hosts) host.Dispose();
         }
 
-        var reports = journal.Reports;
+        var reports = journals.SelectMany(j => j.Reports).OrderBy(r => r.StartedAt).ToList();
+        var plans = journals.SelectMany(j => j.Plans).ToList();
         var resolved = reports.Where(r => r.Outcome == PartitionOutcome.Solved).ToList();
         var resolution = resolved.Select(r => (r.EndedAt - r.Event.DetectedAt).TotalMilliseconds).Order().ToList();
-        var solves = journal.SolveTimesMs.Order().ToList();
+        var solves = journals.SelectMany(j => j.SolveTimesMs).Order().ToList();
         return new SchedulerResult
         {
             Scheduler = scheduler.Name(),
+            Silos = settings.Silos,
+            SiloMessages = siloMessages,
+            MessagesPerEvent = reports.Count == 0 ? 0 : Math.Round(siloMessages / (double)reports.Count, 1),
+            CrossSiteMigrations = plans.Sum(p => p.Result.Plan.Migrations.Count(m => p.Problem.CrossesSites(m.From, m.To))),
             ViolationSeconds = Math.Round(final.ViolationSeconds, 3),
             MeanLoad = Math.Round(samples.Average(s => s.MeanLoad), 4),
             Events = reports.Count,
@@ -129,7 +152,8 @@ public static class SimulationRunner
                 .GroupBy(r => $"{r.Outcome}: {System.Text.RegularExpressions.Regex.Replace(r.Detail ?? "", @"\d+", "#")}")
                 .OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
             Series = samples,
-            ViolationPerNode = datacenter.Hypervisors.Select(h => Math.Round(final.ViolationSecondsPerNode[h.Node], 3)).ToList(),
+            ViolationPerNode = parts.SelectMany(p => p.Datacenter.Hypervisors).OrderBy(h => h.Node, StringComparer.Ordinal)
+                .Select(h => Math.Round(final.ViolationSecondsPerNode[h.Node], 3)).ToList(),
             ResolutionTimesMs = resolution,
             PartitionSizes = reports.Where(r => r.Outcome == PartitionOutcome.Solved).Select(r => r.Nodes.Length).ToList(),
             Timeline = scheduler == SchedulerKind.Dvms
@@ -150,25 +174,40 @@ public static class SimulationRunner
         return count;
     }
 
-    /// <summary>The simulated datacentre on its accelerated clock, every node registered for the silo to drive.</summary>
-    internal static (ScaledTimeProvider Clock, SimulatedDatacenter Datacenter, HypervisorDirectory Directory) Build(SimulatedInfrastructure infrastructure)
+    /// <summary>
+    /// The simulated infrastructure on its accelerated clock, cut into <paramref name="silos"/> slices of whole sites:
+    /// per slice its datacentre, its nodes registered for its silo to drive, and its silo's plan journal.
+    /// </summary>
+    internal static (ScaledTimeProvider Clock, IReadOnlyList<SiloPart> Parts) Build(SimulatedInfrastructure infrastructure, int silos = 1)
     {
         var clock = new ScaledTimeProvider(infrastructure.Speedup);
-        var datacenter = infrastructure.Build(clock);
-        var directory = new HypervisorDirectory();
-        foreach (var h in datacenter.Hypervisors) directory.Register(h, h.Site);
-        return (clock, datacenter, directory);
+        var parts = new List<SiloPart>();
+        for (var i = 0; i < silos; i++)
+        {
+            var slice = infrastructure with { Slice = i, Slices = silos };
+            var datacenter = slice.Build(clock);
+            var directory = new HypervisorDirectory();
+            foreach (var h in datacenter.Hypervisors) directory.Register(h, h.Site);
+            parts.Add(new SiloPart(slice, datacenter, directory, new PlanJournal(capacity: 1_000_000)));
+        }
+        return (clock, parts);
     }
 
+    /// <summary>One silo's share of a simulation.</summary>
+    internal sealed record SiloPart(SimulatedInfrastructure Slice, SimulatedDatacenter Datacenter, HypervisorDirectory Directory, PlanJournal Journal);
+
     internal static async Task<IHost> StartSiloAsync(HypervisorDirectory directory, SimulatedDatacenter datacenter, PlanJournal journal,
-        TimeProvider clock, DvmsOptions options)
+        TimeProvider clock, DvmsOptions options, int siloPort, int primaryPort, string name)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort));
+            silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
+            // Node grains are placed on the silo that drives their hypervisor (NodePlacement), as in production.
+            silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             silo.AddMemoryGrainStorage(VeGrain.StorageName); // the directories and VEs persist there
             silo.AddDiscoveryScheduling(clock, options);
@@ -178,7 +217,32 @@ public static class SimulationRunner
         return host;
     }
 
-    private static int FreePort()
+    private static TimeSpan Sum<T>(IEnumerable<T> items, Func<T, TimeSpan> value) => items.Aggregate(TimeSpan.Zero, (a, i) => a + value(i));
+
+    /// <summary>Messages the silos of this process sent each other over Orleans' networking (its own membership traffic included).</summary>
+    private sealed class SiloMessages : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private long _sent;
+
+        public SiloMessages()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Microsoft.Orleans" && instrument.Name == "orleans-messaging-sent-messages-size") listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref _sent));
+            _listener.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref _sent));
+            _listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _sent));
+            _listener.Start();
+        }
+
+        public long Sent => Interlocked.Read(ref _sent);
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -17,6 +17,9 @@ public sealed record SimulationSettings
     /// <summary>After the run, how long running partitions may take to finish before leftovers count as stuck.</summary>
     public double DrainSeconds { get; init; } = 60;
 
+    /// <summary>Silos in this process, each driving a slice of whole sites (its own simulated datacentre); 1: one silo drives all.</summary>
+    public int Silos { get; init; } = 1;
+
     /// <summary>VMs in all.</summary>
     public int Vms => Infrastructure.Nodes * Infrastructure.VmsPerNode;
 
@@ -25,7 +28,7 @@ public sealed record SimulationSettings
     /// problem naming its option; the rest keep this record's defaults.
     /// </summary>
     public static SimulationSettings FromOptions(int nodes, int vms, int sites, double durationSeconds, double speedup, string schedulers, int seed,
-        out List<string> problems, string? headroom = null)
+        out List<string> problems, string? headroom = null, int silos = 1)
     {
         problems = [];
         var headroomTarget = ParseHeadroom(headroom, new SimulationSettings().HeadroomTarget, problems);
@@ -36,6 +39,9 @@ public sealed record SimulationSettings
         if (!(durationSeconds > 0)) problems.Add($"--duration: positive infrastructure seconds, got {durationSeconds}");
         if (!(speedup >= 1)) problems.Add($"--speedup: at least 1, got {speedup}");
         var kinds = SchedulerKinds.Parse(schedulers, problems);
+        if (silos < 1 || silos > sites) problems.Add($"--silos: within 1..{sites} (the number of --sites: each silo drives whole sites), got {silos}");
+        else if (silos > 1 && kinds.Any(k => k is SchedulerKind.Centralized or SchedulerKind.Hierarchical))
+            problems.Add($"--silos: above 1, only dvms and none run (the centralized and hierarchical baselines are single-silo), got {silos} with --schedulers {schedulers}");
         var defaults = new SimulationSettings();
         return defaults with
         {
@@ -43,6 +49,7 @@ public sealed record SimulationSettings
             DurationSeconds = durationSeconds,
             Schedulers = kinds,
             HeadroomTarget = headroomTarget,
+            Silos = silos,
         };
     }
 

@@ -238,7 +238,7 @@ public sealed class SimulatedDatacenter
                 if (n.OverloadedSince is not null) overloaded++;
             }
             return new DatacenterTotals(now, total, perNode, cpuCapacity == 0 ? 0 : cpuDemand / cpuCapacity, overloaded,
-                _vmOrder.Count(v => v.MigratingTo is not null), LoadChanges, MigrationsCompleted, ReOverloads);
+                _vmOrder.Count(v => v.MigratingTo is not null || v.HandingOver), LoadChanges, MigrationsCompleted, ReOverloads, cpuCapacity);
         }
     }
 

@@ -91,11 +91,18 @@ public sealed record SimulatedInfrastructure
     private string VmName(int vm, int nodes) => $"vm-{vm.ToString(new string('0', Math.Max(5, (nodes * VmsPerNode).ToString().Length)))}";
 
     /// <summary>
-    /// Starts the seed's load injector on <paramref name="datacenter"/> (built from this description) over the
-    /// whole infrastructure's VMs: each silo draws the same seeded stream and applies the changes of the VMs it holds.
+    /// Starts the seed's load injector on <paramref name="datacenter"/> (built from this description). Alone, over the
+    /// VMs the datacentre holds as they come and go (VMs defined later take part); as one of several slices, over the
+    /// whole infrastructure's initial VMs: each silo draws the same seeded stream and applies the changes of the VMs it
+    /// holds, which is the stream one silo alone would see as long as no VM is added or removed.
     /// </summary>
     public void StartLoadInjection(SimulatedDatacenter datacenter)
     {
+        if (Slices == 1)
+        {
+            datacenter.StartLoadInjection(LoadLaw.Seed, Seed);
+            return;
+        }
         var nodes = Infrastructure is not null ? NodesFromFile().Count : Nodes;
         var catalog = Enumerable.Range(0, nodes * VmsPerNode).Select(v => (VmName(v, nodes), VmVCpus)).ToList();
         datacenter.StartLoadInjection(LoadLaw.Seed, Seed, catalog);

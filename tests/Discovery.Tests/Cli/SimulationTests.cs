@@ -71,6 +71,19 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public void The_silos_option_needs_whole_sites_and_the_schedulers_that_run_on_several_silos()
+    {
+        SimulationSettings Parse(int silos, string schedulers, out List<string> problems) =>
+            SimulationSettings.FromOptions(nodes: 16, vms: 160, sites: 4, durationSeconds: 60, speedup: 10, schedulers: schedulers, seed: 7, out problems, silos: silos);
+        Assert.Equal(4, Parse(4, "dvms,none", out var ok).Silos);
+        Assert.Empty(ok);
+        Parse(5, "dvms", out var tooMany);
+        Assert.Equal(["--silos: within 1..4 (the number of --sites: each silo drives whole sites), got 5"], tooMany);
+        Parse(2, "dvms,hierarchical", out var baseline);
+        Assert.Equal(["--silos: above 1, only dvms and none run (the centralized and hierarchical baselines are single-silo), got 2 with --schedulers dvms,hierarchical"], baseline);
+    }
+
+    [Fact]
     public void The_headroom_option_takes_a_load_or_none_and_names_itself_when_wrong()
     {
         SimulationSettings Parse(string headroom, out List<string> problems) =>
