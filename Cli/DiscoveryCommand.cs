@@ -147,6 +147,8 @@ public static class DiscoveryCommand
         var speedup = new Option<double>("--speedup") { Description = "Infrastructure seconds per wall second (the grace period and recovery times are infrastructure time).", DefaultValueFactory = _ => 1 };
         speedup.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var v && !(v >= 1 && v <= 100)) r.AddError($"--speedup must be within [1, 100], got {v}"); });
         var seed = new Option<int>("--seed") { Description = "Seed of the VEs, the crashed nodes and the load injector.", DefaultValueFactory = _ => d.Infrastructure.Seed };
+        var silos = Positive("--silos", d.Silos, "Silos in this process (Orleans' networking between them), each driving whole sites with its own simulated datacentre.");
+        var killSilo = new Option<bool>("--kill-silo") { Description = "Kill the last silo (an ungraceful stop: its nodes keep running, nothing drives them) instead of crashing nodes, then start it again; needs --silos 2 or more." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to FILE." };
         var command = new Command("ve", """
             Submits random VEs (spread, ban, fence and latency constraints) to an in-process silo over
@@ -155,9 +157,12 @@ public static class DiscoveryCommand
             and why, the time until every VE VM of the crashed nodes runs again (infrastructure seconds
             from the crash, the grace period included), VMs lost, constraint violations after recovery,
             and whether the nodes' stale copies are destroyed when they come back. Exit code 1 when a
-            VE VM is lost, runs twice or breaks a constraint.
+            VE VM is lost, runs twice or breaks a constraint. With --silos K --kill-silo, the last of K silos
+            is killed instead: the time until every VE VM of its nodes runs again elsewhere, then it starts
+            again and its nodes' stale copies must go (grain state is kept outside the silos, as PostgreSQL does).
             Example: discovery bench ve --nodes 1024 --vms-per-node 5 --ves 1000 --crash 0.05 --json ve.json
-            """) { nodes, vmsPerNode, sites, ves, minVms, maxVms, parallel, crash, speedup, seed, json };
+            Example: discovery bench ve --nodes 1024 --sites 8 --silos 4 --kill-silo --json kill.json
+            """) { nodes, vmsPerNode, sites, ves, minVms, maxVms, parallel, crash, speedup, seed, silos, killSilo, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(minVms) > parse.GetValue(maxVms))
@@ -170,8 +175,19 @@ public static class DiscoveryCommand
                 Console.Error.WriteLine($"discovery bench ve: --sites ({parse.GetValue(sites)}) must not exceed --nodes ({parse.GetValue(nodes)})");
                 return 2;
             }
+            if (parse.GetValue(killSilo) && parse.GetResult(crash) is { Implicit: false })
+            {
+                Console.Error.WriteLine("discovery bench ve: --crash and --kill-silo are two different faults; give one");
+                return 2;
+            }
+            if (parse.GetValue(silos) > parse.GetValue(sites) || (parse.GetValue(killSilo) && parse.GetValue(silos) < 2))
+            {
+                Console.Error.WriteLine($"discovery bench ve: --silos ({parse.GetValue(silos)}) must be within 1..--sites ({parse.GetValue(sites)}) and at least 2 with --kill-silo");
+                return 2;
+            }
             var settings = d with
             {
+                Silos = parse.GetValue(silos), KillSilo = parse.GetValue(killSilo),
                 Infrastructure = d.Infrastructure with
                 {
                     Nodes = parse.GetValue(nodes), VmsPerNode = parse.GetValue(vmsPerNode), Sites = parse.GetValue(sites),
@@ -180,7 +196,8 @@ public static class DiscoveryCommand
                 Ves = parse.GetValue(ves), MinVms = parse.GetValue(minVms), MaxVms = parse.GetValue(maxVms),
                 Parallel = parse.GetValue(parallel), CrashFraction = parse.GetValue(crash),
             };
-            Console.Error.WriteLine($"{settings.Ves} VE(s) of {settings.MinVms}-{settings.MaxVms} VMs on {settings.Infrastructure.Nodes} nodes x {settings.Infrastructure.VmsPerNode} VMs in {settings.Infrastructure.Sites} site(s), then {settings.CrashFraction:P0} of the nodes crash; seed {settings.Infrastructure.Seed}");
+            Console.Error.WriteLine($"{settings.Ves} VE(s) of {settings.MinVms}-{settings.MaxVms} VMs on {settings.Infrastructure.Nodes} nodes x {settings.Infrastructure.VmsPerNode} VMs in {settings.Infrastructure.Sites} site(s) and {settings.Silos} silo(s), then " +
+                (settings.KillSilo ? "the last silo is killed" : $"{settings.CrashFraction:P0} of the nodes crash") + $"; seed {settings.Infrastructure.Seed}");
             var phase = "";
             var report = await VeBenchmark.RunAsync(settings, (name, done, total, detail) =>
             {
@@ -198,7 +215,7 @@ public static class DiscoveryCommand
             Console.WriteLine(string.Format(c, "submit to running: p50 {0:0.0} ms, p99 {1:0.0} ms (simulated boot time 0); CPU load after: {2:P1}",
                 report.SubmitToRunningP50Ms, report.SubmitToRunningP99Ms, report.LoadAfterSubmit));
             foreach (var (reason, count) in report.PendingReasons) Console.WriteLine($"  not running at the end x{count}: {reason}");
-            Console.WriteLine(string.Format(c, "crashed {0} nodes: {1} VE VMs of {2} VEs; running again after p50 {3:0.0} s, p99 {4:0.0} s, max {5:0.0} s (infrastructure time, grace {6:0} s)",
+            Console.WriteLine(string.Format(c, (report.KilledSilo ? "killed a silo driving {0} nodes" : "crashed {0} nodes") + ": {1} VE VMs of {2} VEs; running again after p50 {3:0.0} s, p99 {4:0.0} s, max {5:0.0} s (infrastructure time, grace {6:0} s)",
                 report.CrashedNodes, report.AffectedVeVms, report.AffectedVes, report.RecoveryP50Seconds, report.RecoveryP99Seconds, report.RecoveryMaxSeconds, report.NodeDownGraceSeconds));
             Console.WriteLine($"VE VMs lost: {report.VeVmsLost}; VMs of no VE lost with their node: {report.BackgroundVmsLost}; constraint violations: {report.ConstraintViolations}; running twice: {report.RunningTwice}");
             foreach (var (reason, count) in report.NotRecoveredReasons) Console.WriteLine($"  not running again x{count}: {reason}");

@@ -26,6 +26,10 @@ public sealed record VeBenchmarkSettings
     public int Parallel { get; init; } = 8;
     /// <summary>Share of nodes crashed at once after the submissions.</summary>
     public double CrashFraction { get; init; } = 0.05;
+    /// <summary>Silos in the process, each driving whole sites (its own simulated datacentre).</summary>
+    public int Silos { get; init; } = 1;
+    /// <summary>Kill the last silo (its nodes undriven until it starts again) instead of crashing a share of the nodes.</summary>
+    public bool KillSilo { get; init; }
     /// <summary>Infrastructure seconds to wait for recovery before counting what is still down as lost.</summary>
     public double RecoveryDeadlineSeconds { get; init; } = 300;
     /// <summary>The VE VMs: the seed's VM type.</summary>
@@ -50,6 +54,9 @@ public sealed record VeBenchmarkReport
     public required double SubmitToRunningP50Ms { get; init; }
     public required double SubmitToRunningP99Ms { get; init; }
     public required double LoadAfterSubmit { get; init; }
+    /// <summary>Silos in the process; with <see cref="KilledSilo"/>, the last one was killed instead of crashing nodes.</summary>
+    public int Silos { get; init; } = 1;
+    public bool KilledSilo { get; init; }
     public required int CrashedNodes { get; init; }
     public required int AffectedVeVms { get; init; }
     public required int AffectedVes { get; init; }
@@ -82,13 +89,22 @@ public static class VeBenchmark
     {
         var wall = Stopwatch.StartNew();
         var infrastructure = settings.Infrastructure;
-        var (clock, parts) = SimulationRunner.Build(infrastructure);
-        var (datacenter, directory) = (parts[0].Datacenter, parts[0].Directory);
+        var (clock, parts) = SimulationRunner.Build(infrastructure, settings.Silos);
         var options = new DvmsOptions();
-        var port = SimulationRunner.FreePort();
-        using var host = await SimulationRunner.StartSiloAsync(directory, datacenter, new PlanJournal(), clock, options, port, port, "silo-0");
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
-        if (infrastructure.LoadInjector) infrastructure.StartLoadInjection(datacenter);
+        var primary = SimulationRunner.FreePort();
+        // The silos' grain state lives outside all of them (PostgreSQL's role): a killed silo loses nothing stored.
+        var store = SharedGrainStorage.NewStore();
+        var hosts = new List<Microsoft.Extensions.Hosting.IHost>();
+        for (var i = 0; i < parts.Count; i++)
+            hosts.Add(await SimulationRunner.StartSiloAsync(parts[i].Directory, parts[i].Datacenter, parts[i].Journal, clock, options,
+                i == 0 ? primary : SimulationRunner.FreePort(), primary, $"silo-{i}", store));
+        var grains = hosts[0].Services.GetRequiredService<IGrainFactory>();
+        foreach (var part in parts)
+            if (infrastructure.LoadInjector) part.Slice.StartLoadInjection(part.Datacenter);
+        var allNodes = parts.SelectMany(p => p.Directory.Nodes).Order(StringComparer.Ordinal).ToList();
+        SimulatedHypervisor Hypervisor(string node) => parts.First(p => p.Directory.Contains(node)).Datacenter[node];
+        string SiteOf(string node) => parts.First(p => p.Directory.Contains(node)).Directory.SiteOf(node);
+        Hypervisors.Simulated.DatacenterTotals Totals() => Hypervisors.Simulated.DatacenterTotals.Combine([.. parts.Select(p => p.Datacenter.GetTotals())]);
         var nodeDirectory = grains.GetGrain<INodeDirectoryGrain>(0);
         while ((await nodeDirectory.NodesAsync()).Length < infrastructure.Nodes)
         {
@@ -97,7 +113,7 @@ public static class VeBenchmark
         }
 
         // 1. Submit.
-        var sites = directory.Nodes.GroupBy(directory.SiteOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Order(StringComparer.Ordinal).ToImmutableArray()).ToList();
+        var sites = allNodes.GroupBy(SiteOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Order(StringComparer.Ordinal).ToImmutableArray()).ToList();
         var workload = VeWorkload.Generate(settings.Ves, settings.MinVms, settings.MaxVms, settings.Vm, sites, infrastructure.Seed);
         var latencies = new List<double>();
         var views = new Dictionary<string, VeView>();
@@ -117,17 +133,27 @@ public static class VeBenchmark
         });
         var submitSeconds = submitClock.Elapsed.TotalSeconds;
         latencies.Sort();
-        var load = datacenter.GetTotals().MeanCpuLoad;
+        var load = Totals().MeanCpuLoad;
 
-        // 2. Crash a share of the nodes at once.
+        // 2. Crash a share of the nodes at once, or kill the last silo (as Orleans' test cluster kills one in-process: an
+        // ungraceful stop; its machines keep running, nothing drives them).
         foreach (var key in views.Keys.ToList()) views[key] = await grains.GetGrain<IVeGrain>(key).GetAsync();
         var random = new Random(infrastructure.Seed);
-        var crashed = directory.Nodes.OrderBy(_ => random.Next()).Take((int)Math.Round(settings.CrashFraction * directory.Nodes.Count)).ToHashSet(StringComparer.Ordinal);
+        var victim = parts[^1];
+        var crashed = (settings.KillSilo ? victim.Directory.Nodes
+            : allNodes.OrderBy(_ => random.Next()).Take((int)Math.Round(settings.CrashFraction * allNodes.Count))).ToHashSet(StringComparer.Ordinal);
         var affected = views.Values.SelectMany(v => v.Vms.Where(vm => vm.Host is { } h && crashed.Contains(h) && vm.State == VmState.Running).Select(vm => (Ve: v.Id, Vm: vm.Name))).ToList();
         var background = 0;
-        foreach (var n in crashed) background += (await datacenter[n].ListVmsAsync(cancellationToken)).Count(v => VeId.VeOfVm(v.Id) is null);
+        // VMs of no VE are lost with a crashed node; a killed silo's machines keep running them, undriven.
+        if (!settings.KillSilo)
+            foreach (var n in crashed) background += (await Hypervisor(n).ListVmsAsync(cancellationToken)).Count(v => VeId.VeOfVm(v.Id) is null);
         var crashedAt = clock.GetUtcNow();
-        await Task.WhenAll(crashed.Select(n => grains.GetGrain<INodeFaults>(n).CrashNodeAsync()));
+        if (settings.KillSilo)
+        {
+            await hosts[^1].StopAsync(new CancellationToken(canceled: true));
+            hosts[^1].Dispose();
+        }
+        else await Task.WhenAll(crashed.Select(n => grains.GetGrain<INodeFaults>(n).CrashNodeAsync()));
         var recovered = new Dictionary<(string, string), double>();
         var deadline = crashedAt + TimeSpan.FromSeconds(settings.RecoveryDeadlineSeconds);
         var affectedVes = affected.Select(a => a.Ve).Distinct(StringComparer.Ordinal).ToList();
@@ -153,20 +179,25 @@ public static class VeBenchmark
 
         // 3. After recovery: every constraint of every VE on what the reachable nodes run, and no VM twice.
         foreach (var key in views.Keys.ToList()) views[key] = await grains.GetGrain<IVeGrain>(key).GetAsync();
-        var (violations, twice) = await CheckAsync(grains, datacenter, views.Values);
+        var live = allNodes.Where(n => !crashed.Contains(n)).ToList();
+        var (violations, twice) = await CheckAsync(grains, live, Hypervisor, views.Values);
 
-        // 4. The crashed nodes come back: their copies of VMs that run elsewhere must go.
+        // 4. The crashed nodes come back (the killed silo starts again): their copies of VMs that run elsewhere must go.
         var recoveredAt = clock.GetUtcNow();
-        await Task.WhenAll(crashed.Select(n => grains.GetGrain<INodeFaults>(n).RecoverNodeAsync()));
+        if (settings.KillSilo)
+            hosts[^1] = await SimulationRunner.StartSiloAsync(victim.Directory, victim.Datacenter, victim.Journal, clock, options,
+                SimulationRunner.FreePort(), primary, $"silo-{parts.Count - 1}-again", store);
+        else await Task.WhenAll(crashed.Select(n => grains.GetGrain<INodeFaults>(n).RecoverNodeAsync()));
         int stale;
-        while ((stale = datacenter.DuplicatedVms().Count) > 0 && clock.GetUtcNow() < recoveredAt + TimeSpan.FromSeconds(60))
+        while ((stale = await DuplicatedAsync(allNodes, Hypervisor)) > 0 && clock.GetUtcNow() < recoveredAt + TimeSpan.FromSeconds(60))
         {
             progress("stale copies", 0, 0, $"{stale} VM(s) on two nodes");
             await Task.Delay(clock.ToWall(TimeSpan.FromSeconds(1)), cancellationToken);
         }
         var staleGone = (clock.GetUtcNow() - recoveredAt).TotalSeconds;
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
-        await host.StopAsync(CancellationToken.None);
+        foreach (var host in Enumerable.Reverse(hosts)) await host.StopAsync(CancellationToken.None);
+        foreach (var host in hosts) host.Dispose();
 
         var pending = views.Values.Where(v => v.State != VeState.Running).ToList();
         return new VeBenchmarkReport
@@ -185,6 +216,8 @@ public static class VeBenchmark
             SubmitToRunningP50Ms = Math.Round(SolverBenchmark.Percentile(latencies, 0.50), 1),
             SubmitToRunningP99Ms = Math.Round(SolverBenchmark.Percentile(latencies, 0.99), 1),
             LoadAfterSubmit = Math.Round(load, 4),
+            Silos = parts.Count,
+            KilledSilo = settings.KillSilo,
             CrashedNodes = crashed.Count,
             AffectedVeVms = affected.Count,
             AffectedVes = affectedVes.Count,
@@ -209,18 +242,33 @@ public static class VeBenchmark
     private static string Category(string? reason) =>
         reason is null ? "(none)" : System.Text.RegularExpressions.Regex.Replace(reason.Split(';')[0], @"[\w.-]*\d[\w.-]*", "#");
 
-    /// <summary>The independent checker on every VE constraint over the reachable nodes, and VMs that run on two of them.</summary>
-    private static async Task<(List<string> Violations, int Twice)> CheckAsync(IGrainFactory grains, SimulatedDatacenter datacenter, IEnumerable<VeView> ves)
+    /// <summary>The independent checker on every VE constraint over the <paramref name="live"/> nodes, and VMs that run on two of them.</summary>
+    private static async Task<(List<string> Violations, int Twice)> CheckAsync(IGrainFactory grains, IReadOnlyList<string> live,
+        Func<string, SimulatedHypervisor> hypervisor, IEnumerable<VeView> ves)
     {
         var snapshots = new List<NodeSnapshot>();
-        foreach (var chunk in datacenter.Hypervisors.Where(h => !datacenter.IsDown(h.Node)).Chunk(256))
-            snapshots.AddRange(await Task.WhenAll(chunk.Select(h => grains.GetGrain<INodeGrain>(h.Node).GetSnapshotAsync())));
+        foreach (var chunk in live.Chunk(256))
+            snapshots.AddRange(await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).GetSnapshotAsync())));
         var constraints = ves.SelectMany(v => v.Constraints).ToList();
         var problem = PlacementProblem.FromSnapshots(snapshots, constraints);
         var target = problem.Vms.GroupBy(v => v.Id).ToDictionary(g => g.Key, g => g.First().Host!);
         // Capacity is DVMS's business (the load injector keeps changing demand): only the VEs' constraints count here.
         var violations = PlacementChecker.CheckPlacement(problem with { Vms = [.. problem.Vms.DistinctBy(v => v.Id)] }, target)
             .Where(v => !v.StartsWith("capacity:", StringComparison.Ordinal)).ToList();
-        return (violations, datacenter.DuplicatedVms().Count);
+        return (violations, await DuplicatedAsync(live, hypervisor));
+    }
+
+    /// <summary>VMs defined on two reachable nodes or more, whatever silo's datacentre holds them (a VM in flight counts once).</summary>
+    private static async Task<int> DuplicatedAsync(IEnumerable<string> nodes, Func<string, SimulatedHypervisor> hypervisor)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            var h = hypervisor(node);
+            if (h.Datacenter.IsDown(node)) continue;
+            foreach (var vm in await h.ListVmsAsync())
+                if (vm.State != VmState.Migrating) seen[vm.Id] = seen.GetValueOrDefault(vm.Id) + 1;
+        }
+        return seen.Count(v => v.Value > 1);
     }
 }

@@ -18,7 +18,7 @@ public sealed record SchedulerResult
     public long SiloMessages { get; init; }
     /// <summary><see cref="SiloMessages"/> per event (partition).</summary>
     public double MessagesPerEvent { get; init; }
-    /// <summary>Migrations planned between nodes of two sites, in plans applied.</summary>
+    /// <summary>Migrations applied between nodes of two sites (metric <c>discovery.migrations.cross_site</c>).</summary>
     public long CrossSiteMigrations { get; init; }
     public double ViolationSeconds { get; init; }
     public double MeanLoad { get; init; }

@@ -12,6 +12,7 @@ using Discovery.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Discovery.Cli.Simulation;
@@ -36,7 +37,7 @@ public static class SimulationRunner
             HeadroomTarget = settings.HeadroomTarget,
         };
 
-        using var messages = new SiloMessages();
+        using var counters = new RunCounters();
         var hosts = new List<IHost>();
         if (scheduler != SchedulerKind.None)
         {
@@ -54,7 +55,7 @@ public static class SimulationRunner
         var cpuAccounts = hosts.Select(h => h.Services.GetRequiredService<Diagnostics.CpuAccount>()).ToList();
         var passes = hosts.Select(h => h.Services.GetRequiredService<Monitoring.MonitoringPass>()).ToList();
         var (cpuAtStart, monitoringAtStart, solverAtStart, wakesAtStart, messagesAtStart) = (Process.GetCurrentProcess().TotalProcessorTime,
-            Sum(cpuAccounts, a => a.Monitoring), Sum(cpuAccounts, a => a.Solver), passes.Sum(p => p.Wakes), messages.Sent);
+            Sum(cpuAccounts, a => a.Monitoring), Sum(cpuAccounts, a => a.Solver), passes.Sum(p => p.Wakes), counters.Sent);
         var journals = parts.Select(p => p.Journal).ToList();
         var reportCount = () => journals.Sum(j => j.Reports.Count);
 
@@ -94,7 +95,8 @@ public static class SimulationRunner
         var monitoringSeconds = (Sum(cpuAccounts, a => a.Monitoring) - monitoringAtStart).TotalSeconds;
         var solverSeconds = (Sum(cpuAccounts, a => a.Solver) - solverAtStart).TotalSeconds;
         var wakes = passes.Sum(p => p.Wakes) - wakesAtStart;
-        var siloMessages = messages.Sent - messagesAtStart;
+        var siloMessages = counters.Sent - messagesAtStart;
+        var crossSite = counters.CrossSite;
 
         // Stop scheduling, let running partitions finish, then count what is still reserved.
         var stuck = 0;
@@ -118,7 +120,6 @@ public static class SimulationRunner
         }
 
         var reports = journals.SelectMany(j => j.Reports).OrderBy(r => r.StartedAt).ToList();
-        var plans = journals.SelectMany(j => j.Plans).ToList();
         var resolved = reports.Where(r => r.Outcome == PartitionOutcome.Solved).ToList();
         var resolution = resolved.Select(r => (r.EndedAt - r.Event.DetectedAt).TotalMilliseconds).Order().ToList();
         var solves = journals.SelectMany(j => j.SolveTimesMs).Order().ToList();
@@ -128,7 +129,7 @@ public static class SimulationRunner
             Silos = settings.Silos,
             SiloMessages = siloMessages,
             MessagesPerEvent = reports.Count == 0 ? 0 : Math.Round(siloMessages / (double)reports.Count, 1),
-            CrossSiteMigrations = plans.Sum(p => p.Result.Plan.Migrations.Count(m => p.Problem.CrossesSites(m.From, m.To))),
+            CrossSiteMigrations = crossSite,
             ViolationSeconds = Math.Round(final.ViolationSeconds, 3),
             MeanLoad = Math.Round(samples.Average(s => s.MeanLoad), 4),
             Events = reports.Count,
@@ -197,7 +198,8 @@ public static class SimulationRunner
     internal sealed record SiloPart(SimulatedInfrastructure Slice, SimulatedDatacenter Datacenter, HypervisorDirectory Directory, PlanJournal Journal);
 
     internal static async Task<IHost> StartSiloAsync(HypervisorDirectory directory, SimulatedDatacenter datacenter, PlanJournal journal,
-        TimeProvider clock, DvmsOptions options, int siloPort, int primaryPort, string name)
+        TimeProvider clock, DvmsOptions options, int siloPort, int primaryPort, string name,
+        System.Collections.Concurrent.ConcurrentDictionary<(string, GrainId), (object? State, string ETag)>? sharedStore = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -209,7 +211,10 @@ public static class SimulationRunner
             // Node grains are placed on the silo that drives their hypervisor (NodePlacement), as in production.
             silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
-            silo.AddMemoryGrainStorage(VeGrain.StorageName); // the directories and VEs persist there
+            // The directories and VEs persist there: in memory, or in a store outside the silos when a silo may be killed.
+            if (sharedStore is null) silo.AddMemoryGrainStorage(VeGrain.StorageName);
+            else silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(VeGrain.StorageName,
+                (sp, _) => new SharedGrainStorage(sharedStore, sp.GetRequiredService<Orleans.Serialization.DeepCopier>()));
             silo.AddDiscoveryScheduling(clock, options);
         });
         var host = builder.Build();
@@ -219,25 +224,38 @@ public static class SimulationRunner
 
     private static TimeSpan Sum<T>(IEnumerable<T> items, Func<T, TimeSpan> value) => items.Aggregate(TimeSpan.Zero, (a, i) => a + value(i));
 
-    /// <summary>Messages the silos of this process sent each other over Orleans' networking (its own membership traffic included).</summary>
-    private sealed class SiloMessages : IDisposable
+    /// <summary>
+    /// Counters read off the silos' meters: messages the silos of this process sent each other over Orleans' networking
+    /// (its own membership traffic included), and migrations applied between two sites.
+    /// </summary>
+    private sealed class RunCounters : IDisposable
     {
         private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
-        private long _sent;
+        private long _sent, _crossSite;
 
-        public SiloMessages()
+        public RunCounters()
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == "Microsoft.Orleans" && instrument.Name == "orleans-messaging-sent-messages-size") listener.EnableMeasurementEvents(instrument);
+                if ((instrument.Meter.Name, instrument.Name) is ("Microsoft.Orleans", "orleans-messaging-sent-messages-size")
+                    or (SchedulingMetrics.MeterName, "discovery.migrations.cross_site"))
+                    listener.EnableMeasurementEvents(instrument);
             };
-            _listener.SetMeasurementEventCallback<int>((_, _, _, _) => Interlocked.Increment(ref _sent));
-            _listener.SetMeasurementEventCallback<long>((_, _, _, _) => Interlocked.Increment(ref _sent));
-            _listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref _sent));
+            _listener.SetMeasurementEventCallback<int>((i, _, _, _) => Count(i, 1));
+            _listener.SetMeasurementEventCallback<long>((i, value, _, _) => Count(i, value));
+            _listener.SetMeasurementEventCallback<double>((i, _, _, _) => Count(i, 1));
             _listener.Start();
         }
 
+        private void Count(System.Diagnostics.Metrics.Instrument instrument, long value)
+        {
+            if (instrument.Meter.Name == SchedulingMetrics.MeterName) Interlocked.Add(ref _crossSite, value);
+            else Interlocked.Increment(ref _sent); // one measurement of a message's size per message sent
+        }
+
         public long Sent => Interlocked.Read(ref _sent);
+
+        public long CrossSite => Interlocked.Read(ref _crossSite);
 
         public void Dispose() => _listener.Dispose();
     }

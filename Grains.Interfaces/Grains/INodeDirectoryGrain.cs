@@ -35,6 +35,10 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     [Alias("IsDown"), AlwaysInterleave]
     Task<bool> IsDownAsync(string node);
 
+    /// <summary>Whether the directory knows <paramref name="node"/> at all (joined once, or marked down).</summary>
+    [Alias("IsKnown"), AlwaysInterleave]
+    Task<bool> IsKnownAsync(string node);
+
     /// <summary>The nodes marked down and not back, in name order.</summary>
     [Alias("Down"), AlwaysInterleave]
     Task<ImmutableArray<string>> DownAsync();

@@ -12,12 +12,20 @@ public sealed class NodeHomes(IServiceProvider services)
 {
     private readonly ISiloMetadataCache? _metadata = services.GetService<ISiloMetadataCache>();
     private readonly IClusterMembershipService? _membership = services.GetService<IClusterMembershipService>();
+    // A silo's metadata is fixed for its lifetime (its address carries its generation): parsed once per silo.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SiloAddress, System.Collections.Frozen.FrozenSet<string>> _nodes = new();
 
     /// <summary>Whether <paramref name="silo"/>'s metadata lists <paramref name="node"/>.</summary>
-    public bool Drives(SiloAddress silo, string node) =>
-        _metadata is not null
-        && _metadata.GetSiloMetadata(silo).Metadata.TryGetValue(NodePlacement.MetadataKey, out var nodes)
-        && nodes.Split('\n').Contains(node, StringComparer.Ordinal);
+    public bool Drives(SiloAddress silo, string node)
+    {
+        if (_metadata is null) return false;
+        if (!_nodes.TryGetValue(silo, out var nodes))
+        {
+            if (!_metadata.GetSiloMetadata(silo).Metadata.TryGetValue(NodePlacement.MetadataKey, out var listed)) return false; // not propagated yet: ask again later
+            nodes = _nodes.GetOrAdd(silo, System.Collections.Frozen.FrozenSet.ToFrozenSet(listed.Split('\n'), StringComparer.Ordinal));
+        }
+        return nodes.Contains(node);
+    }
 
     /// <summary>Whether an active silo of the cluster drives <paramref name="node"/>.</summary>
     public bool HasLiveHome(string node) =>

@@ -60,7 +60,11 @@ public static class SchedulingSetup
             await AnnounceNodesAsync(grains, directory, services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), cancellationToken);
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
             if (!startMonitoring) return;
-            await StartMonitoringAsync(grains, directory.Nodes, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), cancellationToken);
+            // From now on a node grain activated here starts monitoring by itself, even one that comes home late.
+            services.GetRequiredService<SiloScheduling>().MonitoringStarted();
+
+            var scheduling = services.GetRequiredService<SiloScheduling>();
+            await StartMonitoringAsync(grains, directory.Nodes, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), scheduling.StoppingToken);
         });
         return silo;
     }
@@ -93,30 +97,45 @@ public static class SchedulingSetup
 
     /// <summary>
     /// Starts the monitoring of this silo's nodes. A node grain that stood in for its node on another silo while this
-    /// one was away answers false and makes way: asked again a moment later, the grain activates here.
+    /// one was away answers false and makes way: such nodes are asked again every second, in the background once the
+    /// first round is done (the silo does not wait for them to serve), until each grain lives here or the silo stops.
     /// </summary>
     public static async Task StartMonitoringAsync(IGrainFactory grains, IReadOnlyList<string> nodes, Microsoft.Extensions.Logging.ILoggerFactory loggers,
-        CancellationToken cancellationToken = default)
+        CancellationToken stopping = default)
     {
-        var pending = nodes.ToList();
-        for (var attempt = 0; pending.Count > 0; attempt++)
+        var pending = await StartRoundAsync(grains, nodes);
+        if (pending.Count == 0) return;
+        var logger = loggers.CreateLogger("Discovery.Hosting.SchedulingSetup");
+        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
+            "{Count} node(s) held by stand-in activations on other silos; asking them home", pending.Count);
+        _ = Task.Run(async () =>
         {
-            var away = new List<string>();
-            foreach (var chunk in pending.Chunk(256))
+            for (var attempt = 1; pending.Count > 0 && !stopping.IsCancellationRequested; attempt++)
             {
-                var started = await Task.WhenAll(chunk.Select(async n => (n, ok: await grains.GetGrain<INodeGrain>(n).StartMonitoringAsync())));
-                away.AddRange(started.Where(s => !s.ok).Select(s => s.n));
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stopping);
+                    pending = await StartRoundAsync(grains, pending);
+                }
+                catch (OperationCanceledException) { return; }
+                catch (Exception e) { Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, e, "Starting the monitoring of {Count} node(s) failed; trying again", pending.Count); }
+                if (attempt == 60 && pending.Count > 0)
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogError(logger, "{Count} node(s) still held by stand-in activations on other silos after a minute: {Nodes}",
+                        pending.Count, string.Join(", ", pending.Take(10)));
             }
-            pending = away;
-            if (pending.Count == 0) return;
-            if (attempt == 60)
-            {
-                Microsoft.Extensions.Logging.LoggerExtensions.LogError(loggers.CreateLogger("Discovery.Hosting.SchedulingSetup"),
-                    "{Count} node(s) still held by stand-in activations on other silos after a minute: {Nodes}", pending.Count, string.Join(", ", pending.Take(10)));
-                return;
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Asks each node to start monitoring; returns those whose grain stood in elsewhere and made way.</summary>
+    private static async Task<List<string>> StartRoundAsync(IGrainFactory grains, IReadOnlyList<string> nodes)
+    {
+        var away = new List<string>();
+        foreach (var chunk in nodes.Chunk(256))
+        {
+            var started = await Task.WhenAll(chunk.Select(async n => (n, ok: await grains.GetGrain<INodeGrain>(n).StartMonitoringAsync())));
+            away.AddRange(started.Where(s => !s.ok).Select(s => s.n));
         }
+        return away;
     }
 
     /// <summary>A tiny problem with one overloaded node: solving it exercises the whole solver and plan builder once.</summary>

@@ -79,7 +79,13 @@ public sealed class NodeGrain : Grain, INodeGrain
                 DeactivateOnIdle();
                 throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
             }
-            // No live silo drives it: stand in for it rather than pretend to reach its hypervisor.
+            // No live silo drives a node the cluster knows: stand in for it rather than pretend to reach its hypervisor.
+            // A name the cluster never knew is refused: a typo must not become a node that is down forever.
+            if (!await GrainFactory.GetGrain<INodeDirectoryGrain>(0).IsKnownAsync(Node))
+            {
+                DeactivateOnIdle();
+                throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"no silo drives node '{Node}' and the cluster has never known it");
+            }
             _away = true;
             _unreachableSince = _clock.Now;
             _logger.LogWarning("Node {Node}: no live silo drives it; standing in on this silo, it is reported unreachable until its silo returns", Node);
@@ -120,12 +126,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             // Read in memory by the silo's pass, which wakes this grain when there is something to see:
             // its own timer is then only a slow heartbeat (rejoining the directory) that keeps it active.
             var watched = _pass.TryWatch(Node, _directory.Get(Node));
-            _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
-            {
-                DueTime = _options.MonitoringPeriod * phase,
-                Period = watched ? _options.MonitoringPeriod * RejoinEvery : _options.MonitoringPeriod,
-                KeepAlive = true,
-            });
+            Arm(_options.MonitoringPeriod * phase, watched ? _options.MonitoringPeriod * RejoinEvery : _options.MonitoringPeriod);
         }
         return Task.FromResult(true);
     }
@@ -133,14 +134,12 @@ public sealed class NodeGrain : Grain, INodeGrain
     /// <summary>Standing in: a tick every period counts the node unreachable, then down, until its silo returns.</summary>
     private void StartStandIn()
     {
-        if (_monitor is not null || _silo.Stopping) return;
-        _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
-        {
-            DueTime = TimeSpan.Zero,
-            Period = _options.MonitoringPeriod,
-            KeepAlive = true,
-        });
+        if (_monitor is null && !_silo.Stopping) Arm(TimeSpan.Zero, _options.MonitoringPeriod);
     }
+
+    /// <summary>The monitoring timer; it keeps the grain active.</summary>
+    private void Arm(TimeSpan dueTime, TimeSpan period) =>
+        _monitor = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = dueTime, Period = period, KeepAlive = true });
 
     private void GoHome()
     {
@@ -257,7 +256,8 @@ public sealed class NodeGrain : Grain, INodeGrain
             if (++_ticks % RejoinEvery == 0) _ = directory.MarkDownAsync(Node); // the in-memory directory may have been lost
             return;
         }
-        if (now - _unreachableSince < _options.NodeDownGrace) return;
+        // Its silo gone, a node waits longer: a silo that restarts (an upgrade) must not evacuate its PoP.
+        if (now - _unreachableSince < (_away ? _options.SiloLossGrace : _options.NodeDownGrace)) return;
         _down = true;
         _metrics.NodesDown.Add(1);
         // What it ran, as last seen (VMs in flight excluded: their migration was aborted, they are on their source).

@@ -12,7 +12,7 @@ namespace Discovery.Overlay;
 /// has not changed), and Orleans' membership, which drops the nodes of a silo the moment it is declared
 /// dead. No coordinator is on the hot path: a growing partition reads <see cref="Current"/>, a local object.
 /// When a silo dies, the oldest live silo activates the dead silo's node grains, which then stand in for
-/// their nodes and report them unreachable (see NodeGrain) until their silo returns.
+/// their nodes and report them unreachable, then down (see NodeGrain), until their silo returns.
 /// </summary>
 public sealed class ClusterOverlay(
     HypervisorDirectory local,
@@ -76,21 +76,36 @@ public sealed class ClusterOverlay(
                     .ToImmutableHashSet(StringComparer.Ordinal);
                 var newlyDead = dead.Except(_dead);
                 _dead = dead;
-                if (newlyDead.Count == 0) continue;
-                var gone = Rebuild(newlyDead);
-                logger.LogWarning("Overlay: silo(s) {Silos} dead, their {Count} node(s) left the overlay", string.Join(", ", newlyDead), gone.Count);
-                // One live silo, the oldest, has the dead silo's node grains activated: they report their nodes unreachable.
+                if (newlyDead.Count > 0)
+                {
+                    var gone = Rebuild(newlyDead);
+                    logger.LogWarning("Overlay: silo(s) {Silos} dead, their {Count} node(s) left the overlay", string.Join(", ", newlyDead), gone.Count);
+                }
+                // The oldest live silo has the node grains of every dead silo activated (again: a stand-in that lived on a
+                // silo that died since is needed anew); they report their nodes unreachable, then down.
                 var oldest = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).MinBy(m => (m.SiloAddress.Generation, m.SiloAddress.ToParsableString()));
-                if (oldest?.SiloAddress.Equals(silo.SiloAddress) == true)
-                    foreach (var node in gone)
-                    {
-                        try { await grains.GetGrain<INodeGrain>(node).GetStatusAsync(); }
-                        catch (Exception e) when (e is not OperationCanceledException) { logger.LogDebug(e, "Overlay: node grain {Node} not activated", node); }
-                    }
+                if (!dead.IsEmpty && oldest?.SiloAddress.Equals(silo.SiloAddress) == true) await StandInForAsync(dead);
             }
         }
         catch (OperationCanceledException) { }
         catch (Exception e) { logger.LogError(e, "Overlay: membership watch stopped"); }
+    }
+
+    /// <summary>Activates the node grain of every node, not yet down, whose silo is in <paramref name="dead"/>, read fresh from the directory.</summary>
+    private async Task StandInForAsync(ImmutableHashSet<string> dead)
+    {
+        try
+        {
+            var view = await grains.GetGrain<INodeDirectoryGrain>(0).OverlayAsync(0);
+            var orphans = (view?.Nodes ?? []).Where(n => n.Silo is { } s && dead.Contains(s) && !local.Contains(n.Node)).Select(n => n.Node).ToList();
+            foreach (var chunk in orphans.Chunk(256))
+                await Task.WhenAll(chunk.Select(async node =>
+                {
+                    try { await grains.GetGrain<INodeGrain>(node).GetStatusAsync(); }
+                    catch (Exception e) when (e is not OperationCanceledException) { logger.LogDebug(e, "Overlay: no stand-in for node {Node}", node); }
+                }));
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Overlay: the dead silos' nodes could not be listed; next membership change tries again"); }
     }
 
     private OverlayMap Rebuild()
@@ -107,7 +122,10 @@ public sealed class ClusterOverlay(
         lock (_gate)
         {
             var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var n in local.Nodes) nodes[n] = local.SiteOf(n);
+            // This silo's nodes at once; once the directory has been read, only those it lists (a node marked down is out, as on every silo).
+            var listed = _view?.Nodes.Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
+            foreach (var n in local.Nodes)
+                if (listed is null || listed.Contains(n)) nodes[n] = local.SiteOf(n);
             foreach (var n in _view?.Nodes ?? [])
             {
                 if (nodes.ContainsKey(n.Node)) continue;

@@ -73,6 +73,8 @@ public sealed class NodeDirectoryGrain(
 
     public Task<bool> IsDownAsync(string node) => Task.FromResult(Down.Contains(node));
 
+    public Task<bool> IsKnownAsync(string node) => Task.FromResult(Sites.ContainsKey(node) || Down.Contains(node));
+
     public Task<ImmutableArray<string>> DownAsync() => Task.FromResult(Down.Order(StringComparer.Ordinal).ToImmutableArray());
 
     public Task<ImmutableArray<string>> NodesAsync() => Task.FromResult(_nodes ??= [.. Sites.Keys.Order(StringComparer.Ordinal)]);

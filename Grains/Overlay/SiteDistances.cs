@@ -13,17 +13,30 @@ public sealed class SiteDistances
     /// <summary>No distance known: every other site is as far as the next.</summary>
     public static SiteDistances None { get; } = new(new Dictionary<string, Dictionary<string, double>>());
 
-    /// <summary>From configuration's shape: site, then other site, then distance.</summary>
+    /// <summary>From configuration's shape: site, then other site, then distance; throws with the first of <see cref="Problems"/>.</summary>
     public SiteDistances(IReadOnlyDictionary<string, Dictionary<string, double>> distances)
     {
+        if (Problems(distances) is [var first, ..]) throw new ArgumentOutOfRangeException(nameof(distances), first);
         foreach (var (a, row) in distances)
             foreach (var (b, d) in row)
             {
-                if (!(d >= 0) || double.IsInfinity(d))
-                    throw new ArgumentOutOfRangeException(nameof(distances), d, $"distance from site '{a}' to '{b}' must be a non-negative number");
                 _pairs[(a, b)] = d;
-                _pairs.TryAdd((b, a), d);
+                _pairs[(b, a)] = d;
             }
+    }
+
+    /// <summary>What is wrong with <paramref name="distances"/>, each naming its pair: a distance that is not a non-negative number, or a pair given both ways with two values.</summary>
+    public static IReadOnlyList<string> Problems(IReadOnlyDictionary<string, Dictionary<string, double>> distances)
+    {
+        var problems = new List<string>();
+        foreach (var (a, row) in distances)
+            foreach (var (b, d) in row)
+            {
+                if (!(d >= 0) || double.IsInfinity(d)) problems.Add($"SiteDistances:{a}:{b}: must be a non-negative number, got {d}");
+                else if (distances.TryGetValue(b, out var back) && back.TryGetValue(a, out var other) && other != d && StringComparer.Ordinal.Compare(a, b) < 0)
+                    problems.Add($"SiteDistances:{a}:{b}: {d} one way and {other} the other; a distance holds both ways, give it once");
+            }
+        return problems;
     }
 
     /// <summary>The distance between two sites: 0 for a site and itself, +infinity for a pair not given.</summary>

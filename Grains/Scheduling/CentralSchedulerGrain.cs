@@ -84,7 +84,7 @@ public sealed class CentralSchedulerGrain(
         var roundStart = clock.Now;
         var problem = PlacementProblem.FromSnapshots(snapshots, await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).AllAsync());
         var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
-            SolverOptions.Default with { TimeLimit = clock.ToWall(solverTimeLimit), Workers = 2, Headroom = options.HeadroomTarget, CrossSiteWeight = options.CrossSiteWeight }, options.Solver);
+            options.SolverOptionsFor(clock.ToWall(solverTimeLimit), 2), options.Solver);
         var solveTime = clock.Since(started);
         journal.RecordSolve(solveTime);
         metrics.SolverTime.Record(solveTime.TotalMilliseconds);

@@ -75,6 +75,16 @@ public sealed record DvmsOptions
     /// </summary>
     public IReadOnlyDictionary<string, Dictionary<string, double>> SiteDistances { get; init; } = new Dictionary<string, Dictionary<string, double>>();
 
+    /// <summary>
+    /// A node whose silo is gone (no live silo drives it) is marked down after this long, and its VE VMs placed elsewhere:
+    /// longer than <see cref="NodeDownGrace"/>, so that restarting a silo (an upgrade) does not evacuate its PoP.
+    /// </summary>
+    public TimeSpan SiloLossGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The solver's limits for one solve of <paramref name="timeLimit"/> (wall time) with <paramref name="workers"/>: headroom and cross-site cost as configured.</summary>
+    public SolverOptions SolverOptionsFor(TimeSpan timeLimit, int workers) =>
+        SolverOptions.Default with { TimeLimit = timeLimit, Workers = workers, Headroom = HeadroomTarget, CrossSiteWeight = CrossSiteWeight };
+
     /// <summary>Solver used by partitions.</summary>
     public SolverKind Solver { get; init; } = SolverKind.CpSat;
 }

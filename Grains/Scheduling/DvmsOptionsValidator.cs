@@ -31,10 +31,9 @@ public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
         if (options.HeadroomGrowth < 0) problems.Add($"HeadroomGrowth: must not be negative, got {options.HeadroomGrowth}");
         if (options.MaxDecidingPartitions < 1) problems.Add($"MaxDecidingPartitions: must be at least 1, got {options.MaxDecidingPartitions}");
         if (options.MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {options.MaxPartitionSize}");
-        if (!(options.CrossSiteWeight >= 1) || double.IsInfinity(options.CrossSiteWeight)) problems.Add($"CrossSiteWeight: must be a number of at least 1, got {options.CrossSiteWeight}");
-        foreach (var (a, row) in options.SiteDistances)
-            foreach (var (b, d) in row)
-                if (!(d >= 0) || double.IsInfinity(d)) problems.Add($"SiteDistances:{a}:{b}: must be a non-negative number, got {d}");
+        if (!(options.CrossSiteWeight is >= 1 and <= 1000)) problems.Add($"CrossSiteWeight: must be within [1, 1000], got {options.CrossSiteWeight}");
+        if (options.SiloLossGrace < TimeSpan.Zero) problems.Add($"SiloLossGrace: must not be negative, got {options.SiloLossGrace}");
+        problems.AddRange(Overlay.SiteDistances.Problems(options.SiteDistances));
         return problems;
     }
 }

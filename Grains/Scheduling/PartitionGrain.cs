@@ -116,7 +116,7 @@ public sealed class PartitionGrain(
                 var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
                 var started = clock.Timestamp();
                 var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
-                    SolverOptions.Default with { TimeLimit = clock.ToWall(options.SolverTimeLimit), Workers = options.SolverWorkers, Headroom = options.HeadroomTarget, CrossSiteWeight = options.CrossSiteWeight }, options.Solver);
+                    options.SolverOptionsFor(clock.ToWall(options.SolverTimeLimit), options.SolverWorkers), options.Solver);
                 var solveTime = clock.Since(started);
                 _solverTime += solveTime;
                 metrics.SolverTime.Record(solveTime.TotalMilliseconds);

@@ -19,6 +19,8 @@ public sealed record SchedulingSettings
     [Range(0.01, 3600.0)] public double SolverTimeLimitSeconds { get; init; } = Defaults.SolverTimeLimit.TotalSeconds;
     /// <summary>How long a node's hypervisor may stay unreachable before the node is marked down.</summary>
     [Range(0.0, 3600.0)] public double NodeDownGraceSeconds { get; init; } = Defaults.NodeDownGrace.TotalSeconds;
+    /// <summary>How long the nodes of a silo that died wait for it before they are marked down.</summary>
+    [Range(0.0, 86400.0)] public double SiloLossGraceSeconds { get; init; } = Defaults.SiloLossGrace.TotalSeconds;
     /// <summary>Null or blank: underload detection off.</summary>
     [Range(0.001, 0.999)] public double? UnderloadThreshold { get; init; } = Defaults.UnderloadThreshold;
     /// <summary>Headroom target CPU load of every plan (0.9 = 90 %); 0 turns it off (least memory moved only).</summary>
@@ -28,7 +30,7 @@ public sealed record SchedulingSettings
     /// <summary>Largest partition, in nodes.</summary>
     [Range(1, 100_000)] public int MaxPartitionSize { get; init; } = Defaults.MaxPartitionSize;
     /// <summary>Cost of a migration to another site, as a multiple of the same migration inside a site.</summary>
-    [Range(1.0, 1_000_000.0)] public double CrossSiteWeight { get; init; } = Defaults.CrossSiteWeight;
+    [Range(1.0, 1000.0)] public double CrossSiteWeight { get; init; } = Defaults.CrossSiteWeight;
     /// <summary>Site, other site, distance (symmetric): a partition that outgrows its site tries the nearest first.</summary>
     public Dictionary<string, Dictionary<string, double>> SiteDistances { get; init; } = [];
     /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
@@ -50,6 +52,7 @@ public sealed record SchedulingSettings
         SolverTimeLimit = TimeSpan.FromSeconds(SolverTimeLimitSeconds),
         UnderloadThreshold = UnderloadThreshold,
         NodeDownGrace = TimeSpan.FromSeconds(NodeDownGraceSeconds),
+        SiloLossGrace = TimeSpan.FromSeconds(SiloLossGraceSeconds),
         HeadroomTarget = HeadroomTarget > 0 ? HeadroomTarget : null,
         HeadroomGrowth = HeadroomGrowth,
         MaxPartitionSize = MaxPartitionSize,

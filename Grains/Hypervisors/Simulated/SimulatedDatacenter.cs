@@ -163,12 +163,16 @@ public sealed class SimulatedDatacenter
     public void CrashNode(string node)
     {
         List<PendingMigration> aborted;
+        List<CancellationTokenSource> handOvers;
         lock (_gate)
         {
             var now = CatchUpLocked(Clock.GetUtcNow());
             var n = Node(node);
             if (n.Down) throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"crash node {node}: it is already down");
             aborted = AbortMigrationsLocked(n, now);
+            // Its hand-overs to other silos end too; cancelled once the lock is released, since a cancellation may run their
+            // continuation (which restores the VM under this lock) inline.
+            handOvers = [.. n.Vms.Select(v => v.HandOverAbort).OfType<CancellationTokenSource>()];
             n.Down = true;
             foreach (var vm in n.Vms)
                 if (_vms.TryGetValue(vm.Id, out var primary) && ReferenceEquals(primary, vm))
@@ -183,6 +187,9 @@ public sealed class SimulatedDatacenter
         foreach (var m in aborted)
             m.Landed.TrySetException(new HypervisorException(m.From, HypervisorErrorKind.ConnectionFailed,
                 $"migrate '{m.Vm.Id}': aborted, node {node} became unreachable"));
+        foreach (var abort in handOvers)
+            try { abort.Cancel(); }
+            catch (ObjectDisposedException) { /* that hand-over ended meanwhile */ }
     }
 
     /// <summary>
@@ -325,6 +332,8 @@ public sealed class SimulatedDatacenter
             var operation = kind.ToString().ToLowerInvariant();
             if (vm.MigratingTo is not null)
                 throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"{operation} '{vmId}': it is migrating to {vm.MigratingTo.Name}");
+            if (vm.HandingOver)
+                throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"{operation} '{vmId}': it is migrating to another silo's node");
             var target = (kind, vm.State) switch
             {
                 (VmLifecycleKind.Started, VmState.Stopped or VmState.Crashed) => VmState.Running,
@@ -414,15 +423,18 @@ public sealed class SimulatedDatacenter
     // ---- hand-over between the datacentres of two silos ----
 
     /// <summary>
-    /// Migrates a VM to a node of another datacentre (another silo's) through <paramref name="destination"/>, with the
-    /// timing of a migration here: the destination holds the VM's resources from the start, the VM holds them here
-    /// until it lands there, after memory / bandwidth. Nothing is lost on failure: the VM runs there before it is
-    /// removed here; an abort before that leaves it here as it was.
+    /// Migrates a VM to a node of another datacentre (another silo's) through <paramref name="through"/>, with the timing
+    /// of a migration here: the destination holds the VM's resources from the start, the VM holds them here until it
+    /// lands there, after memory / bandwidth. Nothing is lost on failure: the VM runs there before it is removed here,
+    /// and an abort (the destination refused, this node crashed, the call failed) drops what the destination held and
+    /// leaves the VM here as it was. Only when the destination cannot even be told to drop it may it run on both sides,
+    /// which its VE rules on like any copy of a node that came back.
     /// </summary>
     internal async Task<MigrationOutcome> HandOverAsync(string node, string vmId, string destination, IIncomingVms through, CancellationToken cancellationToken)
     {
         SimVm vm;
         DateTimeOffset started, due;
+        CancellationTokenSource abort;
         lock (_gate)
         {
             started = CatchUpLocked(Clock.GetUtcNow());
@@ -430,40 +442,37 @@ public sealed class SimulatedDatacenter
             if (vm.MigratingTo is not null || vm.HandingOver)
                 throw new HypervisorException(node, HypervisorErrorKind.InvalidState, $"migrate '{vmId}': it is already migrating");
             due = vm.HoldsResources ? started + MigrationDuration(vm.MemoryMiB) : started; // a stopped VM is only a definition
-            if (vm.HoldsResources)
-            {
-                var state = vm.State;
-                ChangeLocked(vm, started, () => { vm.HandingOver = true; vm.StateBeforeMigration = state; vm.State = VmState.Migrating; });
-            }
+            var state = vm.State;
+            if (vm.HoldsResources) ChangeLocked(vm, started, () => { vm.HandingOver = true; vm.StateBeforeMigration = state; vm.State = VmState.Migrating; });
             else vm.HandingOver = true;
+            // Cancelled by CrashNode: a source that becomes unreachable aborts its hand-overs at once, as its local migrations.
+            abort = vm.HandOverAbort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         }
+        var (landed, refused) = (false, false);
         try
         {
-            await through.AcceptAsync(Incoming(vm, node)).ConfigureAwait(false);
-            try
-            {
-                if (due > started) await Task.Delay(due - started, Clock, cancellationToken).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    CatchUpLocked(Clock.GetUtcNow());
-                    if (vm.Host.Down)
-                        throw new HypervisorException(node, HypervisorErrorKind.ConnectionFailed, $"migrate '{vmId}': aborted, node {node} became unreachable");
-                }
-                await through.LandAsync(Incoming(vm, node)).ConfigureAwait(false);
-            }
-            catch
-            {
-                try { await through.DropAsync(vmId).ConfigureAwait(false); }
-                catch (Exception) { /* the destination is gone too: what it held goes with it */ }
-                throw;
-            }
+            try { await through.AcceptAsync(Incoming(vm, node)).ConfigureAwait(false); }
+            catch (HypervisorException) { refused = true; throw; } // the destination said no: it holds nothing
+            var left = due - Clock.GetUtcNow();
+            if (left > TimeSpan.Zero) await Task.Delay(left, Clock, abort.Token).ConfigureAwait(false);
+            abort.Token.ThrowIfCancellationRequested();
+            await through.LandAsync(Incoming(vm, node)).ConfigureAwait(false);
+            landed = true;
         }
-        catch
+        catch (Exception e)
         {
-            lock (_gate) EndHandOverLocked(vm, CatchUpLocked(Clock.GetUtcNow()), landed: false);
+            if (!refused)
+                try { await through.DropAsync(vmId).ConfigureAwait(false); }
+                catch (Exception) { /* the destination is gone: what it held goes with it */ }
+            if (vm.Host.View.Down)
+                throw new HypervisorException(node, HypervisorErrorKind.ConnectionFailed, $"migrate '{vmId}': aborted, node {node} became unreachable", e);
             throw;
         }
-        lock (_gate) EndHandOverLocked(vm, CatchUpLocked(Clock.GetUtcNow()), landed: true);
+        finally
+        {
+            lock (_gate) EndHandOverLocked(vm, CatchUpLocked(Clock.GetUtcNow()), landed);
+            abort.Dispose();
+        }
         return new MigrationOutcome(vmId, node, destination, MigrationMode.Live, due - started);
     }
 
@@ -479,6 +488,7 @@ public sealed class SimulatedDatacenter
     private void EndHandOverLocked(SimVm vm, DateTimeOffset now, bool landed)
     {
         vm.HandingOver = false;
+        vm.HandOverAbort = null;
         if (!landed)
         {
             if (vm.State == VmState.Migrating) ChangeLocked(vm, now, () => vm.State = vm.StateBeforeMigration);
@@ -505,19 +515,24 @@ public sealed class SimulatedDatacenter
             var spec = incoming.Spec;
             if (_vms.ContainsKey(spec.Id) || n.Vms.Exists(v => v.Id == spec.Id) || n.Incoming.Exists(v => v.Id == spec.Id))
                 throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"migrate '{spec.Id}' to {node}: a VM with that id is already here");
-            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { CpuDemand = spec.CpuDemand, StateBeforeMigration = incoming.State };
             if (incoming.State is not (VmState.Running or VmState.Suspended)) return; // a definition holds nothing in flight
-            if (!Fits(n, new Resources(0, vm.MemoryMiB)))
+            if (!Fits(n, new Resources(0, spec.MemoryMiB)))
                 throw new HypervisorException(node, HypervisorErrorKind.InsufficientResources,
-                    $"migrate '{spec.Id}' to {node}: needs {vm.MemoryMiB} MiB, node has {n.Capacity.MemoryMiB - n.Demand.MemoryMiB} MiB free");
-            vm.State = VmState.Migrating;
+                    $"migrate '{spec.Id}' to {node}: needs {spec.MemoryMiB} MiB, node has {n.Capacity.MemoryMiB - n.Demand.MemoryMiB} MiB free");
+            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n)
+            {
+                CpuDemand = spec.CpuDemand, StateBeforeMigration = incoming.State, State = VmState.Migrating, HandedIn = true,
+            };
             n.Incoming.Add(vm);
             n.Demand += vm.Demand;
             Recompute(n, now);
         }
     }
 
-    /// <summary>The VM handed over has arrived on <paramref name="node"/>: it runs here from now on.</summary>
+    /// <summary>
+    /// The VM handed over has arrived on <paramref name="node"/>: it runs here from now on. Landing twice is landing
+    /// once; a VM of that id defined here meanwhile (another copy) refuses it, and the source keeps its own.
+    /// </summary>
     internal void LandIncoming(string node, IncomingVm incoming)
     {
         VmLifecycleEvent evt;
@@ -526,14 +541,24 @@ public sealed class SimulatedDatacenter
             var now = CatchUpLocked(Clock.GetUtcNow());
             var n = Reachable(node);
             var spec = incoming.Spec;
-            if (n.Incoming.Find(v => v.Id == spec.Id) is { } held)
+            if (n.Vms.Exists(v => v.Id == spec.Id && v.HandedIn)) return;
+            if (_vms.ContainsKey(spec.Id) || n.Vms.Exists(v => v.Id == spec.Id))
+                throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"migrate '{spec.Id}' to {node}: a VM with that id was defined meanwhile");
+            var held = n.Incoming.Find(v => v.Id == spec.Id && v.HandedIn);
+            if (held is null && incoming.State is VmState.Running or VmState.Suspended && !Fits(n, new Resources(0, spec.MemoryMiB)))
+                throw new HypervisorException(node, HypervisorErrorKind.InsufficientResources,
+                    $"migrate '{spec.Id}' to {node}: needs {spec.MemoryMiB} MiB, node has {n.Capacity.MemoryMiB - n.Demand.MemoryMiB} MiB free");
+            if (held is not null)
             {
                 n.Incoming.Remove(held);
                 n.Demand -= held.Demand;
             }
-            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100), State = incoming.State };
+            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n)
+            {
+                CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100), State = incoming.State, HandedIn = true,
+            };
             n.Vms.Add(vm);
-            _vms[vm.Id] = vm;
+            _vms.Add(vm.Id, vm);
             _vmOrder.Add(vm);
             n.Demand += vm.Demand;
             if (vm.HoldsResources) n.ReceivedAt = now;
@@ -544,16 +569,30 @@ public sealed class SimulatedDatacenter
         Raise(evt);
     }
 
-    /// <summary>The hand-over to <paramref name="node"/> was aborted: what it held for the VM is freed.</summary>
+    /// <summary>
+    /// The hand-over to <paramref name="node"/> was aborted: what was held for the VM is freed, and a VM that had landed
+    /// but whose source never heard it is removed (the source keeps its own). Dropping twice is dropping once.
+    /// </summary>
     internal void DropIncoming(string node, string vmId)
     {
         lock (_gate)
         {
             var now = CatchUpLocked(Clock.GetUtcNow());
             var n = Node(node);
-            if (n.Incoming.Find(v => v.Id == vmId && !_vms.ContainsKey(v.Id)) is not { } held) return;
-            n.Incoming.Remove(held);
-            n.Demand -= held.Demand;
+            if (n.Incoming.Find(v => v.Id == vmId && v.HandedIn) is { } held)
+            {
+                n.Incoming.Remove(held);
+                n.Demand -= held.Demand;
+            }
+            else if (n.Vms.Find(v => v.Id == vmId && v.HandedIn) is { } arrived && _vms.TryGetValue(vmId, out var primary) && ReferenceEquals(primary, arrived))
+            {
+                n.Vms.Remove(arrived);
+                n.Demand -= arrived.Demand;
+                _vms.Remove(vmId);
+                _vmOrder.Remove(arrived);
+                MigrationsCompleted--;
+            }
+            else return;
             Recompute(n, now);
         }
     }
@@ -664,6 +703,7 @@ public sealed class SimulatedDatacenter
     {
         var overloaded = !node.Demand.FitsIn(node.Capacity);
         Publish(node);
+        if (node.Down) return; // out of every total until it is back (RecoverNode recomputes it)
         if (overloaded && node.OverloadedSince is null)
         {
             node.OverloadedSince = t;
@@ -774,6 +814,10 @@ public sealed class SimulatedDatacenter
         public SimNode? MigratingTo { get; set; }
         /// <summary>Being handed over to another datacentre: it holds its resources here until it has landed there.</summary>
         public bool HandingOver { get; set; }
+        /// <summary>Cancels the hand-over in flight (its source crashed).</summary>
+        public CancellationTokenSource? HandOverAbort { get; set; }
+        /// <summary>Came from another datacentre by hand-over (held in flight, or landed).</summary>
+        public bool HandedIn { get; init; }
         public VmState State { get; set; } = VmState.Stopped;
         public VmState StateBeforeMigration { get; set; }
         public int CpuDemand { get; set; }

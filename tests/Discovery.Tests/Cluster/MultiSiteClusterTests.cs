@@ -81,7 +81,8 @@ public sealed class MultiSiteClusterTests
             Assert.All(plan.Result.Plan.Migrations, m => Assert.True(plan.Problem.CrossesSites(m.From, m.To)));
             Assert.Equal(8, (await paris.Datacenter["node-0000"].ListVmsAsync()).Count);
             Assert.Equal(12, (await lyon.Datacenter["node-0003"].ListVmsAsync()).Count);
-            Assert.Equal(1000, lyon.Datacenter.GetTotals().MigrationsCompleted * 500); // both landed in lyon's datacentre (counted there)
+            Assert.Equal(2, lyon.Datacenter.GetTotals().MigrationsCompleted); // both landed in lyon's datacentre (counted there)
+            Assert.Equal(0, paris.Datacenter.GetTotals().MigrationsCompleted);
 
             // Lyon has room: node-0004's partition stays in lyon, two VMs to node-0005.
             foreach (var vm in await lyon.Datacenter["node-0004"].ListVmsAsync()) lyon.Datacenter.SetDemand(vm.Id, 100);
@@ -101,7 +102,6 @@ public sealed class MultiSiteClusterTests
             Assert.Equal(9, (await client.ListNodesAsync()).Count);
             var before = new Dictionary<string, VeView>();
             for (var i = 0; i < 4; i++) before[$"alice/ve{i}"] = await client.GetVeAsync($"alice/ve{i}");
-            Assert.All(before.Values, v => Assert.All(v.Vms, vm => Assert.StartsWith("node-000", vm.Host!)));
             Assert.All(before.Values.SelectMany(v => v.Vms), vm => Assert.Contains(vm.Host, new[] { "node-0006", "node-0007", "node-0008" }));
 
             // Kill rennes. Membership declares it dead, its nodes leave both overlays, stand-ins report them down,

@@ -75,6 +75,46 @@ public sealed class SimulatedHandOverTests
     }
 
     [Fact]
+    public async Task A_source_that_crashes_mid_flight_aborts_the_hand_over_at_once_and_the_destination_holds_nothing()
+    {
+        var (paris, a, lyon, b) = TwoSilos();
+        await a.DefineAsync(new VmSpec("m", 1, 1000, "img", 80));
+        await a.StartAsync("m");
+        var migration = a.MigrateAsync("m", new MigrationTarget("b", Remote: new Direct(b)));
+        Assert.Single(await b.ListVmsAsync());
+
+        paris.CrashNode("a"); // no clock advance: the abort does not wait for the due time
+        var e = await Assert.ThrowsAsync<HypervisorException>(() => migration.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("[a] migrate 'm': aborted, node a became unreachable", e.Message);
+        Assert.Empty(await b.ListVmsAsync());
+        Assert.Equal(0, lyon.GetTotals().MeanCpuLoad);
+        paris.RecoverNode("a");
+        var back = Assert.Single(await a.ListVmsAsync());
+        Assert.Equal((VmState.Running, 80), (back.State, back.CpuUsage));
+        Assert.Equal(0, paris.GetTotals().ViolationSeconds);
+    }
+
+    [Fact]
+    public async Task A_vm_of_the_same_id_defined_there_meanwhile_refuses_the_landing_and_the_source_keeps_its_own()
+    {
+        var (paris, a, lyon, b) = TwoSilos();
+        var c = lyon.AddNode("c", Resources.OfCores(4, 8192), "lyon");
+        await a.DefineAsync(new VmSpec("m", 1, 1000, "img", 80));
+        await a.StartAsync("m");
+        var migration = a.MigrateAsync("m", new MigrationTarget("b", Remote: new Direct(b)));
+        await Assert.ThrowsAsync<HypervisorException>(() => a.SuspendAsync("m")); // no operation while it is in flight
+        await c.DefineAsync(new VmSpec("m", 1, 1000, "img", 10)); // a copy, say by its VE
+
+        _clock.Advance(paris.MigrationDuration(1000));
+        var e = await Assert.ThrowsAsync<HypervisorException>(() => migration.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("[b] migrate 'm' to b: a VM with that id was defined meanwhile", e.Message);
+        Assert.Empty(await b.ListVmsAsync()); // what b held is dropped
+        var kept = Assert.Single(await a.ListVmsAsync());
+        Assert.Equal((VmState.Running, 80), (kept.State, kept.CpuUsage));
+        Assert.Equal(0, paris.GetTotals().MigrationsInFlight);
+    }
+
+    [Fact]
     public async Task Slices_of_one_infrastructure_replay_together_the_workload_of_one_datacentre_that_holds_it_all()
     {
         var whole = new SimulatedInfrastructure { Nodes = 8, VmsPerNode = 4, Sites = 4, NodeCores = 2, Seed = 7 };

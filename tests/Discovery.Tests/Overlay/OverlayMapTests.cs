@@ -55,6 +55,8 @@ public sealed class OverlayMapTests
         Assert.Equal("node 'a' appears twice in the overlay (Parameter 'nodes')",
             Assert.Throws<ArgumentException>(() => new OverlayMap([("a", "s"), ("a", "t")], SiteDistances.None)).Message);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SiteDistances(new Dictionary<string, Dictionary<string, double>> { ["a"] = new() { ["b"] = -1 } }));
-        Assert.StartsWith("distance from site 'a' to 'b' must be a non-negative number", e.Message);
+        Assert.StartsWith("SiteDistances:a:b: must be a non-negative number, got -1", e.Message);
+        Assert.Equal(["SiteDistances:a:b: 1 one way and 5 the other; a distance holds both ways, give it once"],
+            SiteDistances.Problems(new Dictionary<string, Dictionary<string, double>> { ["a"] = new() { ["b"] = 1 }, ["b"] = new() { ["a"] = 5 } }));
     }
 }

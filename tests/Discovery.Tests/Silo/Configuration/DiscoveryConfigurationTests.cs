@@ -30,6 +30,34 @@ public sealed class DiscoveryConfigurationTests
     }
 
     [Fact]
+    public void The_multi_site_keys_are_read_and_each_bad_one_is_named()
+    {
+        var (good, none) = Read(("Discovery:Simulated:Sites", "3"), ("Discovery:Simulated:Slices", "3"), ("Discovery:Simulated:Slice", "2"),
+            ("Discovery:Scheduling:SiteDistances:paris:lyon", "1"), ("Discovery:Scheduling:CrossSiteWeight", "4"), ("Discovery:Scheduling:SiloLossGraceSeconds", "60"));
+        Assert.Empty(none);
+        Assert.Equal((2, 3), (good.Simulated.Slice, good.Simulated.Slices));
+        Assert.Equal(["node-0022", "node-0031"], new[] { good.NodeNames().First(), good.NodeNames().Last() });
+        var dvms = good.Scheduling.ToDvmsOptions();
+        Assert.Equal((1.0, 4.0, TimeSpan.FromSeconds(60)), (dvms.SiteDistances["paris"]["lyon"], dvms.CrossSiteWeight, dvms.SiloLossGrace));
+
+        var (_, problems) = Read(("Discovery:Simulated:Sites", "2"), ("Discovery:Simulated:Slices", "3"),
+            ("Discovery:Scheduling:SiteDistances:paris:lyon", "1"), ("Discovery:Scheduling:SiteDistances:lyon:paris", "2"));
+        Assert.Equal([
+            "Discovery:Scheduling:SiteDistances:lyon:paris: 2 one way and 1 the other; a distance holds both ways, give it once",
+            "Discovery:Simulated:Slices: 3 slices of 2 site(s); each silo simulates whole sites, so at most 2",
+        ], problems.Order(StringComparer.Ordinal));
+        Assert.Equal(["Discovery:Simulated:Slice: 3 is not one of the 3 slices (0 to 2)"],
+            Read(("Discovery:Simulated:Sites", "4"), ("Discovery:Simulated:Slices", "3"), ("Discovery:Simulated:Slice", "3")).problems);
+
+        var (_, libvirt) = Read(("Discovery:Hypervisor", "Libvirt"), ("Discovery:Libvirt:Nodes:pm-1", "qemu:///system"),
+            ("Discovery:Libvirt:MigrationUris:pm-9", "qemu+tcp://pm-9/system"), ("Discovery:Libvirt:DomainType", "kvmm"));
+        Assert.Equal([
+            "Discovery:Libvirt:DomainType: 'kvmm' is not one of kvm, qemu, test",
+            "Discovery:Libvirt:MigrationUris:pm-9: no such node in Libvirt:Nodes (pm-1)",
+        ], libvirt.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void An_infrastructure_file_gives_the_simulated_nodes_and_its_errors_name_the_key()
     {
         var dir = Directory.CreateTempSubdirectory("discovery-infra-").FullName;
