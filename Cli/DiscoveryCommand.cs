@@ -217,7 +217,7 @@ public static class DiscoveryCommand
             foreach (var (reason, count) in report.PendingReasons) Console.WriteLine($"  not running at the end x{count}: {reason}");
             Console.WriteLine(string.Format(c, (report.KilledSilo ? "killed a silo driving {0} nodes" : "crashed {0} nodes") + ": {1} VE VMs of {2} VEs; running again after p50 {3:0.0} s, p99 {4:0.0} s, max {5:0.0} s (infrastructure time, grace {6:0} s)",
                 report.CrashedNodes, report.AffectedVeVms, report.AffectedVes, report.RecoveryP50Seconds, report.RecoveryP99Seconds, report.RecoveryMaxSeconds, report.NodeDownGraceSeconds));
-            Console.WriteLine($"VE VMs lost: {report.VeVmsLost}; VMs of no VE lost with their node: {report.BackgroundVmsLost}; constraint violations: {report.ConstraintViolations}; running twice: {report.RunningTwice}");
+            Console.WriteLine($"VE VMs lost: {report.VeVmsLost}; fenced into the lost nodes only, waiting for them: {report.StrandedVeVms}; VMs of no VE lost with their node: {report.BackgroundVmsLost}; constraint violations: {report.ConstraintViolations}; running twice: {report.RunningTwice}");
             foreach (var (reason, count) in report.NotRecoveredReasons) Console.WriteLine($"  not running again x{count}: {reason}");
             foreach (var v in report.ViolationSamples) Console.WriteLine($"  violation: {v}");
             Console.WriteLine(string.Format(c, "nodes back: stale copies left {0} after {1:0.0} s; peak working set {2:0} MiB; wall {3:0.0} s",

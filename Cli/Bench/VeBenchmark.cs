@@ -65,6 +65,8 @@ public sealed record VeBenchmarkReport
     public required double RecoveryP99Seconds { get; init; }
     public required double RecoveryMaxSeconds { get; init; }
     public required int VeVmsLost { get; init; }
+    /// <summary>VE VMs fenced into the lost nodes only: they wait for them (Pending), not counted as lost.</summary>
+    public int StrandedVeVms { get; init; }
     /// <summary>Why the VEs of the VMs not running again by the deadline are not Running (their VE's reason).</summary>
     public required Dictionary<string, int> NotRecoveredReasons { get; init; }
     public required int BackgroundVmsLost { get; init; }
@@ -157,7 +159,10 @@ public static class VeBenchmark
         var recovered = new Dictionary<(string, string), double>();
         var deadline = crashedAt + TimeSpan.FromSeconds(settings.RecoveryDeadlineSeconds);
         var affectedVes = affected.Select(a => a.Ve).Distinct(StringComparer.Ordinal).ToList();
-        while (recovered.Count < affected.Count && clock.GetUtcNow() < deadline)
+        // A VM fenced into nodes that are all gone has nowhere else to go: it waits for them, Pending, by design.
+        var strandedSet = affected.Where(a => views[a.Ve].Constraints.OfType<Fence>().Any(f =>
+            (f.Vms.Contains(a.Vm) || views[a.Ve].Vms.Any(v => v.Name == a.Vm && f.Vms.Contains(v.Id))) && f.Nodes.All(crashed.Contains))).ToHashSet();
+        while (recovered.Count < affected.Count - strandedSet.Count && clock.GetUtcNow() < deadline)
         {
             await Task.Delay(clock.ToWall(TimeSpan.FromSeconds(1)), cancellationToken);
             foreach (var ve in affectedVes)
@@ -174,7 +179,8 @@ public static class VeBenchmark
             progress("recovery", recovered.Count, affected.Count, $"{(clock.GetUtcNow() - crashedAt).TotalSeconds:0} s since the crash");
         }
         var recovery = recovered.Values.Order().ToList();
-        var notRecovered = affected.Where(a => !recovered.ContainsKey(a)).Select(a => views[a.Ve])
+        var stranded = affected.Count(a => !recovered.ContainsKey(a) && strandedSet.Contains(a));
+        var notRecovered = affected.Where(a => !recovered.ContainsKey(a) && !strandedSet.Contains(a)).Select(a => views[a.Ve])
             .GroupBy(v => $"{v.State}: {v.Reason}").OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count());
 
         // 3. After recovery: every constraint of every VE on what the reachable nodes run, and no VM twice.
@@ -221,11 +227,12 @@ public static class VeBenchmark
             CrashedNodes = crashed.Count,
             AffectedVeVms = affected.Count,
             AffectedVes = affectedVes.Count,
-            NodeDownGraceSeconds = options.NodeDownGrace.TotalSeconds,
+            NodeDownGraceSeconds = (settings.KillSilo ? options.SiloLossGrace : options.NodeDownGrace).TotalSeconds,
             RecoveryP50Seconds = Math.Round(SolverBenchmark.Percentile(recovery, 0.50), 2),
             RecoveryP99Seconds = Math.Round(SolverBenchmark.Percentile(recovery, 0.99), 2),
             RecoveryMaxSeconds = recovery.Count == 0 ? 0 : Math.Round(recovery[^1], 2),
-            VeVmsLost = affected.Count - recovered.Count,
+            VeVmsLost = affected.Count - recovered.Count - stranded,
+            StrandedVeVms = stranded,
             NotRecoveredReasons = notRecovered,
             BackgroundVmsLost = background,
             ConstraintViolations = violations.Count,
