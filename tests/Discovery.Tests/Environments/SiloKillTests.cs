@@ -2,12 +2,9 @@ using Discovery.Constraints;
 using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Model;
-using Discovery.Silo.Configuration;
-using Discovery.Silo.Hosting;
 using Discovery.Tests.Scheduling;
 using Discovery.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Storage;
 using static Discovery.Tests.Support.DvmsCluster;
 
@@ -28,10 +25,7 @@ public sealed class SiloKillTests
     public async Task A_killed_silo_s_ves_come_back_from_postgresql_with_every_vm_running_once()
     {
         await using var db = await PostgreSqlDatabase.CreateAsync();
-        var settings = new DiscoveryOptions { Storage = StorageKind.PostgreSql, ConnectionString = db.ConnectionString };
-        await new PostgreSqlSchema(db.ConnectionString, PostgreSqlSchema.ScriptsFor(settings), NullLogger<PostgreSqlSchema>.Instance).StartAsync(CancellationToken.None);
-        await using var c = await DvmsCluster.StartAsync(Enumerable.Range(0, 8).Select(_ => Vms(0, 0)).ToArray(), silos: 2,
-            storage: silo => OrleansSetup.AddStorage(silo, settings));
+        await using var c = await DvmsCluster.StartAsync(Enumerable.Range(0, 8).Select(_ => Vms(0, 0)).ToArray(), silos: 2, postgres: db);
         await c.WaitUntilAsync(async () => (await c.Grains.GetGrain<INodeDirectoryGrain>(0).NodesAsync()).Length == 8, "every node in the directory");
 
         var keys = Enumerable.Range(0, VeCount).Select(i => $"alice/ve{i:00}").ToList();

@@ -48,19 +48,20 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// Nodes n0..n{count-1} of 4 cores and 8 GiB in one site; <paramref name="vms"/> gives each node's VM demands
     /// (1 vCPU, 512 MiB each). <paramref name="constraints"/> are registered, by owner, through the cluster-wide
     /// constraint directory before any node starts monitoring; <paramref name="silos"/> silos share the nodes.
-    /// <paramref name="storage"/> adds the "discovery" grain storage (in memory when null).
+    /// <paramref name="postgres"/>: membership and grain state in that database (every multi-silo test), else in memory.
     /// </summary>
     public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null, double? headroom = null) =>
-        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, storage, headroom);
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null) =>
+        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, postgres, headroom);
 
     /// <summary>
     /// As above, each VM given as (CPU demand, memory MiB). The scenarios are the seed's, stated for its least-memory
     /// objective: the headroom target is off unless <paramref name="headroom"/> is given (HeadroomScenarioTests).
     /// </summary>
     public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, Action<ISiloBuilder>? storage = null, double? headroom = null)
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null)
     {
+        if (silos > 1 && postgres is null) throw new ArgumentException("a multi-silo test keeps membership and grain state in PostgreSQL: pass postgres", nameof(postgres));
         options = (options ?? new DvmsOptions()) with { HeadroomTarget = headroom };
         var clock = new ScaledTimeProvider(speedup);
         var datacenter = new SimulatedDatacenter(clock);
@@ -79,15 +80,17 @@ public sealed class DvmsCluster : IAsyncDisposable
         var journal = new PlanJournal();
         // Constraints go in before the nodes look at their load: monitoring starts only once they are set.
         var builder = new InProcessTestClusterBuilder((short)silos);
+        if (postgres is not null) await postgres.UseForAsync(builder);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
-            if (storage is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
-            else storage(silo);
+            if (postgres is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
             silo.AddDiscoveryScheduling(clock, WithTestLease(options), startMonitoring: false);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
+        if (postgres is not null) // membership really is in PostgreSQL
+            Assert.Equal(silos, await postgres.ScalarAsync("SELECT count(*) FROM OrleansMembershipTable WHERE Status = 3"));
         foreach (var (owner, list) in constraints ?? new Dictionary<string, PlacementConstraint[]>())
             await cluster.Client.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(owner, [.. list]);
         await Task.WhenAll(directory.Nodes.Select(n => cluster.Client.GetGrain<INodeGrain>(n).StartMonitoringAsync()));

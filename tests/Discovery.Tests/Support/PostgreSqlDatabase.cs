@@ -23,6 +23,35 @@ public sealed class PostgreSqlDatabase : IAsyncDisposable
     public string Name { get; }
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// Puts an in-process test cluster's membership and grain state (storage <c>discovery</c>) in this database, the
+    /// product's way rather than the test cluster's in-memory membership: the schema applied, every silo and the
+    /// client on the ADO.NET providers.
+    /// </summary>
+    public async Task UseForAsync(Orleans.TestingHost.InProcessTestClusterBuilder builder)
+    {
+        var settings = new Discovery.Silo.Configuration.DiscoveryOptions
+        {
+            Clustering = Discovery.Silo.Configuration.ClusteringKind.PostgreSql, Storage = Discovery.Silo.Configuration.StorageKind.PostgreSql,
+            ConnectionString = ConnectionString,
+        };
+        await new Discovery.Silo.Hosting.PostgreSqlSchema(ConnectionString, Discovery.Silo.Hosting.PostgreSqlSchema.ScriptsFor(settings),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Discovery.Silo.Hosting.PostgreSqlSchema>.Instance).StartAsync(CancellationToken.None);
+        // Orleans 10.4.2 documents this switch but ships it internal; without it the test cluster's in-memory membership wins.
+        // The tests that use this helper check that the membership table in PostgreSQL lists their silos.
+        (typeof(Orleans.TestingHost.InProcessTestClusterOptions).GetProperty("UseTestClusterMembership",
+                System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("InProcessTestClusterOptions.UseTestClusterMembership is gone: this Orleans version needs another way"))
+            .SetValue(builder.Options, false);
+        var connection = ConnectionString;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connection; });
+            Discovery.Silo.Hosting.OrleansSetup.AddStorage(silo, settings);
+        });
+        builder.ConfigureClient(client => client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connection; }));
+    }
+
     /// <summary>Creates the database, or skips the test (fails it under CI=true) when no server answers.</summary>
     public static async Task<PostgreSqlDatabase> CreateAsync()
     {
