@@ -10,3 +10,5 @@ for k in 1 4; do
   $discovery simulate --nodes 1024 --vms 10240 --sites 8 --duration 3600 --speedup 10 --seed 42 --schedulers dvms --silos "$k" \
     --json "$out/silos-$k.json" --report "$out/silos-$k.html" | tee "$out/silos-$k.txt"
 done
+# A silo kill: four silos (two sites each), 1,000 VEs; the last silo is killed, then started again.
+$discovery bench ve --nodes 1024 --vms-per-node 5 --sites 8 --ves 1000 --silos 4 --kill-silo --json "$out/silo-kill.json" | tee "$out/silo-kill.txt"

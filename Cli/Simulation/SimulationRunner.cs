@@ -204,6 +204,9 @@ public static class SimulationRunner
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
+        // While the silos of a run stop one after the other, Orleans logs every call it can no longer route (the callers
+        // see the exception) and every grain it cannot move off a stopping silo: hundreds of thousands of lines of noise.
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical).AddFilter("Polly", LogLevel.Critical);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort));
