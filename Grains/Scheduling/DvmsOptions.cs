@@ -36,7 +36,7 @@ public sealed record DvmsOptions
     /// Largest partition: growth stops there, the partition counts as blocked (it may still absorb a
     /// lower-id partition it met), and when nothing is left it gives up saying it reached the cap.
     /// </summary>
-    public int MaxPartitionSize { get; init; } = 64;
+    public int MaxPartitionSize { get; init; } = 16;
 
     /// <summary>
     /// Headroom target, as a CPU load (0.9 = 90 %): every scheduler's objective first keeps the nodes a plan

@@ -1,0 +1,44 @@
+using Discovery.Grains;
+using Discovery.Model;
+using Discovery.Overlay;
+using Discovery.Tests.Scheduling;
+using Discovery.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using static Discovery.Tests.Support.DvmsCluster;
+
+namespace Discovery.Tests.Overlay;
+
+/// <summary>
+/// What each silo's overlay reads from the node directory: nothing while nothing changed, the nodes with their silo
+/// after a change, never a node marked down; and the silo's overlay follows within a refresh.
+/// </summary>
+[Collection(DvmsCollection.Name)]
+public sealed class NodeDirectoryOverlayTests
+{
+    [Fact]
+    public async Task The_directory_answers_nothing_while_unchanged_and_the_silo_s_overlay_follows_joins_and_downs()
+    {
+        await using var c = await DvmsCluster.StartAsync([Vms(0, 0), Vms(0, 0)]);
+        var directory = c.Grains.GetGrain<INodeDirectoryGrain>(0);
+        await c.WaitUntilAsync(async () => (await directory.NodesAsync()).Length == 2, "both nodes in the directory");
+        var silo = c.Cluster.Silos[0].SiloAddress.ToParsableString();
+
+        var first = (await directory.OverlayAsync(0))!;
+        Assert.Equal([("n0", "local", silo), ("n1", "local", silo)], first.Nodes.Select(n => (n.Node, n.Site, n.Silo!)).Order());
+        Assert.Null(await directory.OverlayAsync(first.Version)); // unchanged: nothing to send
+
+        await directory.JoinAsync("far-1", "lyon", new Resources(800, 32768), "S10.0.0.9:11111:1");
+        await directory.MarkDownAsync("n1");
+        OverlayView? second = null;
+        await c.WaitUntilAsync(async () => (second = await directory.OverlayAsync(first.Version)) is { Nodes.Length: 2 }, "the join and the down"); // one-way calls
+
+        Assert.Equal([("far-1", "lyon"), ("n0", "local")], second!.Nodes.Select(n => (n.Node, n.Site)).Order());
+        Assert.NotEqual(first.Version, second.Version);
+
+        // The silo's overlay: a node of another silo joins it, a node marked down leaves it (its own node too).
+        var overlay = c.Cluster.Silos[0].ServiceProvider.GetRequiredService<ClusterOverlay>();
+        await overlay.RefreshAsync();
+        Assert.Equal(["far-1", "n0"], new[] { "far-1", "n0", "n1" }.Where(overlay.Current.Contains));
+        Assert.Equal("lyon", overlay.Current.SiteOf("far-1"));
+    }
+}
