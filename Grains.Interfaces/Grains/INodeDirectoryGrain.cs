@@ -52,7 +52,7 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     Task<ImmutableArray<string>> NodesAsync();
 
     /// <summary>
-    /// Every node not marked down, with its site and silo, unless the directory is still at
+    /// Every node not marked down, with its site and silo, and the nodes marked down, unless the directory is still at
     /// <paramref name="knownVersion"/> (then null): what each silo's overlay refreshes from, off the hot path.
     /// </summary>
     [Alias("Overlay"), AlwaysInterleave]
@@ -61,7 +61,8 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
 
 /// <summary>The nodes an overlay is built from, at one version of the node directory.</summary>
 [GenerateSerializer, Immutable, Alias("discovery.overlay-view")]
-public sealed record OverlayView([property: Id(0)] long Version, [property: Id(1)] ImmutableArray<NodeAnnouncement> Nodes);
+public sealed record OverlayView([property: Id(0)] long Version, [property: Id(1)] ImmutableArray<NodeAnnouncement> Nodes,
+    [property: Id(2)] ImmutableArray<string> Down);
 
 /// <summary>One node a silo drives: its name, site, capacity and the silo's parsable address (null when unknown).</summary>
 [GenerateSerializer, Immutable, Alias("discovery.node-announcement")]

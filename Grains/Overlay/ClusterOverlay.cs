@@ -30,6 +30,7 @@ public sealed class ClusterOverlay(
     private ImmutableHashSet<string> _dead = ImmutableHashSet.Create<string>(StringComparer.Ordinal); // parsable addresses
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
 
     public OverlayMap Current => _current ?? Rebuild();
 
@@ -46,13 +47,24 @@ public sealed class ClusterOverlay(
         return Task.CompletedTask;
     }
 
-    /// <summary>Reads the node directory now (also what the loop does every period).</summary>
+    /// <summary>
+    /// Reads the node directory now (also what the loop does every period). One read at a time: an answer that left the
+    /// directory before a change must not land after a newer one and hide the change until the next period.
+    /// </summary>
     public async Task RefreshAsync()
     {
-        var view = await grains.GetGrain<INodeDirectoryGrain>(0).OverlayAsync(_view?.Version ?? 0);
-        if (view is null) return;
-        lock (_gate) _view = view;
-        Rebuild();
+        await _refreshing.WaitAsync();
+        try
+        {
+            var view = await grains.GetGrain<INodeDirectoryGrain>(0).OverlayAsync(_view?.Version ?? 0);
+            if (view is null) return;
+            lock (_gate) _view = view;
+            Rebuild();
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
     }
 
     private async Task RefreshLoopAsync()
@@ -122,10 +134,10 @@ public sealed class ClusterOverlay(
         lock (_gate)
         {
             var nodes = new Dictionary<string, string>(StringComparer.Ordinal);
-            // This silo's nodes at once; once the directory has been read, only those it lists (a node marked down is out, as on every silo).
-            var listed = _view?.Nodes.Select(n => n.Node).ToHashSet(StringComparer.Ordinal);
+            // This silo's nodes at once, even before the directory lists them; a node it marked down is out, as on every silo.
+            var down = _view?.Down.ToHashSet(StringComparer.Ordinal);
             foreach (var n in local.Nodes)
-                if (listed is null || listed.Contains(n)) nodes[n] = local.SiteOf(n);
+                if (down is null || !down.Contains(n)) nodes[n] = local.SiteOf(n);
             foreach (var n in _view?.Nodes ?? [])
             {
                 if (nodes.ContainsKey(n.Node)) continue;

@@ -84,7 +84,8 @@ public sealed class NodeDirectoryGrain(
 
     public Task<OverlayView?> OverlayAsync(long knownVersion) =>
         Task.FromResult(knownVersion == _version ? null
-            : _overlay ??= new OverlayView(_version, [.. Sites.Select(n => new NodeAnnouncement(n.Key, n.Value.Site, n.Value.Capacity, n.Value.Silo))]));
+            : _overlay ??= new OverlayView(_version, [.. Sites.Select(n => new NodeAnnouncement(n.Key, n.Value.Site, n.Value.Capacity, n.Value.Silo))],
+            [.. Down.Order(StringComparer.Ordinal)]));
 
     private void Changed()
     {

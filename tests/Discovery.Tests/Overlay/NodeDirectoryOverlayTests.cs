@@ -33,6 +33,7 @@ public sealed class NodeDirectoryOverlayTests
         await c.WaitUntilAsync(async () => (second = await directory.OverlayAsync(first.Version)) is { Nodes.Length: 2 }, "the join and the down"); // one-way calls
 
         Assert.Equal([("far-1", "lyon"), ("n0", "local")], second!.Nodes.Select(n => (n.Node, n.Site)).Order());
+        Assert.Equal(["n1"], second.Down.AsEnumerable());
         Assert.NotEqual(first.Version, second.Version);
 
         // The silo's overlay: a node of another silo joins it, a node marked down leaves it (its own node too).
