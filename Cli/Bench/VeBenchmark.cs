@@ -95,18 +95,13 @@ public static class VeBenchmark
         var options = new DvmsOptions();
         var primary = SimulationRunner.FreePort();
         // The silos' grain state lives outside all of them (PostgreSQL's role): a killed silo loses nothing stored.
-        var store = SharedGrainStorage.NewStore();
-        var hosts = new List<Microsoft.Extensions.Hosting.IHost>();
-        for (var i = 0; i < parts.Count; i++)
-            hosts.Add(await SimulationRunner.StartSiloAsync(parts[i].Directory, parts[i].Datacenter, parts[i].Journal, clock, options,
-                i == 0 ? primary : SimulationRunner.FreePort(), primary, $"silo-{i}", store));
+        var store = new SharedGrainStorage.Store();
+        var hosts = await SimulationRunner.StartSilosAsync(parts, clock, options, primary, store);
         var grains = hosts[0].Services.GetRequiredService<IGrainFactory>();
-        foreach (var part in parts)
-            if (infrastructure.LoadInjector) part.Slice.StartLoadInjection(part.Datacenter);
+        SimulationRunner.StartLoadInjection(parts);
         var allNodes = parts.SelectMany(p => p.Directory.Nodes).Order(StringComparer.Ordinal).ToList();
         SimulatedHypervisor Hypervisor(string node) => parts.First(p => p.Directory.Contains(node)).Datacenter[node];
         string SiteOf(string node) => parts.First(p => p.Directory.Contains(node)).Directory.SiteOf(node);
-        Hypervisors.Simulated.DatacenterTotals Totals() => Hypervisors.Simulated.DatacenterTotals.Combine([.. parts.Select(p => p.Datacenter.GetTotals())]);
         var nodeDirectory = grains.GetGrain<INodeDirectoryGrain>(0);
         while ((await nodeDirectory.NodesAsync()).Length < infrastructure.Nodes)
         {
@@ -135,7 +130,7 @@ public static class VeBenchmark
         });
         var submitSeconds = submitClock.Elapsed.TotalSeconds;
         latencies.Sort();
-        var load = Totals().MeanCpuLoad;
+        var load = SimulationRunner.Totals(parts).MeanCpuLoad;
 
         // 2. Crash a share of the nodes at once, or kill the last silo (as Orleans' test cluster kills one in-process: an
         // ungraceful stop; its machines keep running, nothing drives them).
@@ -191,8 +186,7 @@ public static class VeBenchmark
         // 4. The crashed nodes come back (the killed silo starts again): their copies of VMs that run elsewhere must go.
         var recoveredAt = clock.GetUtcNow();
         if (settings.KillSilo)
-            hosts[^1] = await SimulationRunner.StartSiloAsync(victim.Directory, victim.Datacenter, victim.Journal, clock, options,
-                SimulationRunner.FreePort(), primary, $"silo-{parts.Count - 1}-again", store);
+            hosts[^1] = await SimulationRunner.StartSiloAsync(victim, clock, options, SimulationRunner.FreePort(), primary, $"silo-{parts.Count - 1}-again", store);
         else await Task.WhenAll(crashed.Select(n => grains.GetGrain<INodeFaults>(n).RecoverNodeAsync()));
         int stale;
         while ((stale = await DuplicatedAsync(allNodes, Hypervisor)) > 0 && clock.GetUtcNow() < recoveredAt + TimeSpan.FromSeconds(60))

@@ -10,10 +10,10 @@ namespace Discovery.Cli.Simulation;
 /// memory storage keeps state in grains, which die with their silo). Every read and write copies the state: no two
 /// activations ever share an object. Writes check the ETag, as a database provider does.
 /// </summary>
-internal sealed class SharedGrainStorage(ConcurrentDictionary<(string, GrainId), (object? State, string ETag)> records, DeepCopier copier) : IGrainStorage
+internal sealed class SharedGrainStorage(SharedGrainStorage.Store records, DeepCopier copier) : IGrainStorage
 {
-    /// <summary>What the silos of one run share.</summary>
-    public static ConcurrentDictionary<(string, GrainId), (object? State, string ETag)> NewStore() => new();
+    /// <summary>What the silos of one run share: each record's state and ETag, by state name and grain.</summary>
+    public sealed class Store : ConcurrentDictionary<(string, GrainId), (object? State, string ETag)>;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

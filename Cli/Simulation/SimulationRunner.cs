@@ -12,7 +12,6 @@ using Discovery.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Discovery.Cli.Simulation;
@@ -38,19 +37,10 @@ public static class SimulationRunner
         };
 
         using var counters = new RunCounters();
-        var hosts = new List<IHost>();
-        if (scheduler != SchedulerKind.None)
-        {
-            // Silo 0 is the primary the others join (localhost clustering): between them, every call goes through Orleans' networking.
-            var primary = FreePort();
-            for (var i = 0; i < parts.Count; i++)
-                hosts.Add(await StartSiloAsync(parts[i].Directory, parts[i].Datacenter, parts[i].Journal, clock, options,
-                    i == 0 ? primary : FreePort(), primary, $"silo-{i}"));
-        }
+        var hosts = scheduler == SchedulerKind.None ? [] : await StartSilosAsync(parts, clock, options, FreePort());
         var grains = hosts.FirstOrDefault()?.Services.GetRequiredService<IGrainFactory>();
-        if (infrastructure.LoadInjector)
-            for (var i = 0; i < parts.Count; i++) parts[i].Slice.StartLoadInjection(parts[i].Datacenter);
-        DatacenterTotals Totals() => DatacenterTotals.Combine([.. parts.Select(p => p.Datacenter.GetTotals())]);
+        StartLoadInjection(parts);
+        DatacenterTotals Totals() => SimulationRunner.Totals(parts);
         var start = Totals().At;
         var cpuAccounts = hosts.Select(h => h.Services.GetRequiredService<Diagnostics.CpuAccount>()).ToList();
         var passes = hosts.Select(h => h.Services.GetRequiredService<Monitoring.MonitoringPass>()).ToList();
@@ -197,10 +187,33 @@ public static class SimulationRunner
     /// <summary>One silo's share of a simulation.</summary>
     internal sealed record SiloPart(SimulatedInfrastructure Slice, SimulatedDatacenter Datacenter, HypervisorDirectory Directory, PlanJournal Journal);
 
-    internal static async Task<IHost> StartSiloAsync(HypervisorDirectory directory, SimulatedDatacenter datacenter, PlanJournal journal,
-        TimeProvider clock, DvmsOptions options, int siloPort, int primaryPort, string name,
-        System.Collections.Concurrent.ConcurrentDictionary<(string, GrainId), (object? State, string ETag)>? sharedStore = null)
+    /// <summary>
+    /// One silo per part, the first the primary (on <paramref name="primaryPort"/>) the others join (localhost clustering):
+    /// between them, every call goes through Orleans' networking.
+    /// </summary>
+    internal static async Task<List<IHost>> StartSilosAsync(IReadOnlyList<SiloPart> parts, TimeProvider clock, DvmsOptions options, int primaryPort,
+        SharedGrainStorage.Store? sharedStore = null)
     {
+        var hosts = new List<IHost>();
+        for (var i = 0; i < parts.Count; i++)
+            hosts.Add(await StartSiloAsync(parts[i], clock, options, i == 0 ? primaryPort : FreePort(), primaryPort, $"silo-{i}", sharedStore));
+        return hosts;
+    }
+
+    /// <summary>The seed's load injector on every part whose description runs it (each slice replays the whole stream).</summary>
+    internal static void StartLoadInjection(IReadOnlyList<SiloPart> parts)
+    {
+        foreach (var part in parts)
+            if (part.Slice.LoadInjector) part.Slice.StartLoadInjection(part.Datacenter);
+    }
+
+    /// <summary>The ground truth of the whole infrastructure: every part's datacentre together.</summary>
+    internal static DatacenterTotals Totals(IReadOnlyList<SiloPart> parts) => DatacenterTotals.Combine([.. parts.Select(p => p.Datacenter.GetTotals())]);
+
+    internal static async Task<IHost> StartSiloAsync(SiloPart part, TimeProvider clock, DvmsOptions options, int siloPort, int primaryPort, string name,
+        SharedGrainStorage.Store? sharedStore = null)
+    {
+        var (directory, datacenter, journal) = (part.Directory, part.Datacenter, part.Journal);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);

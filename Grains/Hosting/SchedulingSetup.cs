@@ -61,9 +61,8 @@ public static class SchedulingSetup
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
             if (!startMonitoring) return;
             // From now on a node grain activated here starts monitoring by itself, even one that comes home late.
-            services.GetRequiredService<SiloScheduling>().MonitoringStarted();
-
             var scheduling = services.GetRequiredService<SiloScheduling>();
+            scheduling.MonitoringStarted();
             await StartMonitoringAsync(grains, directory.Nodes, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), scheduling.StoppingToken);
         });
         return silo;

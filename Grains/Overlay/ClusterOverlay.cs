@@ -34,9 +34,6 @@ public sealed class ClusterOverlay(
 
     public OverlayMap Current => _current ?? Rebuild();
 
-    /// <summary>Raised after the overlay changed (tests wait on it).</summary>
-    public event Action<OverlayMap>? Changed;
-
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ClusterOverlay), ServiceLifecycleStage.Active, StartAsync, async _ => await _stop.CancelAsync());
 
@@ -129,7 +126,6 @@ public sealed class ClusterOverlay(
     /// <summary>Builds the overlay again; returns the nodes of <paramref name="newlyDead"/> silos that left it.</summary>
     private List<string> Rebuild(ImmutableHashSet<string> newlyDead)
     {
-        OverlayMap map;
         var gone = new List<string>();
         lock (_gate)
         {
@@ -150,10 +146,8 @@ public sealed class ClusterOverlay(
             }
             var before = _current;
             if (before is not null && before.Count == nodes.Count && nodes.All(n => before.SiteOf(n.Key) == n.Value)) return gone;
-            map = new OverlayMap(nodes.Select(n => (n.Key, n.Value)), distances);
-            _current = map;
+            _current = new OverlayMap(nodes.Select(n => (n.Key, n.Value)), distances);
         }
-        Changed?.Invoke(map);
         return gone;
     }
 }

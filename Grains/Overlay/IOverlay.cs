@@ -9,9 +9,3 @@ public interface IOverlay
     /// <summary>The overlay now.</summary>
     OverlayMap Current { get; }
 }
-
-/// <summary>An overlay that never changes (tests, tools).</summary>
-public sealed class StaticOverlay(OverlayMap map) : IOverlay
-{
-    public OverlayMap Current { get; } = map;
-}
