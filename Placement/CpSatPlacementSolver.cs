@@ -33,10 +33,10 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
     {
         var clock = Stopwatch.StartNew();
-        if (ProblemIndex.Prepare(problem, Name, clock, out var refusal) is not { } index) return refusal!;
+        if (ProblemIndex.Prepare(problem, Name, clock, out var refusal, options) is not { } index) return refusal!;
         var small = index.Nodes.Length <= options.FullModelMaxNodes;
         var considered = Enumerable.Range(0, index.Vms.Length).Where(index.MustConsider).ToArray();
-        if (considered.Length == 0 && !index.Named.Any(n => n) && !Enumerable.Range(0, index.Nodes.Length).Any(index.Overloaded))
+        if (considered.Length == 0 && !index.Named.Any(n => n) && !Enumerable.Range(0, index.Nodes.Length).Any(index.MustShed))
             return new PlacementResult(PlacementStatus.Solved, Current(index), MigrationPlan.Empty, clock.Elapsed, Optimal: true, Name, "already viable");
 
         var thresholds = Headroom.Thresholds(index, options.Headroom);
@@ -196,21 +196,28 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             // Each constraint through its own encoding, in the problem's order (ban, fence and offline live in the domains).
             foreach (var c in index.Constraints) ConstraintRegistry.For(c).Encoding.Encode(c, index.Members(c), this);
 
-            // Least memory moved, then fewest migrations.
+            // Least memory moved, then fewest migrations, then (a tie-break worth less than one migration) receivers hosting
+            // the fewest VMs: demand re-draws, so a node's VM count predicts its load beyond the next minutes better than
+            // its load now does, and a node that already took VMs is the likeliest to overload again.
             var stay = new List<ILiteral>();
             var weights = new List<long>();
             long forced = 0;
+            var hosted = new int[index.Nodes.Length];
+            foreach (var h in index.Host) if (h >= 0) hosted[h]++;
+            var tie = Math.Max(1, _x.Count) * (long)(hosted.DefaultIfEmpty(0).Max() + 1); // the tie-breaks all together stay under one unit
             foreach (var (v, (nodes, vars)) in _x)
             {
                 if (index.IsUnplaced(v)) continue; // placing a new VM moves nothing
-                var weight = index.Vms[v].Demand.MemoryMiB * MemoryWeight + 1;
                 var at = Array.IndexOf(nodes, index.Host[v]);
+                for (var j = 0; j < nodes.Length; j++)
+                    if (j != at && hosted[nodes[j]] > 0) { stay.Add(vars[j]); weights.Add(hosted[nodes[j]]); }
+                var weight = (index.Vms[v].Demand.MemoryMiB * MemoryWeight + 1) * tie;
                 if (at < 0) forced += weight;
                 else { stay.Add(vars[at].Not()); weights.Add(weight); }
                 // Leaving its site costs (weight - 1) times more on top.
                 if (crossSiteWeight > 1 && index.Nodes[index.Host[v]].Site is { } home)
                 {
-                    var extra = (long)Math.Round((crossSiteWeight - 1) * index.Vms[v].Demand.MemoryMiB * MemoryWeight);
+                    var extra = (long)Math.Round((crossSiteWeight - 1) * index.Vms[v].Demand.MemoryMiB * MemoryWeight) * tie;
                     for (var j = 0; j < nodes.Length; j++)
                         if (index.Nodes[nodes[j]].Site is { } site && site != home) { stay.Add(vars[j]); weights.Add(extra); }
                 }

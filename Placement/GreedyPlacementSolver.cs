@@ -23,7 +23,7 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
     public PlacementResult Solve(PlacementProblem problem, SolverOptions options)
     {
         var clock = Stopwatch.StartNew();
-        if (ProblemIndex.Prepare(problem, Name, clock, out var refusal) is not { } index) return refusal!;
+        if (ProblemIndex.Prepare(problem, Name, clock, out var refusal, options) is not { } index) return refusal!;
         var thresholds = Headroom.Thresholds(index, options.Headroom);
         var target = TryPlace(index, out var failure, thresholds, sameSiteFirst: options.CrossSiteWeight > 1);
         if (target is null)
@@ -62,11 +62,11 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
                 Evict(v);
         foreach (var v in placement.ViolatingVms().ToList())
             if (!index.Pinned[v] && target[v] >= 0) Evict(v);
-        // Overloaded nodes shed their largest VMs until they fit.
+        // Overloaded nodes shed their largest VMs until they fit; with thresholds, down to them, and pressured nodes too.
         var byNode = Enumerable.Range(0, index.Vms.Length).Where(v => target[v] >= 0 && !index.Pinned[v]).ToLookup(v => target[v]);
         for (var n = 0; n < index.Nodes.Length; n++)
         {
-            if (load[n].FitsIn(index.Nodes[n].Capacity)) continue;
+            if (load[n].FitsIn(index.Nodes[n].Capacity) && (thresholds is null || !index.Pressured[n])) continue;
             var onNode = byNode[n].OrderByDescending(v => index.Vms[v].Demand.Cpu).ThenByDescending(v => index.Vms[v].Demand.MemoryMiB).ToList();
             foreach (var v in onNode)
             {
@@ -87,13 +87,16 @@ public sealed class GreedyPlacementSolver : IPlacementSolver
             // A migration to another site costs more: the VM's own site is tried first.
             var home = index.Host[v] >= 0 ? index.Nodes[index.Host[v]].Site : null;
             int[] candidates = sameSiteFirst && home is not null ? [.. index.Allowed[v].OrderBy(n => index.Nodes[n].Site == home ? 0 : 1)] : index.Allowed[v];
-            for (var pass = thresholds is null ? 1 : 0; pass < 2 && chosen < 0; pass++)
+            // A VM shed only for pressure goes where it leaves the node under its threshold, or stays: moving it to the brim would only churn.
+            var forPressure = index.Host[v] >= 0 && index.Pressured[index.Host[v]];
+            for (var pass = thresholds is null ? 1 : 0; pass < (forPressure ? 1 : 2) && chosen < 0; pass++)
                 foreach (var n in candidates)
                 {
-                    if (n == index.Host[v] && index.Overloaded(n)) continue; // don't put it back where it was evicted from
+                    if (n == index.Host[v] && index.MustShed(n)) continue; // don't put it back where it was evicted from
                     if (pass == 0 && load[n].Cpu + demand.Cpu > thresholds![n]) continue;
                     if ((load[n] + demand).FitsIn(index.Nodes[n].Capacity) && placement.MayPlace(v, n)) { chosen = n; break; }
                 }
+            if (chosen < 0 && forPressure) chosen = index.Host[v];
             if (chosen < 0)
             {
                 failure = $"no node has room for VM '{index.Vms[v].Id}' ({demand})";

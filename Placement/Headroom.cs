@@ -5,8 +5,8 @@ namespace Discovery.Placement;
 /// <summary>
 /// The headroom rule shared by the solvers (<see cref="SolverOptions.Headroom"/>): each node's CPU
 /// threshold is the target load of its capacity, except that a node already above the target without
-/// being overloaded keeps its current load as threshold (a plan must not make it worse, nor is it
-/// rewarded for emptying it, which would only churn). An overloaded node must come down to the target.
+/// being overloaded or pressured keeps its current load as threshold (a plan must not make it worse, nor is it
+/// rewarded for emptying it, which would only churn). An overloaded or pressured node must come down to the target.
 /// </summary>
 internal static class Headroom
 {
@@ -18,7 +18,7 @@ internal static class Headroom
         for (var n = 0; n < thresholds.Length; n++)
         {
             var goal = (long)Math.Floor(t * index.Nodes[n].Capacity.Cpu);
-            thresholds[n] = index.Overloaded(n) ? goal : Math.Max(goal, index.Load[n].Cpu);
+            thresholds[n] = index.MustShed(n) ? goal : Math.Max(goal, index.Load[n].Cpu);
         }
         return thresholds;
     }

@@ -27,6 +27,7 @@ internal sealed class ProblemIndex
             if (Host[i] >= 0) Load[Host[i]] += Vms[i].Demand;
 
         Offline = new bool[Nodes.Length];
+        Pressured = new bool[Nodes.Length];
         Pinned = Vms.Select(v => v.Pinned).ToArray();
         Named = new bool[Vms.Length];
         var allowed = new HashSet<int>?[Vms.Length];
@@ -61,7 +62,8 @@ internal sealed class ProblemIndex
     /// What every solver does first: refuse a malformed problem (Invalid) and one where a migrating
     /// VM sits where it may not stay (NoSolution); otherwise index it.
     /// </summary>
-    public static ProblemIndex? Prepare(PlacementProblem problem, string solver, System.Diagnostics.Stopwatch clock, out PlacementResult? refusal)
+    public static ProblemIndex? Prepare(PlacementProblem problem, string solver, System.Diagnostics.Stopwatch clock, out PlacementResult? refusal,
+        SolverOptions? options = null)
     {
         refusal = null;
         var structural = problem.StructuralProblems();
@@ -71,6 +73,7 @@ internal sealed class ProblemIndex
             return null;
         }
         var index = new ProblemIndex(problem);
+        if (options is { Headroom: not null, Pressure: { } pressure }) index.MarkPressured(pressure);
         if (index.StuckPinnedVm() is { } stuck)
         {
             refusal = PlacementResult.Failed(PlacementStatus.NoSolution, clock.Elapsed, solver, stuck);
@@ -98,7 +101,20 @@ internal sealed class ProblemIndex
     /// <summary>Constraints other than offline, with at least one member in the problem.</summary>
     public IReadOnlyList<PlacementConstraint> Constraints { get; }
 
+    /// <summary>Nodes not overloaded whose CPU load is above the pressure threshold: they must come down to the headroom target.</summary>
+    public bool[] Pressured { get; }
+
     public bool Overloaded(int node) => !Load[node].FitsIn(Nodes[node].Capacity);
+
+    /// <summary>Overloaded or pressured: the node must shed load.</summary>
+    public bool MustShed(int node) => Pressured[node] || Overloaded(node);
+
+    /// <summary>Marks the nodes above <paramref name="pressure"/> (a CPU load) as pressured.</summary>
+    private void MarkPressured(double pressure)
+    {
+        for (var n = 0; n < Nodes.Length; n++)
+            Pressured[n] = !Offline[n] && !Overloaded(n) && Load[n].Cpu > pressure * Nodes[n].Capacity.Cpu;
+    }
 
     /// <summary>True when VM <paramref name="vm"/> has no host yet.</summary>
     public bool IsUnplaced(int vm) => Host[vm] < 0;
@@ -112,9 +128,9 @@ internal sealed class ProblemIndex
         return null;
     }
 
-    /// <summary>VMs a repair must consider: not placed yet, on overloaded or offline nodes, off their allowed nodes, or named by a constraint.</summary>
+    /// <summary>VMs a repair must consider: not placed yet, on overloaded, pressured or offline nodes, off their allowed nodes, or named by a constraint.</summary>
     public bool MustConsider(int vm) => !Pinned[vm] &&
-        (Host[vm] < 0 || Overloaded(Host[vm]) || Offline[Host[vm]] || Named[vm] || Array.BinarySearch(Allowed[vm], Host[vm]) < 0);
+        (Host[vm] < 0 || MustShed(Host[vm]) || Offline[Host[vm]] || Named[vm] || Array.BinarySearch(Allowed[vm], Host[vm]) < 0);
 
     public int[] Members(PlacementConstraint c) => c.VmIds.Where(VmIndex.ContainsKey).Select(v => VmIndex[v]).Distinct().ToArray();
 

@@ -76,3 +76,57 @@ public sealed class HeadroomTests
         Assert.Equal(("a-base1", "b"), (first.Vm, first.To)); // first fit: b, filled to 400
     }
 }
+
+/// <summary>
+/// Pressure (threshold 95 % = 380 of 400, target 90 % = 360): a node above the threshold that is not overloaded
+/// comes down to the target when a node can take the load under the target, and stays put otherwise.
+/// a: 390 (VMs of 100, 100 and 100 at 2 GiB, one of 90 at 768 MiB); b: 340; c: 50 when present.
+/// </summary>
+public sealed class PressureTests
+{
+    private static readonly SolverOptions Options = new(TimeSpan.FromSeconds(10)) { Headroom = 0.9, Pressure = 0.95 };
+
+    private static PlacementProblem Problem(bool withC)
+    {
+        var p = new Problems().Node("a").Node("b");
+        if (withC) p.Node("c");
+        p.Vm("a1", "a", 100, 2048).Vm("a2", "a", 100, 2048).Vm("a3", "a", 100, 2048).Vm("a90", "a", 90, 768).Vm("b-load", "b", 340, 4096);
+        if (withC) p.Vm("c-load", "c", 50, 4096);
+        return p.Build();
+    }
+
+    public static TheoryData<string> Solvers => ["cpsat", "greedy"];
+
+    private static IPlacementSolver For(string name) => name == "cpsat" ? new CpSatPlacementSolver() : new GreedyPlacementSolver();
+
+    [Theory, MemberData(nameof(Solvers))]
+    public void A_pressured_node_sheds_down_to_the_target_onto_a_node_left_under_it(string solver)
+    {
+        var problem = Problem(withC: true);
+        var r = For(solver).Solve(problem, Options);
+        Assert.True(r.IsSolved, r.Detail);
+        Assert.Empty(PlacementChecker.CheckPlan(problem, r.Target, r.Plan));
+        var m = Assert.Single(r.Plan.Migrations);
+        // CP-SAT: the least memory (a90, 768 MiB); the greedy: the largest CPU first (a1). Either way into c, under 360.
+        Assert.Equal((solver == "cpsat" ? "a90" : "a1", "a", "c"), (m.Vm, m.From, m.To));
+        Assert.False(r.LacksHeadroom);
+    }
+
+    [Theory, MemberData(nameof(Solvers))]
+    public void Without_a_node_to_take_it_under_the_target_a_pressured_node_stays_put(string solver)
+    {
+        // b (340) would go above 360 with any of a's VMs: moving one there would only churn.
+        var r = For(solver).Solve(Problem(withC: false), Options);
+        Assert.True(r.IsSolved, r.Detail);
+        Assert.Empty(r.Plan.Migrations);
+        Assert.Equal(30, r.HeadroomExcess); // a stays at 390, 30 above its target
+        Assert.True(r.LacksHeadroom);
+    }
+
+    [Theory, MemberData(nameof(Solvers))]
+    public void Without_a_pressure_threshold_or_a_headroom_target_nothing_moves(string solver)
+    {
+        Assert.Empty(For(solver).Solve(Problem(withC: true), Options with { Pressure = null }).Plan.Migrations);
+        Assert.Empty(For(solver).Solve(Problem(withC: true), Options with { Headroom = null }).Plan.Migrations);
+    }
+}
