@@ -22,12 +22,12 @@ public static class HtmlReport
             <h1>Discovery simulation</h1>
             <p>{{report.Nodes}} nodes, {{report.Vms}} VMs, {{report.Sites}} site(s), {{report.Duration}} s of infrastructure time per scheduler,
             speedup {{report.Speedup}} (scheduler computation counted {{report.Speedup}} times), seed {{report.Seed}}. Ground truth from the simulated hypervisor.</p>
-            <table><tr><th>scheduler</th><th>violation s</th><th>mean load</th><th>events</th><th>resolved</th><th>resolution p50 ms</th>
+            <table><tr><th>scheduler</th><th>violation s</th><th>mean load</th><th>overloads</th><th>events</th><th>resolved</th><th>pressures relieved</th><th>resolution p50 ms</th>
             <th>p99 ms</th><th>migrations</th><th>re-overloads</th><th>solver p50 ms</th><th>max partition</th><th>stuck reservations</th><th>wall s</th>
             <th>CPU s</th><th>monitoring CPU s</th><th>solver CPU s</th></tr>
             """);
         foreach (var x in r)
-            html.Append(C, $"<tr><td>{Enc(x.Scheduler)}</td><td>{x.ViolationSeconds:0.0}</td><td>{x.MeanLoad:P1}</td><td>{x.Events}</td><td>{x.Resolved}</td>" +
+            html.Append(C, $"<tr><td>{Enc(x.Scheduler)}</td><td>{x.ViolationSeconds:0.0}</td><td>{x.MeanLoad:P1}</td><td>{x.Overloads}</td><td>{x.Events}</td><td>{x.Resolved}</td><td>{x.Relieved} of {x.Pressures}</td>" +
                 $"<td>{x.ResolutionP50Ms:0}</td><td>{x.ResolutionP99Ms:0}</td><td>{x.Migrations}</td><td>{x.ReOverloads}</td><td>{x.SolverP50Ms:0.0}</td><td>{x.MaxPartition}</td>" +
                 $"<td>{x.StuckReservations}</td><td>{x.WallSeconds:0}</td><td>{x.CpuSeconds:0}</td><td>{x.MonitoringCpuSeconds:0.0}</td><td>{x.SolverCpuSeconds:0.0}</td></tr>");
         html.Append("</table>");

@@ -24,6 +24,10 @@ public sealed record SchedulerResult
     public double MeanLoad { get; init; }
     public int Events { get; init; }
     public int Resolved { get; init; }
+    /// <summary>Pressure events (a node above the pressure threshold, not overloaded): not in <see cref="Events"/>.</summary>
+    public int Pressures { get; init; }
+    /// <summary>Of which relieved: brought under the headroom target.</summary>
+    public int Relieved { get; init; }
     public double ResolutionP50Ms { get; init; }
     public double ResolutionP99Ms { get; init; }
     public long Migrations { get; init; }
@@ -35,6 +39,8 @@ public sealed record SchedulerResult
     public double PeakWorkingSetMiB { get; init; }
     /// <summary>Overloads of a node that began within 120 s after a VM landed on it (a plan filled it too much).</summary>
     public long ReOverloads { get; init; }
+    /// <summary>Overloads that began during the run (episodes), whether a scheduler acted on them or not.</summary>
+    public long Overloads { get; init; }
     /// <summary>CPU time of the whole process during the run, seconds (both cores count).</summary>
     public double CpuSeconds { get; init; }
     /// <summary>Of which reading nodes and deciding events (the monitoring pass and node grains' observations), seconds.</summary>
@@ -43,7 +49,7 @@ public sealed record SchedulerResult
     public double SolverCpuSeconds { get; init; }
     /// <summary>Node grains woken by the monitoring pass, per node and infrastructure second (1 would be a grain call per node per period).</summary>
     public double WakesPerNodeSecond { get; init; }
-    /// <summary>How the partitions (or central rounds) ended: Solved, Vanished, GaveUp, Absorbed, Failed.</summary>
+    /// <summary>How the partitions (or central rounds) ended: Solved, Vanished, GaveUp, Absorbed, Failed; pressures apart ("Pressure Solved", ...).</summary>
     public IReadOnlyDictionary<string, int> Outcomes { get; init; } = new Dictionary<string, int>();
     /// <summary>Why partitions failed or gave up, node names and numbers folded ("lost the lease of node-#"), with counts.</summary>
     public IReadOnlyDictionary<string, int> Failures { get; init; } = new Dictionary<string, int>();

@@ -18,6 +18,7 @@ public static class SimulateCommand
         var schedulers = new Option<string>("--schedulers") { Description = "Comma-separated, run in this order on the same workload: dvms, centralized, hierarchical, none.", DefaultValueFactory = _ => string.Join(",", defaults.Schedulers.Select(SchedulerKinds.Name)) };
         var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Infrastructure.Seed };
         var headroom = new Option<string>("--headroom") { Description = "Headroom target CPU load of every scheduler's plans (0.9: a plan keeps the nodes it touches at or under 90 % if it can, before moving the least memory), or 'none' for least memory only.", DefaultValueFactory = _ => defaults.HeadroomTarget is { } h ? h.ToString(CultureInfo.InvariantCulture) : "none" };
+        var pressure = new Option<string>("--pressure") { Description = "Pressure threshold CPU load of every scheduler, above --headroom (0.95: a node above 95 % that is not overloaded yet sheds load down to the headroom target when a neighbour has room), or 'none' to act on overloads only.", DefaultValueFactory = _ => defaults.PressureThreshold is { } p ? p.ToString(CultureInfo.InvariantCulture) : "none" };
         var silos = new Option<int>("--silos") { Description = "Silos in this process (real Orleans networking between them), each driving whole sites with its own simulated datacentre, on the same seeded workload as one silo; dvms and none only above 1.", DefaultValueFactory = _ => defaults.Silos };
         var json = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to FILE." };
         var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with charts to FILE." };
@@ -30,11 +31,11 @@ public static class SimulateCommand
             whole sites with its own simulated datacentre, VMs cross silos by hand-over through the node grains, and the
             seeded workload is the one a single silo sees.
             Example: discovery simulate --nodes 1024 --vms 10240 --duration 3600 --speedup 10 --schedulers dvms,centralized,hierarchical,none --json out.json --report out.html
-            """) { nodes, vms, sites, duration, speedup, schedulers, seed, headroom, silos, json, report };
+            """) { nodes, vms, sites, duration, speedup, schedulers, seed, headroom, pressure, silos, json, report };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = SimulationSettings.FromOptions(parse.GetValue(nodes), parse.GetValue(vms), parse.GetValue(sites),
-                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems, parse.GetValue(headroom)!, parse.GetValue(silos));
+                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems, parse.GetValue(headroom)!, parse.GetValue(silos), parse.GetValue(pressure)!);
             if (problems.Count > 0)
             {
                 foreach (var p in problems) Console.Error.WriteLine($"discovery simulate: {p}");
@@ -50,7 +51,7 @@ public static class SimulateCommand
                 Progress.Done();
             }
             var document = new SimulationReport(settings.Infrastructure.Nodes, settings.Vms, settings.DurationSeconds, settings.Infrastructure.Speedup,
-                settings.Infrastructure.Sites, settings.Infrastructure.Seed, results) { HeadroomTarget = settings.HeadroomTarget };
+                settings.Infrastructure.Sites, settings.Infrastructure.Seed, results) { HeadroomTarget = settings.HeadroomTarget, PressureThreshold = settings.PressureThreshold };
             PrintTable(document);
             if (parse.GetValue(json) is { } jsonFile)
             {
@@ -70,11 +71,11 @@ public static class SimulateCommand
     private static void PrintTable(SimulationReport report)
     {
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine($"{"scheduler",-13} {"violation s",12} {"mean load",9} {"events",7} {"resolved",8} {"res p50 s",9} {"res p99 s",9} {"migr.",7} {"re-overl.",9} {"solver p50 ms",13} {"max part.",9} {"stuck",5} {"wall s",7} {"cpu s",7} {"monit. s",8} {"solver s",8}");
+        Console.WriteLine($"{"scheduler",-13} {"violation s",12} {"mean load",9} {"overloads",9} {"events",7} {"resolved",8} {"pressures",9} {"res p50 s",9} {"res p99 s",9} {"migr.",7} {"re-overl.",9} {"solver p50 ms",13} {"max part.",9} {"stuck",5} {"wall s",7} {"cpu s",7} {"monit. s",8} {"solver s",8}");
         foreach (var r in report.Results)
-            Console.WriteLine(string.Format(c, "{0,-13} {1,12:0.0} {2,9:P1} {3,7} {4,8} {5,9:0.0} {6,9:0.0} {7,7} {8,9} {9,13:0.0} {10,9} {11,5} {12,7:0} {13,7:0} {14,8:0.0} {15,8:0.0}",
+            Console.WriteLine(string.Format(c, "{0,-13} {1,12:0.0} {2,9:P1} {17,9} {3,7} {4,8} {16,9} {5,9:0.0} {6,9:0.0} {7,7} {8,9} {9,13:0.0} {10,9} {11,5} {12,7:0} {13,7:0} {14,8:0.0} {15,8:0.0}",
                 r.Scheduler, r.ViolationSeconds, r.MeanLoad, r.Events, r.Resolved, r.ResolutionP50Ms / 1000, r.ResolutionP99Ms / 1000,
-                r.Migrations, r.ReOverloads, r.SolverP50Ms, r.MaxPartition, r.StuckReservations, r.WallSeconds, r.CpuSeconds, r.MonitoringCpuSeconds, r.SolverCpuSeconds));
+                r.Migrations, r.ReOverloads, r.SolverP50Ms, r.MaxPartition, r.StuckReservations, r.WallSeconds, r.CpuSeconds, r.MonitoringCpuSeconds, r.SolverCpuSeconds, $"{r.Relieved}/{r.Pressures}", r.Overloads));
         foreach (var r in report.Results.Where(r => r.Outcomes.Count > 0))
             Console.WriteLine($"{r.Scheduler}: outcomes {string.Join(", ", r.Outcomes.Select(o => $"{o.Key} {o.Value}"))}" +
                 (r.Failures.Count > 0 ? $"; why: {string.Join("; ", r.Failures.Take(3).Select(f => $"{f.Key} ({f.Value})"))}" : ""));

@@ -5,4 +5,5 @@ public sealed record SimulationReport(int Nodes, int Vms, double Duration, doubl
 {
     /// <summary>The headroom target every scheduler's objective used (null: least memory only).</summary>
     public double? HeadroomTarget { get; init; }
+    public double? PressureThreshold { get; init; }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Discovery.Environments;
 using Discovery.Grains;
+using Discovery.Model;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
@@ -34,6 +35,7 @@ public static class SimulationRunner
             Enabled = scheduler == SchedulerKind.Dvms,
             SolverTimeLimit = TimeSpan.FromSeconds(settings.PartitionTimeLimitSeconds),
             HeadroomTarget = settings.HeadroomTarget,
+            PressureThreshold = settings.PressureThreshold,
         };
 
         using var counters = new RunCounters();
@@ -109,7 +111,11 @@ public static class SimulationRunner
             foreach (var host in hosts) host.Dispose();
         }
 
-        var reports = journals.SelectMany(j => j.Reports).OrderBy(r => r.StartedAt).ToList();
+        var all = journals.SelectMany(j => j.Reports).OrderBy(r => r.StartedAt).ToList();
+        // Events and resolution times are those of overloads (and drains, underloads); pressures, acted on before any
+        // overload, are counted apart.
+        var reports = all.Where(r => r.Event.Kind != EventKind.Pressure).ToList();
+        var pressures = all.Where(r => r.Event.Kind == EventKind.Pressure).ToList();
         var resolved = reports.Where(r => r.Outcome == PartitionOutcome.Solved).ToList();
         var resolution = resolved.Select(r => (r.EndedAt - r.Event.DetectedAt).TotalMilliseconds).Order().ToList();
         var solves = journals.SelectMany(j => j.SolveTimesMs).Order().ToList();
@@ -118,37 +124,40 @@ public static class SimulationRunner
             Scheduler = scheduler.Name(),
             Silos = settings.Silos,
             SiloMessages = siloMessages,
-            MessagesPerEvent = reports.Count == 0 ? 0 : Math.Round(siloMessages / (double)reports.Count, 1),
+            MessagesPerEvent = all.Count == 0 ? 0 : Math.Round(siloMessages / (double)all.Count, 1),
             CrossSiteMigrations = crossSite,
             ViolationSeconds = Math.Round(final.ViolationSeconds, 3),
             MeanLoad = Math.Round(samples.Average(s => s.MeanLoad), 4),
             Events = reports.Count,
             Resolved = resolved.Count,
+            Pressures = pressures.Count,
+            Relieved = pressures.Count(r => r.Outcome == PartitionOutcome.Solved),
             ResolutionP50Ms = Bench.SolverBenchmark.Percentile(resolution, 0.50),
             ResolutionP99Ms = Bench.SolverBenchmark.Percentile(resolution, 0.99),
             Migrations = final.MigrationsCompleted,
             SolverP50Ms = Bench.SolverBenchmark.Percentile(solves, 0.50),
-            MaxPartition = reports.Count == 0 ? 0 : reports.Max(r => r.Nodes.Length),
+            MaxPartition = all.Count == 0 ? 0 : all.Max(r => r.Nodes.Length),
             StuckReservations = stuck,
             WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 1),
             LoadChanges = final.LoadChanges,
             PeakWorkingSetMiB = Math.Round(peak, 0),
             ReOverloads = final.ReOverloads,
+            Overloads = final.Overloads,
             CpuSeconds = Math.Round(cpuSeconds, 1),
             MonitoringCpuSeconds = Math.Round(monitoringSeconds, 1),
             SolverCpuSeconds = Math.Round(solverSeconds, 1),
             WakesPerNodeSecond = Math.Round(wakes / (double)infrastructure.Nodes / settings.DurationSeconds, 4),
-            Outcomes = reports.GroupBy(r => r.Outcome.ToString()).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
-            Failures = reports.Where(r => r.Outcome is PartitionOutcome.Failed or PartitionOutcome.GaveUp)
+            Outcomes = all.GroupBy(r => r.Event.Kind == EventKind.Pressure ? $"Pressure {r.Outcome}" : r.Outcome.ToString()).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            Failures = all.Where(r => r.Outcome is PartitionOutcome.Failed or PartitionOutcome.GaveUp)
                 .GroupBy(r => $"{r.Outcome}: {System.Text.RegularExpressions.Regex.Replace(r.Detail ?? "", @"\d+", "#")}")
                 .OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
             Series = samples,
             ViolationPerNode = parts.SelectMany(p => p.Datacenter.Hypervisors).OrderBy(h => h.Node, StringComparer.Ordinal)
                 .Select(h => Math.Round(final.ViolationSecondsPerNode[h.Node], 3)).ToList(),
             ResolutionTimesMs = resolution,
-            PartitionSizes = reports.Where(r => r.Outcome == PartitionOutcome.Solved).Select(r => r.Nodes.Length).ToList(),
+            PartitionSizes = all.Where(r => r.Outcome == PartitionOutcome.Solved).Select(r => r.Nodes.Length).ToList(),
             Timeline = scheduler == SchedulerKind.Dvms
-                ? reports.Select(r => new PartitionSpan(Math.Round((r.StartedAt - start).TotalSeconds, 3), Math.Round((r.EndedAt - start).TotalSeconds, 3),
+                ? all.Select(r => new PartitionSpan(Math.Round((r.StartedAt - start).TotalSeconds, 3), Math.Round((r.EndedAt - start).TotalSeconds, 3),
                     r.Nodes, r.Outcome.ToString())).OrderBy(p => p.Start).ToList()
                 : [],
         };

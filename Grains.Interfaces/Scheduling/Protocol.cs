@@ -60,8 +60,10 @@ public sealed record Reservation([property: Id(0)] string PartitionId, [property
 /// When granted, the node's CPU load as its grain sees it, so that a partition looking for headroom can hand back
 /// at once a node that has none.
 /// </param>
+/// <param name="CpuCapacity">When granted, the node's CPU capacity, so that the partition knows how much its room under a target holds.</param>
 [GenerateSerializer, Immutable, Alias("discovery.dvms.reserve-reply")]
-public sealed record ReserveReply([property: Id(0)] bool Granted, [property: Id(1)] string? HeldBy, [property: Id(2)] double? CpuLoad = null)
+public sealed record ReserveReply([property: Id(0)] bool Granted, [property: Id(1)] string? HeldBy, [property: Id(2)] double? CpuLoad = null,
+    [property: Id(3)] int? CpuCapacity = null)
 {
     /// <summary>The reservation is granted.</summary>
     public static ReserveReply Grant { get; } = new(true, null);

@@ -11,7 +11,7 @@ namespace Discovery.Monitoring;
 /// <summary>
 /// This silo's monitoring of the nodes it can read in memory (<see cref="IPeekableHypervisor"/>): once
 /// per monitoring period it reads every such node in one pass, without a grain call, and wakes a
-/// node's grain only when the reading gives it something to do: an overload (or an underload, when
+/// node's grain only when the reading gives it something to do: an overload (or a pressure or an underload, when
 /// detected), a change of its VMs or their states, an unreachable hypervisor, or a grain that asked to
 /// be woken every period (maintenance, unreachable, down). Detection delay stays at most one period;
 /// the node grain stays the owner of its events and its reservation. A node whose previous wake has
@@ -99,7 +99,8 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
             try { reading = w.Hypervisor.Peek(); }
             catch (HypervisorException) { continue; } // the node left this silo's datacentre
             var wake = w.EveryPeriod || reading.Down || reading.Version != w.Version || reading.Overloaded
-                || (options.UnderloadThreshold is { } t && reading.Hosting && reading.CpuLoad < t);
+                || (options.UnderloadThreshold is { } t && reading.Hosting && reading.CpuLoad < t)
+                || (options.EffectivePressure is { } p && reading.CpuLoad > p);
             if (!wake) continue;
             w.Version = reading.Version;
             Wake(w);

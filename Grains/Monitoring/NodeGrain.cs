@@ -213,7 +213,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         // A silo whose monitoring falls behind starts no new partition: the event waits a period instead of failing.
         if (!_options.Enabled || !mayStart || _pass.Behind) return;
-        if (EventDetector.Detect(snapshot, _options.UnderloadThreshold) is not { } kind) return;
+        if (EventDetector.Detect(snapshot, _options.UnderloadThreshold, _options.EffectivePressure) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
         if (await GrainFactory.GetGrain<ISchedulingControlGrain>(0).IsPausedAsync() || _silo.Stopping) return;
 
@@ -407,11 +407,10 @@ public sealed class NodeGrain : Grain, INodeGrain
     {
         if (_down || _away || (_maintenance && _last is { Vms.Length: 0 })) return Task.FromResult(new ReserveReply(false, null));
         var reply = _lease.Reserve(partitionId);
-        return Task.FromResult(reply.Granted ? reply with { CpuLoad = CpuLoadNow() } : reply);
+        if (!reply.Granted) return Task.FromResult(reply);
+        var now = PeekNow();
+        return Task.FromResult(reply with { CpuLoad = now?.CpuLoad ?? _last?.CpuLoad, CpuCapacity = (now?.Capacity ?? _last?.Capacity)?.Cpu });
     }
-
-    /// <summary>The node's CPU load: read now when it can be read in memory, else as last observed.</summary>
-    private double? CpuLoadNow() => PeekNow()?.CpuLoad ?? _last?.CpuLoad;
 
     /// <summary>The node now when this silo reads it in memory and it answers; null otherwise.</summary>
     private NodeReading? PeekNow() =>

@@ -10,7 +10,9 @@ namespace Discovery.Scheduling;
 /// <summary>
 /// The centralized baseline: snapshot every node of the scope, solve the whole scope with the same
 /// CP-SAT solver as partitions, apply the plan, start over. Each node found overloaded in a round
-/// counts as one event, resolved when the round's plan has been applied.
+/// counts as one event, resolved when the round's plan has been applied. With a pressure threshold, a
+/// node above it (not overloaded) also starts a round and counts as a pressure event: the solver brings
+/// it down to the headroom target when it can, as a DVMS partition would.
 /// </summary>
 public sealed class CentralSchedulerGrain(
     PlanJournal journal,
@@ -76,9 +78,11 @@ public sealed class CentralSchedulerGrain(
             snapshots.AddRange(await Task.WhenAll(chunk.Select(n => GrainFactory.GetGrain<INodeGrain>(n).GetSnapshotAsync())));
         var now = clock.Now;
         var overloaded = snapshots.Where(s => s.Overloaded).ToList();
-        foreach (var gone in _overloadedSince.Keys.Except(overloaded.Select(s => s.Node)).ToList()) _overloadedSince.Remove(gone);
-        foreach (var s in overloaded) _overloadedSince.TryAdd(s.Node, now);
-        if (overloaded.Count == 0) return false;
+        var pressured = options.EffectivePressure is { } pressure ? snapshots.Where(s => !s.Overloaded && s.CpuLoad > pressure).ToList() : [];
+        var triggered = overloaded.Concat(pressured).ToList();
+        foreach (var gone in _overloadedSince.Keys.Except(triggered.Select(s => s.Node)).ToList()) _overloadedSince.Remove(gone);
+        foreach (var s in triggered) _overloadedSince.TryAdd(s.Node, now);
+        if (triggered.Count == 0) return false;
 
         var started = clock.Timestamp();
         var roundStart = clock.Now;
@@ -111,11 +115,13 @@ public sealed class CentralSchedulerGrain(
         }
 
         var ended = clock.Now;
-        var outcome = solved ? PartitionOutcome.Solved : PartitionOutcome.GaveUp;
-        foreach (var snapshot in overloaded)
+        var relieved = solved ? Relieved(problem, result) : [];
+        foreach (var snapshot in triggered)
         {
             var node = snapshot.Node;
-            var evt = new SchedulingEvent(node, EventKind.Overload, _overloadedSince[node], snapshot.Demand, snapshot.Capacity);
+            var evt = new SchedulingEvent(node, snapshot.Overloaded ? EventKind.Overload : EventKind.Pressure, _overloadedSince[node], snapshot.Demand, snapshot.Capacity);
+            // A pressure counts as solved only when the plan brought the node under the headroom target.
+            var outcome = solved && (snapshot.Overloaded || relieved.Contains(node)) ? PartitionOutcome.Solved : PartitionOutcome.GaveUp;
             metrics.EventsDetected.Add(1);
             if (outcome == PartitionOutcome.Solved)
             {
@@ -124,11 +130,23 @@ public sealed class CentralSchedulerGrain(
                 _overloadedSince.Remove(node);
             }
             journal.Record(new PartitionReport($"{Scope}-{_round}-{node}", evt, outcome, nodes, migrations, roundStart, ended, solveTime,
-                solved ? null : result.Detail ?? "plan rejected by the checker"));
+                outcome == PartitionOutcome.Solved ? null
+                : solved ? $"pressure: no plan brings it under the headroom target of {options.HeadroomTarget * 100:0} %"
+                : result.Detail ?? "plan rejected by the checker"));
         }
-        logger.LogInformation("Central scheduler {Scope}: round {Round}, {Overloaded} overloaded, {Status} in {Solve:0.0} s, {Migrations} migrations",
-            Scope, _round, overloaded.Count, result.Status, solveTime.TotalSeconds, migrations);
+        logger.LogInformation("Central scheduler {Scope}: round {Round}, {Overloaded} overloaded, {Pressured} pressured, {Status} in {Solve:0.0} s, {Migrations} migrations",
+            Scope, _round, overloaded.Count, pressured.Count, result.Status, solveTime.TotalSeconds, migrations);
         return true;
+    }
+
+    /// <summary>Nodes the plan's target leaves at or under the headroom target.</summary>
+    private HashSet<string> Relieved(PlacementProblem problem, PlacementResult result)
+    {
+        if (options.HeadroomTarget is not { } target) return [];
+        var cpu = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var vm in problem.Vms)
+            if (result.Target.TryGetValue(vm.Id, out var host)) cpu[host] = cpu.GetValueOrDefault(host) + vm.Demand.Cpu;
+        return problem.Nodes.Where(n => cpu.GetValueOrDefault(n.Name) <= target * n.Capacity.Cpu).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     public Task StopAsync()

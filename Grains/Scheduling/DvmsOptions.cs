@@ -46,6 +46,14 @@ public sealed record DvmsOptions
     public double? HeadroomTarget { get; init; } = 0.9;
 
     /// <summary>
+    /// Pressure threshold, as a CPU load (0.95 = 95 %), above the headroom target: a node above it, though not overloaded,
+    /// must come down to the headroom target, in every scheduler (a DVMS node raises a <see cref="Model.EventKind.Pressure"/>
+    /// event; the central and per-site loops relieve such nodes in their rounds). It acts before an overload instead of
+    /// after, at the cost of more migrations. Null: only overloads are acted upon.
+    /// </summary>
+    public double? PressureThreshold { get; init; } = 0.95;
+
+    /// <summary>
     /// Partitions a silo lets decide at once (grow, solve, merge; applying a plan does not count). Past it, a node
     /// with an event waits a monitoring period before it starts one: under a storm, fewer partitions start instead of
     /// many failing for leases their silo could not renew in time.
@@ -83,7 +91,11 @@ public sealed record DvmsOptions
 
     /// <summary>The solver's limits for one solve of <paramref name="timeLimit"/> (wall time) with <paramref name="workers"/>: headroom and cross-site cost as configured.</summary>
     public SolverOptions SolverOptionsFor(TimeSpan timeLimit, int workers) =>
-        SolverOptions.Default with { TimeLimit = timeLimit, Workers = workers, Headroom = HeadroomTarget, CrossSiteWeight = CrossSiteWeight };
+        SolverOptions.Default with { TimeLimit = timeLimit, Workers = workers, Headroom = HeadroomTarget, CrossSiteWeight = CrossSiteWeight,
+            Pressure = HeadroomTarget is null ? null : PressureThreshold };
+
+    /// <summary>The pressure threshold in effect: only with a headroom target to come down to.</summary>
+    public double? EffectivePressure => HeadroomTarget is null ? null : PressureThreshold;
 
     /// <summary>Solver used by partitions.</summary>
     public SolverKind Solver { get; init; } = SolverKind.CpSat;

@@ -28,6 +28,9 @@ public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
         if (options.SolverWorkers < 1) problems.Add($"SolverWorkers: must be at least 1, got {options.SolverWorkers}");
         if (options.NodeDownGrace < TimeSpan.Zero) problems.Add($"NodeDownGrace: must not be negative, got {options.NodeDownGrace}");
         if (options.HeadroomTarget is { } h && !(h > 0 && h <= 1)) problems.Add($"HeadroomTarget: must be within (0, 1], got {h}");
+        if (options.PressureThreshold is { } p && !(p > 0 && p <= 1)) problems.Add($"PressureThreshold: must be within (0, 1], got {p}");
+        else if (options is { PressureThreshold: { } pressure, HeadroomTarget: { } target } && pressure <= target)
+            problems.Add($"PressureThreshold: must be above HeadroomTarget ({target}), got {pressure}: a relieved node must land under it");
         if (options.HeadroomGrowth < 0) problems.Add($"HeadroomGrowth: must not be negative, got {options.HeadroomGrowth}");
         if (options.MaxDecidingPartitions < 1) problems.Add($"MaxDecidingPartitions: must be at least 1, got {options.MaxDecidingPartitions}");
         if (options.MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {options.MaxPartitionSize}");

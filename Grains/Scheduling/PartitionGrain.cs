@@ -44,12 +44,14 @@ public sealed class PartitionGrain(
     private CancellationTokenSource? _applying; // cancelled when a lease is lost or the silo stops: no further plan step
     private TaskCompletionSource? _absorbed;
     private int _headroomGrowth; // nodes added only to find a plan with headroom
+    private long _shed; // CPU the initiator must shed to come down to the headroom target, as last read
     private DateTimeOffset _lastRenewal;
     private bool _starved; // the last renewal came late: the machine does not keep up, growth waits
     private TaskCompletionSource? _timelyRenewal;
     private bool _stoppedStarving; // growth stopped because renewals kept coming late
     private readonly HashSet<string> _skip = new(StringComparer.Ordinal); // nodes of partitions met: growth jumps past them
     private readonly HashSet<string> _asked = new(StringComparer.Ordinal); // partitions already asked for their nodes
+    private readonly List<string> _bystanders = []; // nodes held until the plan, which left them alone: reported, released early
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -107,7 +109,8 @@ public sealed class PartitionGrain(
 
             var snapshots = await Task.WhenAll(lifecycle.Nodes.ToArray().Select(n => GrainFactory.GetGrain<INodeMonitor>(n).GetSnapshotAsync()));
             var initiator = snapshots.First(s => s.Node == evt.Node);
-            if (!EventDetector.StillHolds(evt.Kind, initiator, options.UnderloadThreshold)) return (PartitionOutcome.Vanished, null);
+            _shed = options.HeadroomTarget is { } goal ? Math.Max(0, initiator.Demand.Cpu - (long)Math.Floor(goal * initiator.Capacity.Cpu)) : 0;
+            if (!EventDetector.StillHolds(evt.Kind, initiator, options.UnderloadThreshold, options.EffectivePressure)) return (PartitionOutcome.Vanished, null);
 
             // No event is solved on its initiator alone (an overloaded node cannot shrink its VMs; an underloaded or
             // drained one must send them somewhere): it grows before asking the solver anything.
@@ -132,15 +135,22 @@ public sealed class PartitionGrain(
                         continue;
                     }
                     if (Interrupted(lifecycle) is { } whileGrowing) return whileGrowing;
-                    lifecycle.BeginApplying(); // from here on nobody may absorb this partition
+                    // A pressure is relieved only by a plan with headroom: any other would be churn for nothing.
+                    if (evt.Kind == EventKind.Pressure && result.LacksHeadroom) return (PartitionOutcome.GaveUp, NoRelief(lifecycle));
+                    // From here on nobody may absorb this partition; the nodes its plan leaves alone are free at once.
+                    _bystanders.AddRange(lifecycle.BeginApplying(Involved(problem, result)));
+                    await Task.WhenAll(_bystanders.Select(n => GrainFactory.GetGrain<IReservable>(n).ReleaseAsync(Id, PartitionOutcome.Solved)));
                     silo.Decided(Id);
                     await ApplyAsync(problem, result);
                     return (PartitionOutcome.Solved, null);
                 }
+                if (evt.Kind == EventKind.Pressure) return (PartitionOutcome.GaveUp, $"{NoRelief(lifecycle)} ({result.Status})");
                 logger.LogDebug("Partition {Partition}: {Status} on {Count} nodes, growing", Id, result.Status, lifecycle.Nodes.Count);
             }
-            if (await GrowAsync(lifecycle)) continue;
+            // A pressure (not an overload yet) takes only nodes with headroom, and neither merges nor waits: it gives up at once.
+            if (await GrowAsync(lifecycle, forHeadroom: evt.Kind == EventKind.Pressure)) continue;
             if (Interrupted(lifecycle) is { } absorbed) return absorbed;
+            if (evt.Kind == EventKind.Pressure) return (PartitionOutcome.GaveUp, NoRelief(lifecycle));
 
             lifecycle.Block();
             if (await MergeAsync(lifecycle))
@@ -156,6 +166,17 @@ public sealed class PartitionGrain(
                 : $"no solution on {lifecycle.Nodes.Count} node(s) and no partition to merge with");
         }
     }
+
+    /// <summary>
+    /// The nodes a plan involves (sources and destinations), or null (keep every node) when a constraint other than
+    /// offline is in the problem: its members on other nodes may matter to the plan's safety.
+    /// </summary>
+    private static HashSet<string>? Involved(PlacementProblem problem, PlacementResult result) =>
+        problem.Constraints.Any(c => c is not Offline) ? null
+        : result.Plan.Migrations.SelectMany(m => new[] { m.From, m.To }).ToHashSet(StringComparer.Ordinal);
+
+    private string NoRelief(PartitionLifecycle lifecycle) =>
+        $"pressure: no plan brings it under the headroom target of {options.HeadroomTarget * 100:0} % on {lifecycle.Nodes.Count} node(s)";
 
     private async Task<PlacementProblem> BuildProblemAsync(PartitionLifecycle lifecycle, SchedulingEvent evt, NodeSnapshot[] snapshots)
     {
@@ -189,7 +210,7 @@ public sealed class PartitionGrain(
             _cursor = next;
             if (lifecycle.Nodes.Contains(next) || _skip.Contains(next)) continue;
             var reply = await GrainFactory.GetGrain<IReservable>(next).ReserveAsync(Id);
-            if (reply.Granted && forHeadroom && reply.CpuLoad >= options.HeadroomTarget && ++probes <= options.HeadroomGrowth * 2)
+            if (reply.Granted && forHeadroom && !HasRoom(reply) && ++probes <= options.HeadroomGrowth * 2)
             {
                 await GrainFactory.GetGrain<IReservable>(next).ReleaseAsync(Id, PartitionOutcome.Vanished);
                 continue;
@@ -211,6 +232,14 @@ public sealed class PartitionGrain(
         _asked.Clear();
         return false;
     }
+
+    /// <summary>
+    /// Whether a node just granted can take what the initiator must shed and stay at or under the headroom target (its
+    /// load alone when its capacity is unknown): a node that cannot is handed back at once when growing for headroom.
+    /// </summary>
+    private bool HasRoom(ReserveReply reply) =>
+        reply.CpuLoad is not { } load || options.HeadroomTarget is not { } target
+        || (load < target && (reply.CpuCapacity is not { } capacity || (long)Math.Floor(target * capacity) - (long)Math.Round(load * capacity) >= _shed));
 
     /// <summary>Waits (at most two renewal periods) for a renewal on time; false when none came: the partition stops growing.</summary>
     private async Task<bool> TimelyRenewalAsync()
@@ -337,10 +366,11 @@ public sealed class PartitionGrain(
     {
         var nodes = lifecycle.Finish();
         _renewal?.Dispose();
+        var held = nodes.Concat(_bystanders).ToList(); // what it held at its largest (bystanders were released already)
         // Reported before its nodes are free: whoever sees the nodes free (a test, the simulator) also sees the report.
         var evt = _event!;
         var ended = clock.Now;
-        metrics.PartitionSize.Record(Math.Max(1, nodes.Count));
+        metrics.PartitionSize.Record(Math.Max(1, held.Count));
         switch (outcome)
         {
             case PartitionOutcome.Solved:
@@ -350,12 +380,12 @@ public sealed class PartitionGrain(
             case PartitionOutcome.Vanished: metrics.EventsVanished.Add(1); break;
             case PartitionOutcome.GaveUp or PartitionOutcome.Failed: metrics.EventsGivenUp.Add(1); break;
         }
-        journal.Record(new PartitionReport(Id, evt, outcome, [.. nodes], _migrations, _startedAt, ended, _solverTime, detail));
+        journal.Record(new PartitionReport(Id, evt, outcome, [.. held], _migrations, _startedAt, ended, _solverTime, detail));
         _ = GrainFactory.GetGrain<Environments.IEventHubGrain>(0).PublishPartitionAsync(
-            new PartitionNotice(Id, evt.Node, evt.Kind, outcome, Math.Max(1, nodes.Count), _migrations, evt.DetectedAt, ended, detail, _moves)); // one-way
+            new PartitionNotice(Id, evt.Node, evt.Kind, outcome, Math.Max(1, held.Count), _migrations, evt.DetectedAt, ended, detail, _moves)); // one-way
         logger.Log(outcome is PartitionOutcome.Solved or PartitionOutcome.Vanished or PartitionOutcome.Absorbed ? LogLevel.Information : LogLevel.Warning,
             "Partition {Partition} ({Kind} on {Node}): {Outcome} with {Count} node(s), {Migrations} migration(s) in {Seconds:0.0} s {Detail}",
-            Id, evt.Kind, evt.Node, outcome, nodes.Count, _migrations, (ended - evt.DetectedAt).TotalSeconds, detail ?? "");
+            Id, evt.Kind, evt.Node, outcome, held.Count, _migrations, (ended - evt.DetectedAt).TotalSeconds, detail ?? "");
         // Every outcome releases every node still held: none waits for its lease to expire.
         await Task.WhenAll(nodes.Select(async n =>
         {

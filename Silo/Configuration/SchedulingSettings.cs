@@ -25,6 +25,8 @@ public sealed record SchedulingSettings
     [Range(0.001, 0.999)] public double? UnderloadThreshold { get; init; } = Defaults.UnderloadThreshold;
     /// <summary>Headroom target CPU load of every plan (0.9 = 90 %); 0 turns it off (least memory moved only).</summary>
     [Range(0.0, 1.0)] public double HeadroomTarget { get; init; } = Defaults.HeadroomTarget ?? 0;
+    /// <summary>Pressure threshold CPU load (0.95 = 95 %), above the headroom target: a node above it sheds load before it overloads; 0 turns it off.</summary>
+    [Range(0.0, 1.0)] public double PressureThreshold { get; init; } = Defaults.PressureThreshold ?? 0;
     /// <summary>Nodes a partition may add to find a plan with headroom.</summary>
     [Range(0, 1024)] public int HeadroomGrowth { get; init; } = Defaults.HeadroomGrowth;
     /// <summary>Largest partition, in nodes.</summary>
@@ -55,6 +57,7 @@ public sealed record SchedulingSettings
         SiloLossGrace = TimeSpan.FromSeconds(SiloLossGraceSeconds),
         HeadroomTarget = HeadroomTarget > 0 ? HeadroomTarget : null,
         HeadroomGrowth = HeadroomGrowth,
+        PressureThreshold = PressureThreshold > 0 ? PressureThreshold : null,
         MaxPartitionSize = MaxPartitionSize,
         CrossSiteWeight = CrossSiteWeight,
         SiteDistances = SiteDistances,

@@ -11,7 +11,8 @@ public sealed record DatacenterTotals(
     long LoadChanges,
     long MigrationsCompleted,
     long ReOverloads = 0,
-    double CpuCapacity = 0)
+    double CpuCapacity = 0,
+    long Overloads = 0)
 {
     /// <summary>
     /// The totals of datacentres that together hold one infrastructure (one per silo, on one clock): sums, the mean load
@@ -26,6 +27,7 @@ public sealed record DatacenterTotals(
         var capacity = parts.Sum(p => p.CpuCapacity);
         return new DatacenterTotals(parts.Max(p => p.At), parts.Sum(p => p.ViolationSeconds), perNode,
             capacity == 0 ? 0 : parts.Sum(p => p.MeanCpuLoad * p.CpuCapacity) / capacity, parts.Sum(p => p.OverloadedNodes),
-            parts.Sum(p => p.MigrationsInFlight), parts.Sum(p => p.LoadChanges), parts.Sum(p => p.MigrationsCompleted), parts.Sum(p => p.ReOverloads), capacity);
+            parts.Sum(p => p.MigrationsInFlight), parts.Sum(p => p.LoadChanges), parts.Sum(p => p.MigrationsCompleted), parts.Sum(p => p.ReOverloads), capacity,
+            parts.Sum(p => p.Overloads));
     }
 }

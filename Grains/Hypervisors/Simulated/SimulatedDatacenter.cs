@@ -245,7 +245,7 @@ public sealed class SimulatedDatacenter
                 if (n.OverloadedSince is not null) overloaded++;
             }
             return new DatacenterTotals(now, total, perNode, cpuCapacity == 0 ? 0 : cpuDemand / cpuCapacity, overloaded,
-                _vmOrder.Count(v => v.MigratingTo is not null || v.HandingOver), LoadChanges, MigrationsCompleted, ReOverloads, cpuCapacity);
+                _vmOrder.Count(v => v.MigratingTo is not null || v.HandingOver), LoadChanges, MigrationsCompleted, ReOverloads, cpuCapacity, Overloads);
         }
     }
 
@@ -257,6 +257,9 @@ public sealed class SimulatedDatacenter
 
     /// <summary>Overloads of a node that began within <see cref="ReOverloadWindow"/> after a VM landed on it.</summary>
     public long ReOverloads { get; private set; }
+
+    /// <summary>Overloads that began so far (a node going from fitting to overloaded), detected by a scheduler or not.</summary>
+    public long Overloads { get; private set; }
 
     /// <summary>How soon after receiving a VM an overload counts as a re-overload (120 s).</summary>
     public static readonly TimeSpan ReOverloadWindow = TimeSpan.FromSeconds(120);
@@ -707,6 +710,7 @@ public sealed class SimulatedDatacenter
         if (overloaded && node.OverloadedSince is null)
         {
             node.OverloadedSince = t;
+            Overloads++;
             // A re-overload: the node overloads within the window after it received a VM (a plan filled it too much).
             if (node.ReceivedAt is { } received && t - received <= ReOverloadWindow) ReOverloads++;
         }

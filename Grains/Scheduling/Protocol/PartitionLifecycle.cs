@@ -92,12 +92,19 @@ public sealed class PartitionLifecycle(string id)
         return lower;
     }
 
-    /// <summary>Growing → Applying: from here on nobody may absorb this partition.</summary>
-    public void BeginApplying()
+    /// <summary>
+    /// Growing → Applying: from here on nobody may absorb this partition. With <paramref name="keep"/>, the nodes
+    /// the plan does not involve are given back (the initiator stays): returns them, to be released at once.
+    /// </summary>
+    public IReadOnlyList<string> BeginApplying(IReadOnlySet<string>? keep = null)
     {
         Require(PartitionState.Growing, PartitionState.Applying);
         if (Interruption is { } i) throw new InvalidOperationException($"partition {Id}: cannot apply a plan, {i.Detail}");
         State = PartitionState.Applying;
+        if (keep is null) return [];
+        var bystanders = _nodes.Skip(1).Where(n => !keep.Contains(n)).ToList();
+        _nodes.RemoveAll(bystanders.Contains);
+        return bystanders;
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed class SimulationTests
         var first = json.RootElement.GetProperty("results")[0];
         foreach (var key in new[] { "scheduler", "violationSeconds", "meanLoad", "events", "resolved", "resolutionP50Ms", "resolutionP99Ms",
                      "migrations", "solverP50Ms", "maxPartition", "stuckReservations", "wallSeconds", "reOverloads", "cpuSeconds",
-                     "monitoringCpuSeconds", "solverCpuSeconds", "wakesPerNodeSecond" })
+                     "monitoringCpuSeconds", "solverCpuSeconds", "wakesPerNodeSecond", "pressures", "relieved", "overloads" })
             Assert.True(first.TryGetProperty(key, out _), $"results[0].{key} missing");
         foreach (var key in new[] { "nodes", "vms", "duration", "speedup" })
             Assert.True(json.RootElement.TryGetProperty(key, out _), $"{key} missing");
@@ -43,7 +43,7 @@ public sealed class SimulationTests
         foreach (var chart in new[] { "Cumulated violation time", "Violation time per node", "Cluster CPU load", "Resolution time distribution", "Partition sizes",
                      "Partition timeline of dvms" })
             Assert.Contains(chart, html);
-        Assert.Equal(dvms.Events, dvms.Timeline.Count); // every partition in the timeline
+        Assert.Equal(dvms.Events + dvms.Pressures, dvms.Timeline.Count); // every partition in the timeline, pressures included
         Assert.Empty(none.Timeline);
         Assert.DoesNotContain("<script", html);
     }
@@ -95,6 +95,25 @@ public sealed class SimulationTests
         Assert.Equal(["--headroom: a CPU load within (0, 1] such as 0.9, or 'none' (or 0), got '1.5'"], bad);
         Assert.Null(Parse("0", out _).HeadroomTarget);
         Assert.Equal(0.9, new SimulationSettings().HeadroomTarget);
+    }
+
+    [Fact]
+    public void The_pressure_option_takes_a_load_above_the_headroom_or_none_and_names_itself_when_wrong()
+    {
+        SimulationSettings Parse(string? headroom, string? pressure, out List<string> problems) =>
+            SimulationSettings.FromOptions(nodes: 16, vms: 160, sites: 2, durationSeconds: 60, speedup: 10, schedulers: "dvms", seed: 7, out problems, headroom, pressure: pressure);
+        Assert.Equal(0.95, new SimulationSettings().PressureThreshold);
+        Assert.Equal(0.93, Parse(null, "0.93", out var ok).PressureThreshold);
+        Assert.Empty(ok);
+        Assert.Null(Parse(null, "none", out _).PressureThreshold);
+        Parse(null, "0.9", out var atTarget);
+        Assert.Equal(["--pressure: must be above --headroom (0.9) so that a relieved node lands under it, got 0.9"], atTarget);
+        Parse("none", "0.95", out var noTarget);
+        Assert.Equal(["--pressure: needs a headroom target to bring nodes down to (--headroom is none)"], noTarget);
+        Parse(null, "2", out var bad);
+        Assert.Equal(["--pressure: a CPU load within (0, 1] such as 0.9, or 'none' (or 0), got '2'"], bad);
+        Assert.Null(Parse("0.97", null, out var quiet).PressureThreshold); // the default gives way to a higher headroom target
+        Assert.Empty(quiet);
     }
 
     [Fact]

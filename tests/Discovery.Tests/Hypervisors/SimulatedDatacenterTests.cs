@@ -298,6 +298,13 @@ public sealed class SimulatedDatacenterTests
         dc.SetDemand("c-load", 360); // c: 410 of 400, 121 s after
         Assert.Equal(1, dc.GetTotals().ReOverloads);
         Assert.Equal(2, dc.GetTotals().OverloadedNodes);
+
+        // Episodes: b eases and overloads again (a third), c stays overloaded (no new one).
+        Assert.Equal(2, dc.GetTotals().Overloads);
+        dc.SetDemand("b-load", 300);
+        dc.SetDemand("b-load", 360);
+        dc.SetDemand("c-load", 370);
+        Assert.Equal(3, dc.GetTotals().Overloads);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class DvmsSafetyTests
     {
         await using var c = await DvmsCluster.StartAsync([Vms(2, 100), Vms(2, 100)], new DvmsOptions { LeaseTimeout = TimeSpan.FromSeconds(60) });
         var n1 = c.Grains.GetGrain<INodeGrain>("n1");
-        var granted = ReserveReply.Grant with { CpuLoad = 0.5 }; // a grant carries the node's load: 200 of 400
+        var granted = ReserveReply.Grant with { CpuLoad = 0.5, CpuCapacity = 400 }; // a grant carries the node's load and capacity: 200 of 400
         Assert.Equal(granted, await n1.ReserveAsync("p-a"));
         Assert.Equal(new ReserveReply(false, "p-a"), await n1.ReserveAsync("p-b"));
         Assert.False(await n1.RenewAsync("p-b"));

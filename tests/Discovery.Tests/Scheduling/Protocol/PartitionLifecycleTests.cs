@@ -25,7 +25,7 @@ public sealed class PartitionLifecycleTests
         Assert.Throws<InvalidOperationException>(() => p.Start("n1"));
         p.Block();
         Assert.Equal(PartitionState.Blocked, p.State);
-        Assert.Throws<InvalidOperationException>(p.BeginApplying); // a plan is only applied from Growing
+        Assert.Throws<InvalidOperationException>(() => p.BeginApplying()); // a plan is only applied from Growing
         p.Resume();
         p.BeginApplying();
         Assert.Equal(PartitionState.Applying, p.State);
@@ -82,7 +82,7 @@ public sealed class PartitionLifecycleTests
         Assert.Equal(["n0", "n1"], p.TryAbsorbInto("p7"));
         Assert.Null(p.TryAbsorbInto("p9"));
         Assert.Empty(p.Nodes);
-        Assert.Throws<InvalidOperationException>(p.BeginApplying); // an absorbed partition never applies a plan
+        Assert.Throws<InvalidOperationException>(() => p.BeginApplying()); // an absorbed partition never applies a plan
     }
 
     [Fact]
