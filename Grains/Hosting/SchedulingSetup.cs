@@ -36,6 +36,7 @@ public static class SchedulingSetup
         silo.Services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
         silo.Services.AddSingleton<NodeHomes>();
         silo.Services.AddSingleton(new SiteDistances(options.SiteDistances));
+        silo.Services.AddSingleton<DirectoryEntries>();
         silo.Services.AddSingleton<ClusterOverlay>();
         silo.Services.AddSingleton<IOverlay>(sp => sp.GetRequiredService<ClusterOverlay>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterOverlay>());
@@ -57,7 +58,8 @@ public static class SchedulingSetup
             // wait for it and at high speedups outlive their leases.
             await grains.GetGrain<ISolverGrain>(0).SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
             var directory = services.GetRequiredService<HypervisorDirectory>();
-            await AnnounceNodesAsync(grains, directory, services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), cancellationToken);
+            await AnnounceNodesAsync(grains, directory, services.GetRequiredService<DirectoryEntries>(),
+                services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), cancellationToken);
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
             if (!startMonitoring) return;
             // From now on a node grain activated here starts monitoring by itself, even one that comes home late.
@@ -72,7 +74,8 @@ public static class SchedulingSetup
     /// Tells the node directory about every node this silo drives whose hypervisor answers, before the silo serves:
     /// otherwise a VE submitted in the first monitoring period could name a node the cluster does not know yet.
     /// </summary>
-    private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, string silo, CancellationToken cancellationToken)
+    private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, DirectoryEntries entries, string silo,
+        CancellationToken cancellationToken)
     {
         var announced = new List<NodeAnnouncement>();
         foreach (var chunk in directory.Nodes.Chunk(256))
@@ -91,6 +94,7 @@ public static class SchedulingSetup
             }));
             announced.AddRange(hosts.OfType<NodeAnnouncement>());
         }
+        foreach (var node in announced) entries.Joined(node);
         await grains.GetGrain<INodeDirectoryGrain>(0).AnnounceAsync([.. announced]);
     }
 

@@ -4,6 +4,7 @@ using Discovery.Grains;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Model;
+using Discovery.Overlay;
 using Discovery.Scheduling;
 using Discovery.Scheduling.Protocol;
 using Discovery.Time;
@@ -43,6 +44,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     private DateTimeOffset? _unreachableSince;
     private bool _down;
     private readonly NodeHomes _homes;
+    private readonly DirectoryEntries _entries;
     private readonly string _siloAddress; // this silo's parsable address, as the node directory records it
     // Activated where no live silo drives the node (its silo died): this activation stands in for it, reports it
     // unreachable (then down) and hands over to its silo as soon as that one is back.
@@ -55,9 +57,9 @@ public sealed class NodeGrain : Grain, INodeGrain
     private const int RejoinEvery = 60;
 
     public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
-        SiloScheduling silo, MonitoringPass pass, CpuAccount cpu, NodeHomes homes, ILocalSiloDetails local, ILogger<NodeGrain> logger)
+        SiloScheduling silo, MonitoringPass pass, CpuAccount cpu, NodeHomes homes, DirectoryEntries entries, ILocalSiloDetails local, ILogger<NodeGrain> logger)
     {
-        (_directory, _clock, _options, _metrics, _silo, _pass, _cpu, _homes, _logger) = (directory, clock, options, metrics, silo, pass, cpu, homes, logger);
+        (_directory, _clock, _options, _metrics, _silo, _pass, _cpu, _homes, _entries, _logger) = (directory, clock, options, metrics, silo, pass, cpu, homes, entries, logger);
         _siloAddress = local.SiloAddress.ToParsableString();
         _lease = new ReservationLease(clock.Time, options.LeaseTimeout, options.RetryBackoff, expired =>
         {
@@ -209,7 +211,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         if (_clock.Now >= _rejoinAt)
         {
             _rejoinAt = _clock.Now + _options.MonitoringPeriod * RejoinEvery;
-            _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity, _siloAddress); // one-way
+            Join(snapshot);
         }
         // A silo whose monitoring falls behind starts no new partition: the event waits a period instead of failing.
         if (!_options.Enabled || !mayStart || _pass.Behind) return;
@@ -264,6 +266,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         var vms = _vmStates.Keys.Union(_last?.Vms.Where(v => v.Host == Node && v.State != VmState.Migrating).Select(v => v.Id) ?? [], StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).ToList();
         _logger.LogError("Node {Node}: hypervisor unreachable for {Seconds:0.0} s: marked down with {Count} VM(s)", Node, (now - _unreachableSince.Value).TotalSeconds, vms.Count);
+        _entries.MarkedDown(Node);
         _ = directory.MarkDownAsync(Node);
         if (_last is null)
             _ = GrainFactory.GetGrain<IVeDirectoryGrain>(0).NodeDownAsync(Node); // this activation never saw the node: every VE looks
@@ -280,6 +283,13 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
     }
 
+    /// <summary>Joins the node directory (one-way), and records it so the overlay tells the directory again if it forgets.</summary>
+    private void Join(NodeSnapshot snapshot)
+    {
+        _entries.Joined(new NodeAnnouncement(Node, snapshot.Site, snapshot.Capacity, _siloAddress));
+        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity, _siloAddress);
+    }
+
     /// <summary>
     /// The hypervisor answers again. After being down, the node joins again and every VM it lists goes
     /// to its VE, which keeps the copy or destroys it (its VM may run elsewhere by now).
@@ -291,7 +301,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             (_clock.Now - _unreachableSince!.Value).TotalSeconds, wasDown ? ", back from down" : "");
         (_unreachableSince, _down) = (null, false);
         if (!wasDown) return;
-        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity, _siloAddress);
+        Join(snapshot);
         foreach (var vm in snapshot.Vms.Where(v => v.Host == Node))
         {
             if (VeId.VeOfVm(vm.Id) is { } ve) _ = GrainFactory.GetGrain<IVeGrain>(ve).CopyFoundAsync(vm.Id, Node, vm.State);

@@ -18,6 +18,7 @@ public sealed class ClusterOverlay(
     HypervisorDirectory local,
     SiteDistances distances,
     IGrainFactory grains,
+    DirectoryEntries entries,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     ILogger<ClusterOverlay> logger) : IOverlay, ILifecycleParticipant<ISiloLifecycle>
@@ -47,16 +48,23 @@ public sealed class ClusterOverlay(
     /// <summary>
     /// Reads the node directory now (also what the loop does every period). One read at a time: an answer that left the
     /// directory before a change must not land after a newer one and hide the change until the next period.
+    /// A view that lacks a node this silo joined means the directory forgot it: it is told again at once.
     /// </summary>
     public async Task RefreshAsync()
     {
         await _refreshing.WaitAsync();
         try
         {
-            var view = await grains.GetGrain<INodeDirectoryGrain>(0).OverlayAsync(_view?.Version ?? 0);
+            var directory = grains.GetGrain<INodeDirectoryGrain>(0);
+            var view = await directory.OverlayAsync(_view?.Version ?? 0);
             if (view is null) return;
             lock (_gate) _view = view;
             Rebuild();
+            var missing = entries.MissingFrom(view);
+            if (missing.IsEmpty) return;
+            logger.LogWarning("Overlay: the node directory lacks {Count} node(s) this silo joined ({Nodes}); announcing them again",
+                missing.Length, string.Join(", ", missing.Take(8).Select(n => n.Node)) + (missing.Length > 8 ? ", ..." : ""));
+            await directory.AnnounceAsync(missing);
         }
         finally
         {

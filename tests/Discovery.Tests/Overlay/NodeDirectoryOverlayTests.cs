@@ -42,4 +42,41 @@ public sealed class NodeDirectoryOverlayTests
         Assert.Equal(["far-1", "n0"], new[] { "far-1", "n0", "n1" }.Where(overlay.Current.Contains));
         Assert.Equal("lyon", overlay.Current.SiteOf("far-1"));
     }
+
+    [Fact]
+    public async Task A_node_the_directory_forgot_is_announced_again_by_its_silo_at_the_next_refresh()
+    {
+        await using var c = await DvmsCluster.StartAsync([Vms(0, 0), Vms(0, 0)]);
+        var directory = c.Grains.GetGrain<INodeDirectoryGrain>(0);
+        await c.WaitUntilAsync(async () => (await directory.NodesAsync()).Length == 2, "both nodes in the directory");
+        var silo = c.Cluster.Silos[0].SiloAddress.ToParsableString();
+        var before = (await directory.OverlayAsync(0))!.Version;
+
+        // What a duplicate activation of the directory losing the race during a silo's join does: the join is gone.
+        await directory.LeaveAsync("n1");
+        await c.WaitUntilAsync(async () => await directory.OverlayAsync(before) is not null, "the directory changed"); // one-way call
+        await c.Cluster.Silos[0].ServiceProvider.GetRequiredService<ClusterOverlay>().RefreshAsync();
+
+        var after = (await directory.OverlayAsync(0))!;
+        Assert.Equal([("n0", silo), ("n1", silo)], after.Nodes.Select(n => (n.Node, n.Silo!)).Order());
+    }
+}
+
+public sealed class DirectoryEntriesTests
+{
+    private static NodeAnnouncement Node(string name, string silo) => new(name, "local", new Resources(400, 16384), silo);
+
+    [Fact]
+    public void Missing_are_the_joined_nodes_the_view_lacks_or_gives_another_silo_and_not_those_it_holds_down()
+    {
+        var entries = new DirectoryEntries();
+        foreach (var n in new[] { "n0", "n1", "n2", "n3" }) entries.Joined(Node(n, "S1"));
+        var view = new OverlayView(7, [Node("n0", "S1"), Node("n1", "S2")], ["n2"]);
+
+        Assert.Equal(["n1", "n3"], entries.MissingFrom(view).Select(n => n.Node));
+        Assert.Equal("S1", entries.MissingFrom(view)[0].Silo);
+
+        entries.MarkedDown("n3");
+        Assert.Equal(["n1"], entries.MissingFrom(view).Select(n => n.Node));
+    }
 }
