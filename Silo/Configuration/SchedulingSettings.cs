@@ -25,7 +25,7 @@ public sealed record SchedulingSettings
     [Range(0.001, 0.999)] public double? UnderloadThreshold { get; init; } = Defaults.UnderloadThreshold;
     /// <summary>Headroom target CPU load of every plan (0.9 = 90 %); 0 turns it off (least memory moved only).</summary>
     [Range(0.0, 1.0)] public double HeadroomTarget { get; init; } = Defaults.HeadroomTarget ?? 0;
-    /// <summary>Pressure threshold CPU load (0.95 = 95 %), above the headroom target: a node above it sheds load before it overloads; 0 turns it off.</summary>
+    /// <summary>Pressure threshold CPU load (0.93 = 93 %), above the headroom target: a node above it sheds load before it overloads; 0 turns it off.</summary>
     [Range(0.0, 1.0)] public double PressureThreshold { get; init; } = Defaults.PressureThreshold ?? 0;
     /// <summary>Nodes a partition may add to find a plan with headroom.</summary>
     [Range(0, 1024)] public int HeadroomGrowth { get; init; } = Defaults.HeadroomGrowth;

@@ -102,8 +102,8 @@ public sealed class SimulationTests
     {
         SimulationSettings Parse(string? headroom, string? pressure, out List<string> problems) =>
             SimulationSettings.FromOptions(nodes: 16, vms: 160, sites: 2, durationSeconds: 60, speedup: 10, schedulers: "dvms", seed: 7, out problems, headroom, pressure: pressure);
-        Assert.Equal(0.95, new SimulationSettings().PressureThreshold);
-        Assert.Equal(0.93, Parse(null, "0.93", out var ok).PressureThreshold);
+        Assert.Equal(0.93, new SimulationSettings().PressureThreshold);
+        Assert.Equal(0.95, Parse(null, "0.95", out var ok).PressureThreshold);
         Assert.Empty(ok);
         Assert.Null(Parse(null, "none", out _).PressureThreshold);
         Parse(null, "0.9", out var atTarget);

@@ -25,6 +25,6 @@ public sealed class DvmsOptionsValidatorTests
         Assert.True(new DvmsOptionsValidator().Validate(null, new DvmsOptions { PressureThreshold = null }).Succeeded);
         Assert.True(new DvmsOptionsValidator().Validate(null, new DvmsOptions { HeadroomTarget = null, PressureThreshold = 0.5 }).Succeeded); // inert without a target
         Assert.Null(new DvmsOptions { HeadroomTarget = null }.EffectivePressure);
-        Assert.Equal(0.95, new DvmsOptions().EffectivePressure);
+        Assert.Equal(0.93, new DvmsOptions().EffectivePressure);
     }
 }

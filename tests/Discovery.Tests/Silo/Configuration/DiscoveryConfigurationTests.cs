@@ -32,7 +32,7 @@ public sealed class DiscoveryConfigurationTests
     [Fact]
     public void The_pressure_threshold_is_read_off_at_zero_and_named_when_it_is_not_above_the_headroom_target()
     {
-        Assert.Equal(0.95, Read().settings.Scheduling.ToDvmsOptions().PressureThreshold);
+        Assert.Equal(0.93, Read().settings.Scheduling.ToDvmsOptions().PressureThreshold);
         Assert.Equal(0.97, Read(("Discovery:Scheduling:PressureThreshold", "0.97")).settings.Scheduling.ToDvmsOptions().PressureThreshold);
         Assert.Null(Read(("Discovery:Scheduling:PressureThreshold", "0")).settings.Scheduling.ToDvmsOptions().PressureThreshold);
         Assert.Equal(["Discovery:Scheduling:PressureThreshold: must be above HeadroomTarget (0.9), got 0.85: a relieved node must land under it"],
