@@ -49,7 +49,7 @@ public sealed record DvmsOptions
     /// Pressure threshold, as a CPU load (0.93 = 93 %), above the headroom target: a node above it, though not overloaded,
     /// must come down to the headroom target, in every scheduler (a DVMS node raises a <see cref="Model.EventKind.Pressure"/>
     /// event; the central and per-site loops relieve such nodes in their rounds). It acts before an overload instead of
-    /// after, at the cost of more migrations (BENCHMARKS.md: 93 % against 95 % at 256 nodes, 21 % less violation for 63 %
+    /// after, at the cost of more migrations (BENCHMARKS.md: 93 % against 95 % at 256 nodes, 15 % less violation for 58 %
     /// more migrations). Null: only overloads are acted upon.
     /// </summary>
     public double? PressureThreshold { get; init; } = 0.93;
