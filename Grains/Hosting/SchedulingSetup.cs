@@ -47,6 +47,7 @@ public static class SchedulingSetup
         silo.Services.AddSingleton<SiloScheduling>();
         silo.Services.AddSingleton<Monitoring.MonitoringPass>();
         silo.Services.TryAddSingleton<Diagnostics.CpuAccount>();
+        silo.Services.AddSingleton<Monitoring.NodeMonitoringServices>();
         silo.Services.TryAddSingleton<SolverThreads>(_ => new SolverThreads());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloScheduling>());
         silo.Services.TryAddSingleton<SchedulingMetrics>(sp => new SchedulingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

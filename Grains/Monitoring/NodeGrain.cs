@@ -30,25 +30,18 @@ public sealed class NodeGrain : Grain, INodeGrain
     private readonly DvmsOptions _options;
     private readonly SchedulingMetrics _metrics;
     private readonly SiloScheduling _silo;
+    private readonly NodeMonitoringServices _monitoring;
     private readonly ILogger<NodeGrain> _logger;
     private readonly ReservationLease _lease;
-    private readonly MonitoringPass _pass;
-    private readonly CpuAccount _cpu;
+    // Reachable, unreachable, down; standing in where no live silo drives the node (its silo died): the stand-in
+    // reports it unreachable (then down) and hands over to its silo as soon as that one is back.
+    private readonly NodeHealth _health;
+    private readonly Dictionary<string, VmState> _vmStates = new(StringComparer.Ordinal);
     private DateTimeOffset _rejoinAt = DateTimeOffset.MinValue;
     private bool _maintenance;
     private NodeSnapshot? _last;
     private IGrainTimer? _monitor;
     private long _sequence;
-    private readonly Dictionary<string, VmState> _vmStates = new(StringComparer.Ordinal);
-    private long _ticks;
-    private DateTimeOffset? _unreachableSince;
-    private bool _down;
-    private readonly NodeHomes _homes;
-    private readonly DirectoryEntries _entries;
-    private readonly string _siloAddress; // this silo's parsable address, as the node directory records it
-    // Activated where no live silo drives the node (its silo died): this activation stands in for it, reports it
-    // unreachable (then down) and hands over to its silo as soon as that one is back.
-    private bool _away;
 
     /// <summary>
     /// Every this many periods a node joins the node directory again (it lives in memory and may have been lost with its
@@ -57,10 +50,10 @@ public sealed class NodeGrain : Grain, INodeGrain
     private const int RejoinEvery = 60;
 
     public NodeGrain(HypervisorDirectory directory, InfrastructureClock clock, DvmsOptions options, SchedulingMetrics metrics,
-        SiloScheduling silo, MonitoringPass pass, CpuAccount cpu, NodeHomes homes, DirectoryEntries entries, ILocalSiloDetails local, ILogger<NodeGrain> logger)
+        SiloScheduling silo, NodeMonitoringServices monitoring, ILogger<NodeGrain> logger)
     {
-        (_directory, _clock, _options, _metrics, _silo, _pass, _cpu, _homes, _entries, _logger) = (directory, clock, options, metrics, silo, pass, cpu, homes, entries, logger);
-        _siloAddress = local.SiloAddress.ToParsableString();
+        (_directory, _clock, _options, _metrics, _silo, _monitoring, _logger) = (directory, clock, options, metrics, silo, monitoring, logger);
+        _health = new NodeHealth(clock.Time, options.NodeDownGrace, options.SiloLossGrace, RejoinEvery);
         _lease = new ReservationLease(clock.Time, options.LeaseTimeout, options.RetryBackoff, expired =>
         {
             _logger.LogWarning("Node {Node}: partition {Partition} silent for {Seconds:0.0} s, reservation dropped",
@@ -76,27 +69,25 @@ public sealed class NodeGrain : Grain, INodeGrain
         if (!_directory.Contains(Node))
         {
             // Placed before the silos' metadata had propagated: refuse, so the next call places it again.
-            if (_homes.HasLiveHome(Node))
+            if (_monitoring.Homes.HasLiveHome(Node))
             {
                 DeactivateOnIdle();
                 throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"node '{Node}' is not driven by this silo; retry");
             }
             // No live silo drives a node the cluster knows: stand in for it rather than pretend to reach its hypervisor.
             // A name the cluster never knew is refused: a typo must not become a node that is down forever.
-            if (!await GrainFactory.GetGrain<INodeDirectoryGrain>(0).IsKnownAsync(Node))
+            if (!await GrainFactory.NodeDirectory().IsKnownAsync(Node))
             {
                 DeactivateOnIdle();
                 throw new HypervisorException(Node, HypervisorErrorKind.NotFound, $"no silo drives node '{Node}' and the cluster has never known it");
             }
-            _away = true;
-            _unreachableSince = _clock.Now;
+            _health.StandIn();
             _logger.LogWarning("Node {Node}: no live silo drives it; standing in on this silo, it is reported unreachable until its silo returns", Node);
         }
         // Marked down by an earlier activation (its silo died since): still down until a read succeeds,
         // and that read is a return, whose copies go to their VEs.
-        if (await GrainFactory.GetGrain<INodeDirectoryGrain>(0).IsDownAsync(Node))
-            (_down, _unreachableSince) = (true, _clock.Now);
-        if (_away) StartStandIn();
+        if (await GrainFactory.NodeDirectory().IsDownAsync(Node)) _health.AlreadyMarkedDown();
+        if (_health.StandingIn) StartStandIn();
         else if (_silo.Monitoring) await StartMonitoringAsync(); // reactivated here: monitoring carries on without being asked
         await base.OnActivateAsync(cancellationToken);
     }
@@ -113,10 +104,10 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public Task<bool> StartMonitoringAsync()
     {
-        if (_away)
+        if (_health.StandingIn)
         {
             // Its silo is back (whose start asks this): make way, so that the next call activates it there.
-            if (_homes.HasLiveHome(Node)) GoHome();
+            if (_monitoring.Homes.HasLiveHome(Node)) GoHome();
             else StartStandIn();
             return Task.FromResult(false);
         }
@@ -127,7 +118,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             var phase = (uint)StringComparer.Ordinal.GetHashCode(Node) % 1000 / 1000.0;
             // Read in memory by the silo's pass, which wakes this grain when there is something to see:
             // its own timer is then only a slow heartbeat (rejoining the directory) that keeps it active.
-            var watched = _pass.TryWatch(Node, _directory.Get(Node));
+            var watched = _monitoring.Pass.TryWatch(Node, _directory.Get(Node));
             Arm(_options.MonitoringPeriod * phase, watched ? _options.MonitoringPeriod * RejoinEvery : _options.MonitoringPeriod);
         }
         return Task.FromResult(true);
@@ -155,13 +146,13 @@ public sealed class NodeGrain : Grain, INodeGrain
     {
         _monitor?.Dispose();
         _monitor = null;
-        _pass.Unwatch(Node);
+        _monitoring.Pass.Unwatch(Node);
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _pass.Unwatch(Node);
+        _monitoring.Pass.Unwatch(Node);
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -171,20 +162,20 @@ public sealed class NodeGrain : Grain, INodeGrain
         // Charged to monitoring: the part that runs before the first real wait, on this thread (all of it, for a quiet node).
         var start = ThreadCpu.NowTicks();
         var tick = TickAsync(CancellationToken.None);
-        _cpu.AddMonitoring(ThreadCpu.NowTicks() - start);
+        _monitoring.Cpu.AddMonitoring(ThreadCpu.NowTicks() - start);
         await tick;
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         try { await ObserveOnceAsync(cancellationToken); }
-        finally { _pass.WakeEveryPeriod(Node, _maintenance || _unreachableSince is not null || _down); }
+        finally { WakeEveryPeriodWhenWatched(); }
     }
 
     private async Task ObserveOnceAsync(CancellationToken cancellationToken)
     {
         if (_silo.Stopping) return;
-        if (_away && _homes.HasLiveHome(Node))
+        if (_health.StandingIn && _monitoring.Homes.HasLiveHome(Node))
         {
             GoHome();
             return;
@@ -198,15 +189,15 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         catch (HypervisorException e)
         {
-            Unreachable(e.Message);
+            Missed(e.Message);
             return;
         }
         catch (TimeoutException)
         {
-            Unreachable($"no answer within {ReadTimeout.TotalSeconds:0.#} s");
+            Missed($"no answer within {ReadTimeout.TotalSeconds:0.#} s");
             return;
         }
-        if (_unreachableSince is not null) Reachable(snapshot);
+        Answered(snapshot);
         ReportStateChanges(snapshot);
         if (_clock.Now >= _rejoinAt)
         {
@@ -214,10 +205,10 @@ public sealed class NodeGrain : Grain, INodeGrain
             Join(snapshot);
         }
         // A silo whose monitoring falls behind starts no new partition: the event waits a period instead of failing.
-        if (!_options.Enabled || !mayStart || _pass.Behind) return;
+        if (!_options.Enabled || !mayStart || _monitoring.Pass.Behind) return;
         if (EventDetector.Detect(snapshot, _options.UnderloadThreshold, _options.EffectivePressure) is not { } kind) return;
         // Asked only on detection, so the cluster-wide switch stays off the monitoring hot path.
-        if (await GrainFactory.GetGrain<ISchedulingControlGrain>(0).IsPausedAsync() || _silo.Stopping) return;
+        if (await GrainFactory.SchedulingControl().IsPausedAsync() || _silo.Stopping) return;
 
         var evt = new SchedulingEvent(Node, kind, _clock.Now, snapshot.Demand, snapshot.Capacity);
         var partition = PartitionIds.New(Node, evt.DetectedAt, ++_sequence);
@@ -236,44 +227,47 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
     }
 
+    /// <summary>A read that takes longer than this counts as a failed one.</summary>
+    private TimeSpan ReadTimeout => _options.NodeDownGrace > _options.MonitoringPeriod ? _options.NodeDownGrace : _options.MonitoringPeriod;
+
     /// <summary>
     /// The hypervisor did not answer. Past the grace period the node is marked down: it leaves the
     /// node directory (so no placement and no VE looks at it), refuses reservations, each VE with VMs
     /// here places them elsewhere, and VMs of no VE are reported lost. It keeps trying every tick.
     /// </summary>
-    /// <summary>A read that takes longer than this counts as a failed one.</summary>
-    private TimeSpan ReadTimeout => _options.NodeDownGrace > _options.MonitoringPeriod ? _options.NodeDownGrace : _options.MonitoringPeriod;
+    private void Missed(string why)
+    {
+        var step = _health.Missed();
+        if (step.BecameUnreachable)
+            _logger.LogWarning("Node {Node}: hypervisor unreachable ({Message}); marked down after {Grace} s", Node, why, _health.Grace.TotalSeconds);
+        switch (step.Action)
+        {
+            case NodeHealthAction.RepeatMarkDown:
+                _ = GrainFactory.NodeDirectory().MarkDownAsync(Node); // the in-memory directory may have been lost
+                break;
+            case NodeHealthAction.MarkDown:
+                MarkDown(step.Unanswered);
+                break;
+        }
+    }
 
-    private void Unreachable(string why)
+    /// <summary>Marks the node down: the directory, each VE with VMs here (or every VE), and the VMs of no VE, lost.</summary>
+    private void MarkDown(TimeSpan unanswered)
     {
         var now = _clock.Now;
-        if (_unreachableSince is null)
-        {
-            _unreachableSince = now;
-            _logger.LogWarning("Node {Node}: hypervisor unreachable ({Message}); marked down after {Grace} s", Node, why, _options.NodeDownGrace.TotalSeconds);
-        }
-        var directory = GrainFactory.GetGrain<INodeDirectoryGrain>(0);
-        if (_down)
-        {
-            if (++_ticks % RejoinEvery == 0) _ = directory.MarkDownAsync(Node); // the in-memory directory may have been lost
-            return;
-        }
-        // Its silo gone, a node waits longer: a silo that restarts (an upgrade) must not evacuate its PoP.
-        if (now - _unreachableSince < (_away ? _options.SiloLossGrace : _options.NodeDownGrace)) return;
-        _down = true;
         _metrics.NodesDown.Add(1);
         // What it ran, as last seen (VMs in flight excluded: their migration was aborted, they are on their source).
         var vms = _vmStates.Keys.Union(_last?.Vms.Where(v => v.Host == Node && v.State != VmState.Migrating).Select(v => v.Id) ?? [], StringComparer.Ordinal)
             .Order(StringComparer.Ordinal).ToList();
-        _logger.LogError("Node {Node}: hypervisor unreachable for {Seconds:0.0} s: marked down with {Count} VM(s)", Node, (now - _unreachableSince.Value).TotalSeconds, vms.Count);
-        _entries.MarkedDown(Node);
-        _ = directory.MarkDownAsync(Node);
+        _logger.LogError("Node {Node}: hypervisor unreachable for {Seconds:0.0} s: marked down with {Count} VM(s)", Node, unanswered.TotalSeconds, vms.Count);
+        _monitoring.Entries.MarkedDown(Node);
+        _ = GrainFactory.NodeDirectory().MarkDownAsync(Node);
         if (_last is null)
-            _ = GrainFactory.GetGrain<IVeDirectoryGrain>(0).NodeDownAsync(Node); // this activation never saw the node: every VE looks
+            _ = GrainFactory.VeDirectory().NodeDownAsync(Node); // this activation never saw the node: every VE looks
         else
             foreach (var ve in vms.Select(VeId.VeOfVm).OfType<string>().Distinct())
                 _ = GrainFactory.GetGrain<IVeGrain>(ve).NodeDownAsync(Node);
-        var hub = GrainFactory.GetGrain<IEventHubGrain>(0);
+        var hub = GrainFactory.EventHub();
         foreach (var vm in vms.Where(v => VeId.VeOfVm(v) is null))
         {
             _metrics.VmsLost.Add(1);
@@ -286,28 +280,29 @@ public sealed class NodeGrain : Grain, INodeGrain
     /// <summary>Joins the node directory (one-way), and records it so the overlay tells the directory again if it forgets.</summary>
     private void Join(NodeSnapshot snapshot)
     {
-        _entries.Joined(new NodeAnnouncement(Node, snapshot.Site, snapshot.Capacity, _siloAddress));
-        _ = GrainFactory.GetGrain<INodeDirectoryGrain>(0).JoinAsync(Node, snapshot.Site, snapshot.Capacity, _siloAddress);
+        _monitoring.Entries.Joined(new NodeAnnouncement(Node, snapshot.Site, snapshot.Capacity, _monitoring.SiloAddress));
+        _ = GrainFactory.NodeDirectory().JoinAsync(Node, snapshot.Site, snapshot.Capacity, _monitoring.SiloAddress);
     }
 
     /// <summary>
-    /// The hypervisor answers again. After being down, the node joins again and every VM it lists goes
+    /// The hypervisor answered. Back after being down, the node joins again and every VM it lists goes
     /// to its VE, which keeps the copy or destroys it (its VM may run elsewhere by now).
     /// </summary>
-    private void Reachable(NodeSnapshot snapshot)
+    private void Answered(NodeSnapshot snapshot)
     {
-        var wasDown = _down;
+        var step = _health.Answered();
+        if (step.Action == NodeHealthAction.None) return;
+        var backFromDown = step.Action == NodeHealthAction.BackFromDown;
         _logger.LogWarning("Node {Node}: hypervisor reachable again after {Seconds:0.0} s{Down}", Node,
-            (_clock.Now - _unreachableSince!.Value).TotalSeconds, wasDown ? ", back from down" : "");
-        (_unreachableSince, _down) = (null, false);
-        if (!wasDown) return;
+            step.Unanswered.TotalSeconds, backFromDown ? ", back from down" : "");
+        if (!backFromDown) return;
         Join(snapshot);
         foreach (var vm in snapshot.Vms.Where(v => v.Host == Node))
         {
             if (VeId.VeOfVm(vm.Id) is { } ve) _ = GrainFactory.GetGrain<IVeGrain>(ve).CopyFoundAsync(vm.Id, Node, vm.State);
             else _logger.LogWarning("Node {Node}: VM {Vm}, reported lost, is back ({State})", Node, vm.Id, vm.State);
         }
-        _ = GrainFactory.GetGrain<IVeDirectoryGrain>(0).RoomAppearedAsync($"node {Node} back");
+        _ = GrainFactory.VeDirectory().RoomAppearedAsync($"node {Node} back");
     }
 
     /// <summary>Tells each VM's grain when its VM went down (crashed, powered off): the VM grain decides whether its VE must react.</summary>
@@ -397,25 +392,23 @@ public sealed class NodeGrain : Grain, INodeGrain
         ?? throw new NotSupportedException($"{what}: fault injection needs the simulated hypervisor; node {Node} is driven by a real one");
 
     public Task<NodeStatus> GetStatusAsync() =>
-        Task.FromResult(new NodeStatus(Node, _lease.Holder, _lease.PendingEvent, _maintenance, _last, _down, _unreachableSince));
+        Task.FromResult(new NodeStatus(Node, _lease.Holder, _lease.PendingEvent, _maintenance, _last, _health.Down, _health.UnreachableSince));
 
-    public Task<NodeCell> GetCellAsync()
-    {
-        // A node read in memory is drawn as it is now; another from its last observation.
-        if (PeekNow() is { } now)
-            return Task.FromResult(new NodeCell(Node, _directory.SiteOf(Node), Math.Round(now.CpuLoad, 3), Math.Round(now.MemoryLoad, 3), now.Vms,
-                now.Overloaded, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId));
-        var last = _last;
-        return Task.FromResult(last is null
-            ? new NodeCell(Node, _directory.Contains(Node) ? _directory.SiteOf(Node) : null, 0, 0, 0, false, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId)
-            : new NodeCell(Node, last.Site, Math.Round(last.CpuLoad, 3), Math.Round(last.MemoryLoad, 3), last.Vms.Length,
-                last.Overloaded, _maintenance, _down, _unreachableSince is not null, _lease.Holder?.PartitionId));
-    }
+    // A node read in memory is drawn as it is now; another from its last observation; one never observed, empty.
+    public Task<NodeCell> GetCellAsync() => Task.FromResult(
+        PeekNow() is { } now ? Cell(_directory.SiteOf(Node), now.CpuLoad, now.MemoryLoad, now.Vms, now.Overloaded)
+        : _last is { } last ? Cell(last.Site, last.CpuLoad, last.MemoryLoad, last.Vms.Length, last.Overloaded)
+        : Cell(_directory.Contains(Node) ? _directory.SiteOf(Node) : null, 0, 0, 0, false));
+
+    /// <summary>The operator page's cell: this load, with the node's maintenance, health and reservation.</summary>
+    private NodeCell Cell(string? site, double cpuLoad, double memoryLoad, int vms, bool overloaded) =>
+        new(Node, site, Math.Round(cpuLoad, 3), Math.Round(memoryLoad, 3), vms, overloaded,
+            _maintenance, _health.Down, _health.UnreachableSince is not null, _lease.Holder?.PartitionId);
 
     /// <summary>A node marked down, or drained for maintenance, is out of the overlay: it refuses partitions.</summary>
     public Task<ReserveReply> ReserveAsync(string partitionId)
     {
-        if (_down || _away || (_maintenance && _last is { Vms.Length: 0 })) return Task.FromResult(new ReserveReply(false, null));
+        if (_health.OutOfOverlay || (_maintenance && _last is { Vms.Length: 0 })) return Task.FromResult(new ReserveReply(false, null));
         var reply = _lease.Reserve(partitionId);
         if (!reply.Granted) return Task.FromResult(reply);
         var now = PeekNow();
@@ -425,6 +418,9 @@ public sealed class NodeGrain : Grain, INodeGrain
     /// <summary>The node now when this silo reads it in memory and it answers; null otherwise.</summary>
     private NodeReading? PeekNow() =>
         _directory.Contains(Node) && _directory.Get(Node) is IPeekableHypervisor peekable && peekable.Peek() is { Down: false } now ? now : null;
+
+    /// <summary>A node in maintenance, unreachable or down asks the monitoring pass to wake it every period.</summary>
+    private void WakeEveryPeriodWhenWatched() => _monitoring.Pass.WakeEveryPeriod(Node, _maintenance || _health.Troubled);
 
     public Task<bool> RenewAsync(string partitionId) => Task.FromResult(_lease.Renew(partitionId));
 
@@ -448,7 +444,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     private async Task<MigrationTarget> RemoteTargetAsync(string node)
     {
         var grain = GrainFactory.GetGrain<IMigrationDestination>(node);
-        return new MigrationTarget(node, Uri: await grain.GetMigrationUriAsync(), Remote: new ThroughGrain(grain));
+        return new MigrationTarget(node, Uri: await grain.GetMigrationUriAsync(), Remote: new DestinationGrainHandOver(grain));
     }
 
     public Task<string?> GetMigrationUriAsync() => Task.FromResult(Hypervisor().MigrationUri);
@@ -475,12 +471,12 @@ public sealed class NodeGrain : Grain, INodeGrain
         ?? throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"node {Node} takes no hand-over: its hypervisor migrates VMs itself (peer to peer)");
 
     /// <summary>This node's hypervisor; a stand-in activation has none and says why.</summary>
-    private IHypervisor Hypervisor() => _away
+    private IHypervisor Hypervisor() => _health.StandingIn
         ? throw new HypervisorException(Node, HypervisorErrorKind.ConnectionFailed, $"node {Node}: no live silo drives it (its silo is gone)")
         : _directory.Get(Node);
 
     /// <summary>The destination's side of a hand-over, through its grain.</summary>
-    private sealed class ThroughGrain(IMigrationDestination grain) : IIncomingVms
+    private sealed class DestinationGrainHandOver(IMigrationDestination grain) : IIncomingVms
     {
         public Task AcceptAsync(IncomingVm vm) => grain.AcceptIncomingAsync(vm);
         public Task LandAsync(IncomingVm vm) => grain.LandIncomingAsync(vm);
@@ -489,9 +485,9 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public Task SetMaintenanceAsync(bool maintenance)
     {
-        if (_maintenance && !maintenance) GrainFactory.GetGrain<IVeDirectoryGrain>(0).RoomAppearedAsync($"node {Node} back from maintenance");
+        if (_maintenance && !maintenance) GrainFactory.VeDirectory().RoomAppearedAsync($"node {Node} back from maintenance");
         _maintenance = maintenance;
-        _pass.WakeEveryPeriod(Node, _maintenance || _unreachableSince is not null || _down); // to be drained, it is observed every period
+        WakeEveryPeriodWhenWatched(); // to be drained, it is observed every period
         _logger.LogInformation("Node {Node}: maintenance {State}", Node, maintenance ? "requested" : "cancelled");
         return Task.CompletedTask;
     }
