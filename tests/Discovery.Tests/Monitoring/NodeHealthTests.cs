@@ -33,7 +33,7 @@ public sealed class NodeHealthTests
     }
 
     [Fact]
-    public void A_node_is_marked_down_at_its_grace_and_not_one_period_or_one_millisecond_before()
+    public void A_node_is_marked_down_at_its_grace_and_not_one_period_or_one_clock_tick_before()
     {
         var health = NewHealth();
         Assert.Equal(Step(NodeHealthAction.None, 0, began: true), health.Missed());
@@ -43,8 +43,8 @@ public sealed class NodeHealthTests
 
         At(NodeDownGrace - Period);
         Assert.Equal(Step(NodeHealthAction.None, 9), health.Missed()); // reported unreachable once only
-        At(NodeDownGrace - TimeSpan.FromMilliseconds(1));
-        Assert.Equal(Step(NodeHealthAction.None, 9.999), health.Missed());
+        At(NodeDownGrace - TimeSpan.FromTicks(1));
+        Assert.Equal(new NodeHealthStep(NodeHealthAction.None, false, NodeDownGrace - TimeSpan.FromTicks(1)), health.Missed());
         Assert.False(health.Down);
 
         At(NodeDownGrace);
