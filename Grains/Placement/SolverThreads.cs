@@ -30,9 +30,6 @@ public sealed class SolverThreads : IDisposable
     /// <summary>Solver threads.</summary>
     public int Count => _threads.Length;
 
-    /// <summary>Solves waiting for a thread.</summary>
-    public int Queued => _queue.Count;
-
     /// <summary>Runs <paramref name="work"/> on a solver thread; the continuation runs off it.</summary>
     public Task<T> Run<T>(Func<T> work)
     {

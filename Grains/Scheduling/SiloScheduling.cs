@@ -38,9 +38,6 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     /// <summary>A node's monitoring started on this silo.</summary>
     public void MonitoringStarted() => Monitoring = true;
 
-    /// <summary>Partitions (and centralized rounds) running on this silo.</summary>
-    public int RunningPartitions => _partitions.Count;
-
     /// <summary>
     /// Takes a deciding slot for <paramref name="partition"/> before its node starts it. Partitions still deciding
     /// (growing, solving, merging) take CPU; one applying its plan only waits for migrations. False when the silo
