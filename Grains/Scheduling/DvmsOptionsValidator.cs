@@ -35,6 +35,7 @@ public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
         if (options.MaxDecidingPartitions < 1) problems.Add($"MaxDecidingPartitions: must be at least 1, got {options.MaxDecidingPartitions}");
         if (options.MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {options.MaxPartitionSize}");
         if (!(options.CrossSiteWeight is >= 1 and <= 1000)) problems.Add($"CrossSiteWeight: must be within [1, 1000], got {options.CrossSiteWeight}");
+        if (options.FanOutWidth < 1) problems.Add($"FanOutWidth: must be at least 1, got {options.FanOutWidth}");
         if (options.SiloLossGrace < TimeSpan.Zero) problems.Add($"SiloLossGrace: must not be negative, got {options.SiloLossGrace}");
         problems.AddRange(Overlay.SiteDistances.Problems(options.SiteDistances));
         return problems;
