@@ -56,16 +56,17 @@ public static class SchedulingSetup
             // Pay the solver's cold start (OR-Tools' native code, compiling the model builder) before any
             // node can detect an event: otherwise the first partitions, all started in the first second,
             // wait for it and at high speedups outlive their leases.
-            await grains.GetGrain<ISolverGrain>(0).SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
+            await grains.Solver().SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
             var directory = services.GetRequiredService<HypervisorDirectory>();
             await AnnounceNodesAsync(grains, directory, services.GetRequiredService<DirectoryEntries>(),
-                services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), cancellationToken);
+                services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), options.FanOutWidth, cancellationToken);
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
             if (!startMonitoring) return;
             // From now on a node grain activated here starts monitoring by itself, even one that comes home late.
             var scheduling = services.GetRequiredService<SiloScheduling>();
             scheduling.MonitoringStarted();
-            await StartMonitoringAsync(grains, directory.Nodes, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), scheduling.StoppingToken);
+            await StartMonitoringAsync(grains, directory.Nodes, options.FanOutWidth, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+                scheduling.StoppingToken);
         });
         return silo;
     }
@@ -75,27 +76,24 @@ public static class SchedulingSetup
     /// otherwise a VE submitted in the first monitoring period could name a node the cluster does not know yet.
     /// </summary>
     private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, DirectoryEntries entries, string silo,
-        CancellationToken cancellationToken)
+        int width, CancellationToken cancellationToken)
     {
-        var announced = new List<NodeAnnouncement>();
-        foreach (var chunk in directory.Nodes.Chunk(256))
+        // Fail on the unexpected (the silo does not start); a hypervisor that does not answer is no failure: it is left out.
+        var hosts = await FanOut.AllAsync(directory.Nodes, async node =>
         {
-            var hosts = await Task.WhenAll(chunk.Select(async node =>
+            try
             {
-                try
-                {
-                    var host = await directory.Get(node).GetHostInfoAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-                    return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity, silo);
-                }
-                catch (Exception e) when (e is HypervisorException or TimeoutException)
-                {
-                    return null; // it joins, or is marked down, through its own monitoring
-                }
-            }));
-            announced.AddRange(hosts.OfType<NodeAnnouncement>());
-        }
+                var host = await directory.Get(node).GetHostInfoAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity, silo);
+            }
+            catch (Exception e) when (e is HypervisorException or TimeoutException)
+            {
+                return null; // it joins, or is marked down, through its own monitoring
+            }
+        }, width);
+        var announced = hosts.OfType<NodeAnnouncement>().ToList();
         foreach (var node in announced) entries.Joined(node);
-        await grains.GetGrain<INodeDirectoryGrain>(0).AnnounceAsync([.. announced]);
+        await grains.NodeDirectory().AnnounceAsync([.. announced]);
     }
 
     /// <summary>
@@ -103,10 +101,10 @@ public static class SchedulingSetup
     /// one was away answers false and makes way: such nodes are asked again every second, in the background once the
     /// first round is done (the silo does not wait for them to serve), until each grain lives here or the silo stops.
     /// </summary>
-    public static async Task StartMonitoringAsync(IGrainFactory grains, IReadOnlyList<string> nodes, Microsoft.Extensions.Logging.ILoggerFactory loggers,
+    public static async Task StartMonitoringAsync(IGrainFactory grains, IReadOnlyList<string> nodes, int width, Microsoft.Extensions.Logging.ILoggerFactory loggers,
         CancellationToken stopping = default)
     {
-        var pending = await StartRoundAsync(grains, nodes);
+        var pending = await StartRoundAsync(grains, nodes, width);
         if (pending.Count == 0) return;
         var logger = loggers.CreateLogger("Discovery.Hosting.SchedulingSetup");
         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
@@ -118,7 +116,7 @@ public static class SchedulingSetup
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), stopping);
-                    pending = await StartRoundAsync(grains, pending);
+                    pending = await StartRoundAsync(grains, pending, width);
                 }
                 catch (OperationCanceledException) { return; }
                 catch (Exception e) { Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, e, "Starting the monitoring of {Count} node(s) failed; trying again", pending.Count); }
@@ -130,15 +128,11 @@ public static class SchedulingSetup
     }
 
     /// <summary>Asks each node to start monitoring; returns those whose grain stood in elsewhere and made way.</summary>
-    private static async Task<List<string>> StartRoundAsync(IGrainFactory grains, IReadOnlyList<string> nodes)
+    private static async Task<List<string>> StartRoundAsync(IGrainFactory grains, IReadOnlyList<string> nodes, int width)
     {
-        var away = new List<string>();
-        foreach (var chunk in nodes.Chunk(256))
-        {
-            var started = await Task.WhenAll(chunk.Select(async n => (n, ok: await grains.GetGrain<INodeGrain>(n).StartMonitoringAsync())));
-            away.AddRange(started.Where(s => !s.ok).Select(s => s.n));
-        }
-        return away;
+        // Fail: the first round fails the silo's start, a later one is logged and asked again a second later (StartMonitoringAsync).
+        var started = await FanOut.AllAsync(nodes, async n => (n, ok: await grains.GetGrain<INodeGrain>(n).StartMonitoringAsync()), width);
+        return [.. started.Where(s => !s.ok).Select(s => s.n)];
     }
 
     /// <summary>A tiny problem with one overloaded node: solving it exercises the whole solver and plan builder once.</summary>
