@@ -15,8 +15,8 @@ namespace Discovery.Silo.Operations;
 /// <summary>
 /// The silo's HTTP surface for operators and integrators: the operator page at <c>/</c>, the JSON API under
 /// <c>/api</c> (described at <c>/openapi/v1.json</c>), Prometheus metrics at <c>/metrics</c> and <c>/healthz</c>.
-/// The API goes through the client library over this silo's own cluster client, so it validates and fails
-/// exactly as the library does.
+/// VE and node operations go through the client library over this silo's own cluster client, so they validate
+/// and fail exactly as the library does; node listings, partitions and the overview come from <see cref="ClusterOverview"/>.
 /// </summary>
 public static partial class OperationsSetup
 {
