@@ -232,14 +232,14 @@ public static class SimulationRunner
         {
             silo.UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort));
             silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
-            // Node grains are placed on the silo that drives their hypervisor (NodePlacement), as in production.
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
+            // Node grains are placed on the silo that drives their hypervisor (HomeSiloPlacement), as in production.
+            silo.UseSiloMetadata(new Dictionary<string, string> { [HomeSiloPlacement.MetadataKey] = HomeSiloPlacement.Describe(directory.Nodes) });
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             // The directories and VEs persist there: in memory, or in a store outside the silos when a silo may be killed.
             if (sharedStore is null) silo.AddMemoryGrainStorage(VeGrain.StorageName);
             else silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(VeGrain.StorageName,
                 (sp, _) => new SharedGrainStorage(sharedStore, sp.GetRequiredService<Orleans.Serialization.DeepCopier>()));
-            silo.AddDiscoveryScheduling(clock, options);
+            silo.AddDiscoveryGrains(clock, options);
         });
         var host = builder.Build();
         await host.StartAsync();

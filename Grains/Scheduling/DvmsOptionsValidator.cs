@@ -5,7 +5,7 @@ namespace Discovery.Scheduling;
 /// <summary>
 /// Checks <see cref="DvmsOptions"/> (each failure names the property), after Orleans' pattern of
 /// options plus a separate validator: the silo's configuration check and
-/// <c>AddDiscoveryScheduling</c> both use it, so a bad combination is refused the same way whether
+/// <c>AddDiscoveryGrains</c> both use it, so a bad combination is refused the same way whether
 /// it comes from configuration or from code.
 /// </summary>
 public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>

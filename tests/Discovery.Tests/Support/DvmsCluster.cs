@@ -85,7 +85,7 @@ public sealed class DvmsCluster : IAsyncDisposable
         {
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             if (postgres is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
-            silo.AddDiscoveryScheduling(clock, WithTestLease(options), startMonitoring: false);
+            silo.AddDiscoveryGrains(clock, WithTestLease(options), startMonitoring: false);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -3,6 +3,7 @@ using Discovery.Hypervisors;
 using Discovery.Overlay;
 using Discovery.Placement;
 using Discovery.Scheduling;
+using Discovery.Solving;
 using Discovery.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,29 +12,33 @@ using Orleans.Runtime;
 
 namespace Discovery.Hosting;
 
-/// <summary>Wires distributed scheduling into a silo whose <see cref="HypervisorDirectory"/> is registered.</summary>
-public static class SchedulingSetup
+/// <summary>
+/// Wires Discovery's grains and what they need into a silo whose <see cref="HypervisorDirectory"/> is registered: not only
+/// scheduling but the clock, node homes, the overlay, the node directory's entries, the solver's threads, and the start of
+/// monitoring.
+/// </summary>
+public static class GrainsSetup
 {
     /// <summary>
     /// Registers the infrastructure clock (also as Orleans' grain-timer clock, so an accelerated
-    /// simulation speeds up grain timers but not Orleans' own machinery), the DVMS options, the
-    /// overlay, the plan journal, the metrics and this silo's scheduling lifecycle (which stops
-    /// monitoring and partitions first when the silo stops); and starts every local node's
-    /// monitoring once the silo is up. The silo must have a grain storage named
+    /// simulation speeds up grain timers but not Orleans' own machinery), the DVMS options, the node
+    /// grains' home-silo placement, the overlay, the plan journal, the solver threads, the metrics and this
+    /// silo's scheduling lifecycle (which stops monitoring and partitions first when the silo stops); warms
+    /// the solver up, announces this silo's nodes and starts their monitoring once the silo is up. The silo must have a grain storage named
     /// <see cref="Environments.VeGrain.StorageName"/>: the node and VE directories and the VEs persist there.
     /// </summary>
     /// <param name="silo">The silo being built.</param>
     /// <param name="infrastructureTime">The infrastructure clock.</param>
     /// <param name="options">Validated scheduling options.</param>
     /// <param name="startMonitoring">False: the caller starts monitoring itself (tests that arrange state first).</param>
-    public static ISiloBuilder AddDiscoveryScheduling(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options, bool startMonitoring = true)
+    public static ISiloBuilder AddDiscoveryGrains(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options, bool startMonitoring = true)
     {
         var problems = DvmsOptionsValidator.Problems(options);
         if (problems.Count > 0) throw new ArgumentException("invalid scheduling options: " + string.Join("; ", problems), nameof(options));
         silo.Services.AddSingleton(new InfrastructureClock(infrastructureTime));
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);
         silo.Services.AddSingleton(options);
-        silo.Services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
+        silo.Services.AddPlacementDirector<HomeSiloPlacement, HomeSiloPlacementDirector>();
         silo.Services.AddSingleton<NodeHomes>();
         silo.Services.AddSingleton(new SiteDistances(options.SiteDistances));
         silo.Services.AddSingleton<DirectoryEntries>();
@@ -106,7 +111,7 @@ public static class SchedulingSetup
     {
         var pending = await StartRoundAsync(grains, nodes, width);
         if (pending.Count == 0) return;
-        var logger = loggers.CreateLogger("Discovery.Hosting.SchedulingSetup");
+        var logger = loggers.CreateLogger("Discovery.Hosting.GrainsSetup");
         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
             "{Count} node(s) held by stand-in activations on other silos; asking them home", pending.Count);
         _ = Task.Run(async () =>

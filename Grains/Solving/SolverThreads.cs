@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Discovery.Placement;
+namespace Discovery.Solving;
 
 /// <summary>
 /// Dedicated threads for solves (the silo registers one per core). A CP-SAT solve
