@@ -92,7 +92,7 @@ public sealed class DvmsCluster : IAsyncDisposable
         if (postgres is not null) // membership really is in PostgreSQL
             Assert.Equal(silos, await postgres.ScalarAsync("SELECT count(*) FROM OrleansMembershipTable WHERE Status = 3"));
         foreach (var (owner, list) in constraints ?? new Dictionary<string, PlacementConstraint[]>())
-            await cluster.Client.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(owner, [.. list]);
+            await cluster.Client.ConstraintDirectory().SetAsync(owner, [.. list]);
         await Task.WhenAll(directory.Nodes.Select(n => cluster.Client.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
         return new DvmsCluster(datacenter, cluster, journal);
     }
