@@ -181,7 +181,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
 
     /// <summary>Every VE with its state, ordered by key; <paramref name="tenant"/> null for all tenants.</summary>
     public Task<ImmutableArray<VeSummary>> ListVesAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
-        Call(() => Cluster.GetGrain<IVeDirectoryGrain>(0).ListAsync(tenant), cancellationToken);
+        Call(() => Cluster.VeDirectory().ListAsync(tenant), cancellationToken);
 
     /// <summary>Starts a stopped or failed VE (nothing to do when it runs).</summary>
     public Task<VeView> StartAsync(string ve, CancellationToken cancellationToken = default) => Call(() => Cluster.GetGrain<IVeGrain>(ve).StartAsync(), cancellationToken);
@@ -203,13 +203,18 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <summary>Every node of the cluster with its reservation, maintenance, down flag and last snapshot, in name order.</summary>
     public async Task<IReadOnlyList<NodeStatus>> ListNodesAsync(CancellationToken cancellationToken = default)
     {
-        var directory = Cluster.GetGrain<INodeDirectoryGrain>(0);
+        var directory = Cluster.NodeDirectory();
         var names = (await Call(() => directory.NodesAsync(), cancellationToken)).Concat(await Call(() => directory.DownAsync(), cancellationToken))
             .Distinct().Order(StringComparer.Ordinal).ToList();
-        var statuses = new List<NodeStatus>(names.Count);
-        foreach (var chunk in names.Chunk(256))
-            statuses.AddRange(await Call(() => Task.WhenAll(chunk.Select(n => Cluster.GetGrain<INodeGrain>(n).GetStatusAsync())), cancellationToken));
-        return statuses;
+        // Fail: a listing with holes would pass for the whole cluster; the caller gets the typed error instead.
+        return await Call(() => FanOut.AllAsync(names, n => Cluster.GetGrain<INodeGrain>(n).GetStatusAsync()), cancellationToken);
+    }
+
+    /// <summary>Whether the cluster knows <paramref name="node"/>: it joined, or it is marked down. Asks no node grain.</summary>
+    public async Task<bool> IsKnownNodeAsync(string node, CancellationToken cancellationToken = default)
+    {
+        var directory = Cluster.NodeDirectory();
+        return (await Call(() => directory.NodesAsync(), cancellationToken)).Contains(node) || await Call(() => directory.IsDownAsync(node), cancellationToken);
     }
 
     // ---- events ----
@@ -237,7 +242,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         var channel = Channel.CreateUnbounded<object>();
         var observer = new ChannelObserver(channel.Writer);
         var reference = Cluster.CreateObjectReference<IVeEventObserver>(observer);
-        var hub = Cluster.GetGrain<IEventHubGrain>(0);
+        var hub = Cluster.EventHub();
         await hub.SubscribeAsync(reference);
         if (announceSubscription) channel.Writer.TryWrite(new WatchSubscribed(DateTimeOffset.UtcNow));
         using var renewal = new PeriodicTimer(TimeSpan.FromSeconds(30));

@@ -102,7 +102,7 @@ public static class VeBenchmark
         var allNodes = parts.SelectMany(p => p.Directory.Nodes).Order(StringComparer.Ordinal).ToList();
         SimulatedHypervisor Hypervisor(string node) => parts.First(p => p.Directory.Contains(node)).Datacenter[node];
         string SiteOf(string node) => parts.First(p => p.Directory.Contains(node)).Directory.SiteOf(node);
-        var nodeDirectory = grains.GetGrain<INodeDirectoryGrain>(0);
+        var nodeDirectory = grains.NodeDirectory();
         while ((await nodeDirectory.NodesAsync()).Length < infrastructure.Nodes)
         {
             progress("nodes joining", (await nodeDirectory.NodesAsync()).Length, infrastructure.Nodes, "");
@@ -247,9 +247,8 @@ public static class VeBenchmark
     private static async Task<(List<string> Violations, int Twice)> CheckAsync(IGrainFactory grains, IReadOnlyList<string> live,
         Func<string, SimulatedHypervisor> hypervisor, IEnumerable<VeView> ves)
     {
-        var snapshots = new List<NodeSnapshot>();
-        foreach (var chunk in live.Chunk(256))
-            snapshots.AddRange(await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).GetSnapshotAsync())));
+        // Fail: the checker must see every live node, or a violation on a node left out would go unreported.
+        var snapshots = await FanOut.AllAsync(live, n => grains.GetGrain<INodeGrain>(n).GetSnapshotAsync());
         var constraints = ves.SelectMany(v => v.Constraints).ToList();
         var problem = PlacementProblem.FromSnapshots(snapshots, constraints);
         var target = problem.Vms.GroupBy(v => v.Id).ToDictionary(g => g.Key, g => g.First().Host!);

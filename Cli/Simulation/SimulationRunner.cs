@@ -94,7 +94,7 @@ public static class SimulationRunner
         var stuck = 0;
         if (hosts.Count > 0)
         {
-            await grains!.GetGrain<ISchedulingControlGrain>(0).PauseAsync();
+            await grains!.SchedulingControl().PauseAsync();
             foreach (var g in centralScopes) await g.StopAsync();
             var drainUntil = Stopwatch.StartNew();
             var drain = clock.ToWall(TimeSpan.FromSeconds(settings.DrainSeconds));
@@ -168,10 +168,9 @@ public static class SimulationRunner
 
     private static async Task<int> CountReservationsAsync(IGrainFactory grains, HypervisorDirectory directory)
     {
-        var count = 0;
-        foreach (var chunk in directory.Nodes.Chunk(512))
-            count += (await Task.WhenAll(chunk.Select(n => grains.GetGrain<INodeGrain>(n).GetStatusAsync()))).Count(s => s.Reservation is not null);
-        return count;
+        // Fail: a count that left nodes out would report fewer stuck reservations than there are.
+        var statuses = await FanOut.AllAsync(directory.Nodes, n => grains.GetGrain<INodeGrain>(n).GetStatusAsync());
+        return statuses.Count(s => s.Reservation is not null);
     }
 
     /// <summary>
@@ -233,14 +232,14 @@ public static class SimulationRunner
         {
             silo.UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort));
             silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = name);
-            // Node grains are placed on the silo that drives their hypervisor (NodePlacement), as in production.
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
+            // Node grains are placed on the silo that drives their hypervisor (HomeSiloPlacement), as in production.
+            silo.UseSiloMetadata(new Dictionary<string, string> { [HomeSiloPlacement.MetadataKey] = HomeSiloPlacement.Describe(directory.Nodes) });
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             // The directories and VEs persist there: in memory, or in a store outside the silos when a silo may be killed.
             if (sharedStore is null) silo.AddMemoryGrainStorage(VeGrain.StorageName);
             else silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(VeGrain.StorageName,
                 (sp, _) => new SharedGrainStorage(sharedStore, sp.GetRequiredService<Orleans.Serialization.DeepCopier>()));
-            silo.AddDiscoveryScheduling(clock, options);
+            silo.AddDiscoveryGrains(clock, options);
         });
         var host = builder.Build();
         await host.StartAsync();

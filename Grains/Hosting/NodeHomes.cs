@@ -5,7 +5,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 namespace Discovery.Hosting;
 
 /// <summary>
-/// Which live silos drive a node: those whose silo metadata lists it (<see cref="NodePlacement.MetadataKey"/>).
+/// Which live silos drive a node: those whose silo metadata lists it (<see cref="HomeSiloPlacement.MetadataKey"/>).
 /// What node placement and a node grain activated away from its home ask.
 /// </summary>
 public sealed class NodeHomes(IServiceProvider services)
@@ -21,7 +21,7 @@ public sealed class NodeHomes(IServiceProvider services)
         if (_metadata is null) return false;
         if (!_nodes.TryGetValue(silo, out var nodes))
         {
-            if (!_metadata.GetSiloMetadata(silo).Metadata.TryGetValue(NodePlacement.MetadataKey, out var listed)) return false; // not propagated yet: ask again later
+            if (!_metadata.GetSiloMetadata(silo).Metadata.TryGetValue(HomeSiloPlacement.MetadataKey, out var listed)) return false; // not propagated yet: ask again later
             nodes = _nodes.GetOrAdd(silo, System.Collections.Frozen.FrozenSet.ToFrozenSet(listed.Split('\n'), StringComparer.Ordinal));
         }
         return nodes.Contains(node);

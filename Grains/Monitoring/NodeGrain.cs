@@ -21,7 +21,7 @@ namespace Discovery.Monitoring;
 /// partition for an event when it is free, and answers the reservation protocol through its
 /// <see cref="ReservationLease"/>. It never awaits a partition.
 /// </summary>
-[NodePlacement]
+[HomeSiloPlacement]
 [Immovable(ImmovableKind.Any)] // it drives a hypervisor of this silo: no rebalancing or repartitioning may move it
 public sealed class NodeGrain : Grain, INodeGrain
 {

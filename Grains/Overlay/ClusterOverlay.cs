@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Discovery.Grains;
 using Discovery.Hypervisors;
+using Discovery.Scheduling;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -21,6 +22,7 @@ public sealed class ClusterOverlay(
     DirectoryEntries entries,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
+    DvmsOptions options,
     ILogger<ClusterOverlay> logger) : IOverlay, ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>How often a silo asks the node directory whether nodes joined or left.</summary>
@@ -55,7 +57,7 @@ public sealed class ClusterOverlay(
         await _refreshing.WaitAsync();
         try
         {
-            var directory = grains.GetGrain<INodeDirectoryGrain>(0);
+            var directory = grains.NodeDirectory();
             var view = await directory.OverlayAsync(_view?.Version ?? 0);
             if (view is null) return;
             lock (_gate) _view = view;
@@ -113,14 +115,11 @@ public sealed class ClusterOverlay(
     {
         try
         {
-            var view = await grains.GetGrain<INodeDirectoryGrain>(0).OverlayAsync(0);
+            var view = await grains.NodeDirectory().OverlayAsync(0);
             var orphans = (view?.Nodes ?? []).Where(n => n.Silo is { } s && dead.Contains(s) && !local.Contains(n.Node)).Select(n => n.Node).ToList();
-            foreach (var chunk in orphans.Chunk(256))
-                await Task.WhenAll(chunk.Select(async node =>
-                {
-                    try { await grains.GetGrain<INodeGrain>(node).GetStatusAsync(); }
-                    catch (Exception e) when (e is not OperationCanceledException) { logger.LogDebug(e, "Overlay: no stand-in for node {Node}", node); }
-                }));
+            // Skip: a node whose stand-in does not come up must not keep the others' from activating; it is logged.
+            await FanOut.FailedAsync(orphans, node => grains.GetGrain<INodeGrain>(node).GetStatusAsync(),
+                (node, e) => logger.LogDebug(e, "Overlay: no stand-in for node {Node}", node), options.FanOutWidth);
         }
         catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Overlay: the dead silos' nodes could not be listed; next membership change tries again"); }
     }

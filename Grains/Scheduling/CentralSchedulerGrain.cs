@@ -73,9 +73,8 @@ public sealed class CentralSchedulerGrain(
     private async Task<bool> RoundAsync(ImmutableArray<string> nodes, TimeSpan solverTimeLimit)
     {
         _round++;
-        var snapshots = new List<NodeSnapshot>(nodes.Length);
-        foreach (var chunk in nodes.Chunk(512))
-            snapshots.AddRange(await Task.WhenAll(chunk.Select(n => GrainFactory.GetGrain<INodeGrain>(n).GetSnapshotAsync())));
+        // Fail: a round solves the whole scope or nothing (a plan over part of it could fill a node it did not see); TickAsync logs it.
+        var snapshots = await FanOut.AllAsync(nodes, n => GrainFactory.GetGrain<INodeGrain>(n).GetSnapshotAsync(), options.FanOutWidth);
         var now = clock.Now;
         var overloaded = snapshots.Where(s => s.Overloaded).ToList();
         var pressured = options.EffectivePressure is { } pressure ? snapshots.Where(s => !s.Overloaded && s.CpuLoad > pressure).ToList() : [];
@@ -86,8 +85,8 @@ public sealed class CentralSchedulerGrain(
 
         var started = clock.Timestamp();
         var roundStart = clock.Now;
-        var problem = PlacementProblem.FromSnapshots(snapshots, await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).AllAsync());
-        var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
+        var problem = PlacementProblem.FromSnapshots(snapshots, await GrainFactory.ConstraintDirectory().AllAsync());
+        var result = await GrainFactory.Solver().SolveAsync(problem,
             options.SolverOptionsFor(clock.ToWall(solverTimeLimit), 2), options.Solver);
         var solveTime = clock.Since(started);
         journal.RecordSolve(solveTime);

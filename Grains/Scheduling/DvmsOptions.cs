@@ -90,6 +90,13 @@ public sealed record DvmsOptions
     /// </summary>
     public TimeSpan SiloLossGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Calls a silo's grains have in flight at once when they ask every node (or every hypervisor) of a list: starting
+    /// monitoring, stopping it, a centralized round's snapshots, the stand-ins for a dead silo's nodes, the silo's health.
+    /// Wide enough for thousands of nodes in a few rounds, narrow enough not to flood a silo's message queues.
+    /// </summary>
+    public int FanOutWidth { get; init; } = Discovery.Grains.FanOut.DefaultWidth;
+
     /// <summary>The solver's limits for one solve of <paramref name="timeLimit"/> (wall time) with <paramref name="workers"/>: headroom and cross-site cost as configured.</summary>
     public SolverOptions SolverOptionsFor(TimeSpan timeLimit, int workers) =>
         SolverOptions.Default with { TimeLimit = timeLimit, Workers = workers, Headroom = HeadroomTarget, CrossSiteWeight = CrossSiteWeight,

@@ -5,7 +5,7 @@ namespace Discovery.Scheduling;
 /// <summary>
 /// Checks <see cref="DvmsOptions"/> (each failure names the property), after Orleans' pattern of
 /// options plus a separate validator: the silo's configuration check and
-/// <c>AddDiscoveryScheduling</c> both use it, so a bad combination is refused the same way whether
+/// <c>AddDiscoveryGrains</c> both use it, so a bad combination is refused the same way whether
 /// it comes from configuration or from code.
 /// </summary>
 public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
@@ -35,6 +35,7 @@ public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
         if (options.MaxDecidingPartitions < 1) problems.Add($"MaxDecidingPartitions: must be at least 1, got {options.MaxDecidingPartitions}");
         if (options.MaxPartitionSize < 1) problems.Add($"MaxPartitionSize: must be at least 1, got {options.MaxPartitionSize}");
         if (!(options.CrossSiteWeight is >= 1 and <= 1000)) problems.Add($"CrossSiteWeight: must be within [1, 1000], got {options.CrossSiteWeight}");
+        if (options.FanOutWidth < 1) problems.Add($"FanOutWidth: must be at least 1, got {options.FanOutWidth}");
         if (options.SiloLossGrace < TimeSpan.Zero) problems.Add($"SiloLossGrace: must not be negative, got {options.SiloLossGrace}");
         problems.AddRange(Overlay.SiteDistances.Problems(options.SiteDistances));
         return problems;

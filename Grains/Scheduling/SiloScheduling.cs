@@ -13,7 +13,7 @@ namespace Discovery.Scheduling;
 /// tells the partitions running here to end (each releases its nodes), and waits a bounded time for
 /// them, so that nothing keeps activating grains on a silo that is going away.
 /// </summary>
-public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory grains, ILogger<SiloScheduling> logger)
+public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory grains, DvmsOptions options, ILogger<SiloScheduling> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>How long a stopping silo waits for its partitions to release their nodes (a plan in flight finishes its step).</summary>
@@ -37,9 +37,6 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
 
     /// <summary>A node's monitoring started on this silo.</summary>
     public void MonitoringStarted() => Monitoring = true;
-
-    /// <summary>Partitions (and centralized rounds) running on this silo.</summary>
-    public int RunningPartitions => _partitions.Count;
 
     /// <summary>
     /// Takes a deciding slot for <paramref name="partition"/> before its node starts it. Partitions still deciding
@@ -79,12 +76,9 @@ public sealed class SiloScheduling(HypervisorDirectory directory, IGrainFactory 
     {
         await _stopping.CancelAsync();
         var nodes = directory.Nodes;
-        foreach (var chunk in nodes.Chunk(512))
-            await Task.WhenAll(chunk.Select(async n =>
-            {
-                try { await grains.GetGrain<INodeMonitor>(n).StopMonitoringAsync(); }
-                catch (Exception e) when (e is not OperationCanceledException) { logger.LogDebug(e, "Node {Node}: monitoring not stopped", n); }
-            }));
+        // Skip: the silo is stopping whatever a node answers; one that did not stop is logged and the others still stop.
+        await FanOut.FailedAsync(nodes, n => grains.GetGrain<INodeMonitor>(n).StopMonitoringAsync(),
+            (n, e) => logger.LogDebug(e, "Node {Node}: monitoring not stopped", n), options.FanOutWidth);
         var waited = Stopwatch.StartNew();
         while (!_partitions.IsEmpty && waited.Elapsed < ShutdownGrace && !cancellationToken.IsCancellationRequested)
             await Task.Delay(50, CancellationToken.None);

@@ -33,6 +33,8 @@ public sealed record SchedulingSettings
     [Range(1, 100_000)] public int MaxPartitionSize { get; init; } = Defaults.MaxPartitionSize;
     /// <summary>Cost of a migration to another site, as a multiple of the same migration inside a site.</summary>
     [Range(1.0, 1000.0)] public double CrossSiteWeight { get; init; } = Defaults.CrossSiteWeight;
+    /// <summary>Calls a silo has in flight at once when it asks every node of a list (monitoring start and stop, central rounds, health).</summary>
+    [Range(1, 100_000)] public int FanOutWidth { get; init; } = Defaults.FanOutWidth;
     /// <summary>Site, other site, distance (symmetric): a partition that outgrows its site tries the nearest first.</summary>
     public Dictionary<string, Dictionary<string, double>> SiteDistances { get; init; } = [];
     /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
@@ -60,6 +62,7 @@ public sealed record SchedulingSettings
         PressureThreshold = PressureThreshold > 0 ? PressureThreshold : null,
         MaxPartitionSize = MaxPartitionSize,
         CrossSiteWeight = CrossSiteWeight,
+        FanOutWidth = FanOutWidth,
         SiteDistances = SiteDistances,
         Solver = TryParseSolver(Solver, out var solver) ? solver : Defaults.Solver,
     };

@@ -36,14 +36,14 @@ internal static class OrleansSetup
 
         AddStorage(silo, settings);
 
-        // Node grains are placed on the silo that drives their hypervisor (NodePlacement).
+        // Node grains are placed on the silo that drives their hypervisor (HomeSiloPlacement).
         silo.UseSiloMetadata(new Dictionary<string, string>
         {
             ["site"] = settings.Site,
-            [NodePlacement.MetadataKey] = NodePlacement.Describe(settings.NodeNames()),
+            [HomeSiloPlacement.MetadataKey] = HomeSiloPlacement.Describe(settings.NodeNames()),
         });
         silo.AddDashboard();
-        silo.AddDiscoveryScheduling(infrastructure, settings.Scheduling.ToDvmsOptions());
+        silo.AddDiscoveryGrains(infrastructure, settings.Scheduling.ToDvmsOptions());
     }
 
     /// <summary>

@@ -83,11 +83,10 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
     private async Task<IReadOnlyList<NodeCell>> FreshCellsAsync()
     {
         if (_cells is { Fresh: true } fresh) return fresh.Value;
-        var directory = grains.GetGrain<INodeDirectoryGrain>(0);
+        var directory = grains.NodeDirectory();
         var names = (await directory.NodesAsync()).Concat(await directory.DownAsync()).Distinct().Order(StringComparer.Ordinal).ToList();
-        var cells = new List<NodeCell>(names.Count);
-        foreach (var chunk in names.Chunk(1024))
-            cells.AddRange(await Task.WhenAll(chunk.Select(CellAsync)));
+        // Fail, though it never does: CellAsync answers for a node that cannot (unreachable), so every node has its cell.
+        var cells = await FanOut.AllAsync(names, CellAsync, settings.Scheduling.FanOutWidth);
         _cells = new Built<IReadOnlyList<NodeCell>>(cells, Stopwatch.GetTimestamp());
         return cells;
     }
@@ -110,8 +109,8 @@ public sealed class ClusterOverview(IGrainFactory grains, DiscoveryOptions setti
 
     private async Task<Overview> BuildAsync(IReadOnlyList<NodeCell> cells)
     {
-        var hub = grains.GetGrain<IEventHubGrain>(0);
-        var vesTask = grains.GetGrain<IVeDirectoryGrain>(0).ListAsync(null);
+        var hub = grains.EventHub();
+        var vesTask = grains.VeDirectory().ListAsync(null);
         var totalsTask = hub.TotalsAsync();
         var transitionsTask = hub.RecentAsync(ListedEvents);
         var endedTask = hub.RecentPartitionsAsync(ListedEvents);

@@ -15,8 +15,8 @@ namespace Discovery.Silo.Operations;
 /// <summary>
 /// The silo's HTTP surface for operators and integrators: the operator page at <c>/</c>, the JSON API under
 /// <c>/api</c> (described at <c>/openapi/v1.json</c>), Prometheus metrics at <c>/metrics</c> and <c>/healthz</c>.
-/// The API goes through the client library over this silo's own cluster client, so it validates and fails
-/// exactly as the library does.
+/// VE and node operations go through the client library over this silo's own cluster client, so they validate
+/// and fail exactly as the library does; node listings, partitions and the overview come from <see cref="ClusterOverview"/>.
 /// </summary>
 public static partial class OperationsSetup
 {
@@ -88,32 +88,26 @@ public static partial class OperationsSetup
         var nodes = api.MapGroup("/nodes").WithTags("nodes");
         nodes.MapGet("/", async (ClusterOverview overview, CancellationToken ct) => (await overview.CellsAsync(ct)).Select(NodeJson.From).ToList())
             .WithSummary("Every node of the cluster, on every silo, in name order, as last monitored.");
-        nodes.MapGet("/{node}", async Task<IResult> (string node, IGrainFactory grains, DiscoveryClient client, CancellationToken ct) =>
-                !await KnownAsync(grains, node) ? ApiProblems.UnknownNode(node) : Results.Json(NodeDetailJson.From(await client.GetNodeStatusAsync(node, ct))))
+        nodes.MapGet("/{node}", async Task<IResult> (string node, DiscoveryClient client, CancellationToken ct) =>
+                !await client.IsKnownNodeAsync(node, ct) ? ApiProblems.UnknownNode(node) : Results.Json(NodeDetailJson.From(await client.GetNodeStatusAsync(node, ct))))
             .WithSummary("One node: capacity, demand, VMs, reservation, pending event.")
             .Produces<NodeDetailJson>().ProducesProblem(StatusCodes.Status404NotFound);
-        nodes.MapPost("/{node}/drain", (string node, IGrainFactory grains, DiscoveryClient client, CancellationToken ct) =>
-                Maintenance(node, true, grains, client, ct))
+        nodes.MapPost("/{node}/drain", (string node, DiscoveryClient client, CancellationToken ct) =>
+                Maintenance(node, true, client, ct))
             .WithSummary("Asks for maintenance: the node's VMs are moved away by DVMS, then it takes no VM until undrained.")
             .Produces<NodeDetailJson>().ProducesProblem(StatusCodes.Status404NotFound);
-        nodes.MapPost("/{node}/undrain", (string node, IGrainFactory grains, DiscoveryClient client, CancellationToken ct) =>
-                Maintenance(node, false, grains, client, ct))
+        nodes.MapPost("/{node}/undrain", (string node, DiscoveryClient client, CancellationToken ct) =>
+                Maintenance(node, false, client, ct))
             .WithSummary("Ends maintenance: the node takes VMs again.")
             .Produces<NodeDetailJson>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Maintenance(string node, bool drain, IGrainFactory grains, DiscoveryClient client, CancellationToken ct)
+    private static async Task<IResult> Maintenance(string node, bool drain, DiscoveryClient client, CancellationToken ct)
     {
-        if (!await KnownAsync(grains, node)) return ApiProblems.UnknownNode(node);
+        if (!await client.IsKnownNodeAsync(node, ct)) return ApiProblems.UnknownNode(node);
         if (drain) await client.DrainAsync(node, ct);
         else await client.CancelDrainAsync(node, ct);
         return Results.Json(NodeDetailJson.From(await client.GetNodeStatusAsync(node, ct)));
-    }
-
-    private static async Task<bool> KnownAsync(IGrainFactory grains, string node)
-    {
-        var directory = grains.GetGrain<INodeDirectoryGrain>(0);
-        return (await directory.NodesAsync()).Contains(node) || await directory.IsDownAsync(node);
     }
 
     private static void MapVes(RouteGroupBuilder api)

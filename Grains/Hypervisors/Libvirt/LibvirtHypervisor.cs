@@ -231,11 +231,6 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     /// <inheritdoc />
     public Task UndefineAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("undefine", vmId, LibvirtNative.virDomainUndefine);
 
-    /// <summary>The domain's XML description (live state).</summary>
-    public Task<string> GetXmlAsync(string vmId) =>
-        _connection.RunAsync($"XML of '{vmId}'", conn => WithDomain(conn, "XML of", vmId, d =>
-            LibvirtNative.TakeString(LibvirtNative.virDomainGetXMLDesc(d, 0)) ?? throw _connection.LastError($"virDomainGetXMLDesc({vmId})")));
-
     private Task OnDomain(string operation, string vmId, Func<IntPtr, int> call) =>
         _connection.RunAsync($"{operation} '{vmId}'", conn => WithDomain(conn, operation, vmId, d =>
         {

@@ -84,12 +84,6 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Library)]
     internal static partial int virEventRunDefaultImpl();
 
-    [LibraryImport(Library)]
-    internal static partial int virEventAddTimeout(int timeoutMs, delegate* unmanaged[Cdecl]<int, IntPtr, void> callback, IntPtr opaque, IntPtr freeCallback);
-
-    [LibraryImport(Library)]
-    internal static partial int virEventRemoveTimeout(int timer);
-
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr virConnectOpen(string? name);
 
@@ -143,9 +137,6 @@ internal static unsafe partial class LibvirtNative
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainMigrateToURI3(IntPtr domain, string dconnuri, IntPtr parameters, uint nparams, uint flags);
-
-    [LibraryImport(Library)]
-    internal static partial IntPtr virDomainMigrate3(IntPtr domain, IntPtr dconn, IntPtr parameters, uint nparams, uint flags);
 
     [LibraryImport(Library)]
     internal static partial int virConnectDomainEventRegisterAny(IntPtr conn, IntPtr domain, int eventId,

@@ -113,17 +113,6 @@ public sealed class SimulatedDatacenter
         }
     }
 
-    /// <summary>Stops the load injector; demands stay as they are.</summary>
-    public void StopLoadInjection()
-    {
-        lock (_gate)
-        {
-            CatchUpLocked(Clock.GetUtcNow());
-            _injection = null;
-            UpdateNextDue();
-        }
-    }
-
     /// <summary>Sets a VM's CPU demand now (tests and scenario scripts), clipped to 0..100 per vCPU.</summary>
     public void SetDemand(string vmId, int cpuDemand)
     {

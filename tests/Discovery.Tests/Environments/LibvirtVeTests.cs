@@ -40,7 +40,7 @@ public sealed class LibvirtVeTests : IDisposable
             {
                 silo.Services.AddSingleton(directory);
                 silo.AddMemoryGrainStorage(VeGrain.StorageName);
-                silo.AddDiscoveryScheduling(TimeProvider.System, new DvmsOptions { Enabled = false });
+                silo.AddDiscoveryGrains(TimeProvider.System, new DvmsOptions { Enabled = false });
             });
             await using var cluster = builder.Build();
             await cluster.DeployAsync();

@@ -41,8 +41,8 @@ public sealed class ImmovableNodeGrainTests
             var primary = options.SiloName.EndsWith('0') || options.SiloName == "Primary";
             var directory = primary ? drives : none; // the primary drives every node
             silo.Services.AddSingleton(directory).AddSingleton(datacenter);
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
-            silo.AddDiscoveryScheduling(TimeProvider.System, new DvmsOptions { Enabled = false }, startMonitoring: false);
+            silo.UseSiloMetadata(new Dictionary<string, string> { [HomeSiloPlacement.MetadataKey] = HomeSiloPlacement.Describe(directory.Nodes) });
+            silo.AddDiscoveryGrains(TimeProvider.System, new DvmsOptions { Enabled = false }, startMonitoring: false);
             silo.Configure<ActivationRebalancerOptions>(o =>
             {
                 o.RebalancerDueTime = TimeSpan.FromSeconds(1);

@@ -31,7 +31,7 @@ public sealed class NodeGrainTests
             silo.Services.AddSingleton(directory);
             // Monitoring timers run on the fake clock, which this test never advances.
             silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
-            silo.AddDiscoveryScheduling(clock, new DvmsOptions());
+            silo.AddDiscoveryGrains(clock, new DvmsOptions());
         });
         await using var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -85,14 +85,14 @@ public sealed class DvmsCluster : IAsyncDisposable
         {
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             if (postgres is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
-            silo.AddDiscoveryScheduling(clock, WithTestLease(options), startMonitoring: false);
+            silo.AddDiscoveryGrains(clock, WithTestLease(options), startMonitoring: false);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         if (postgres is not null) // membership really is in PostgreSQL
             Assert.Equal(silos, await postgres.ScalarAsync("SELECT count(*) FROM OrleansMembershipTable WHERE Status = 3"));
         foreach (var (owner, list) in constraints ?? new Dictionary<string, PlacementConstraint[]>())
-            await cluster.Client.GetGrain<IConstraintDirectoryGrain>(0).SetAsync(owner, [.. list]);
+            await cluster.Client.ConstraintDirectory().SetAsync(owner, [.. list]);
         await Task.WhenAll(directory.Nodes.Select(n => cluster.Client.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
         return new DvmsCluster(datacenter, cluster, journal);
     }

@@ -1,11 +1,12 @@
 using Discovery.Grains;
+using Discovery.Placement;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
-namespace Discovery.Placement;
+namespace Discovery.Solving;
 
 /// <summary>
-/// Thin shell over the placement library. A solve is CPU-bound for up to its time limit, so it
+/// The solver grain: a thin shell over the placement library (VM placement). A solve is CPU-bound for up to its time limit, so it
 /// runs on the silo's <see cref="SolverThreads"/>, neither on the grain scheduler nor on the shared thread pool.
 /// </summary>
 [StatelessWorker]

@@ -10,7 +10,7 @@ namespace Discovery.Hosting;
 /// its metadata had not reached this one: the next call places it again) or, with no live silo to
 /// drive the node, stands in for it and reports it unreachable until its silo returns.
 /// </summary>
-internal sealed class NodePlacementDirector(HypervisorDirectory directory, NodeHomes homes) : IPlacementDirector
+internal sealed class HomeSiloPlacementDirector(HypervisorDirectory directory, NodeHomes homes) : IPlacementDirector
 {
 
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)

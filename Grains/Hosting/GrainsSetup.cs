@@ -3,6 +3,7 @@ using Discovery.Hypervisors;
 using Discovery.Overlay;
 using Discovery.Placement;
 using Discovery.Scheduling;
+using Discovery.Solving;
 using Discovery.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,29 +12,33 @@ using Orleans.Runtime;
 
 namespace Discovery.Hosting;
 
-/// <summary>Wires distributed scheduling into a silo whose <see cref="HypervisorDirectory"/> is registered.</summary>
-public static class SchedulingSetup
+/// <summary>
+/// Wires Discovery's grains and what they need into a silo whose <see cref="HypervisorDirectory"/> is registered: not only
+/// scheduling but the clock, node homes, the overlay, the node directory's entries, the solver's threads, and the start of
+/// monitoring.
+/// </summary>
+public static class GrainsSetup
 {
     /// <summary>
     /// Registers the infrastructure clock (also as Orleans' grain-timer clock, so an accelerated
-    /// simulation speeds up grain timers but not Orleans' own machinery), the DVMS options, the
-    /// overlay, the plan journal, the metrics and this silo's scheduling lifecycle (which stops
-    /// monitoring and partitions first when the silo stops); and starts every local node's
-    /// monitoring once the silo is up. The silo must have a grain storage named
+    /// simulation speeds up grain timers but not Orleans' own machinery), the DVMS options, the node
+    /// grains' home-silo placement, the overlay, the plan journal, the solver threads, the metrics and this
+    /// silo's scheduling lifecycle (which stops monitoring and partitions first when the silo stops); warms
+    /// the solver up, announces this silo's nodes and starts their monitoring once the silo is up. The silo must have a grain storage named
     /// <see cref="Environments.VeGrain.StorageName"/>: the node and VE directories and the VEs persist there.
     /// </summary>
     /// <param name="silo">The silo being built.</param>
     /// <param name="infrastructureTime">The infrastructure clock.</param>
     /// <param name="options">Validated scheduling options.</param>
     /// <param name="startMonitoring">False: the caller starts monitoring itself (tests that arrange state first).</param>
-    public static ISiloBuilder AddDiscoveryScheduling(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options, bool startMonitoring = true)
+    public static ISiloBuilder AddDiscoveryGrains(this ISiloBuilder silo, TimeProvider infrastructureTime, DvmsOptions options, bool startMonitoring = true)
     {
         var problems = DvmsOptionsValidator.Problems(options);
         if (problems.Count > 0) throw new ArgumentException("invalid scheduling options: " + string.Join("; ", problems), nameof(options));
         silo.Services.AddSingleton(new InfrastructureClock(infrastructureTime));
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);
         silo.Services.AddSingleton(options);
-        silo.Services.AddPlacementDirector<NodePlacement, NodePlacementDirector>();
+        silo.Services.AddPlacementDirector<HomeSiloPlacement, HomeSiloPlacementDirector>();
         silo.Services.AddSingleton<NodeHomes>();
         silo.Services.AddSingleton(new SiteDistances(options.SiteDistances));
         silo.Services.AddSingleton<DirectoryEntries>();
@@ -57,16 +62,17 @@ public static class SchedulingSetup
             // Pay the solver's cold start (OR-Tools' native code, compiling the model builder) before any
             // node can detect an event: otherwise the first partitions, all started in the first second,
             // wait for it and at high speedups outlive their leases.
-            await grains.GetGrain<ISolverGrain>(0).SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
+            await grains.Solver().SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
             var directory = services.GetRequiredService<HypervisorDirectory>();
             await AnnounceNodesAsync(grains, directory, services.GetRequiredService<DirectoryEntries>(),
-                services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), cancellationToken);
+                services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), options.FanOutWidth, cancellationToken);
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
             if (!startMonitoring) return;
             // From now on a node grain activated here starts monitoring by itself, even one that comes home late.
             var scheduling = services.GetRequiredService<SiloScheduling>();
             scheduling.MonitoringStarted();
-            await StartMonitoringAsync(grains, directory.Nodes, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), scheduling.StoppingToken);
+            await StartMonitoringAsync(grains, directory.Nodes, options.FanOutWidth, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+                scheduling.StoppingToken);
         });
         return silo;
     }
@@ -76,27 +82,24 @@ public static class SchedulingSetup
     /// otherwise a VE submitted in the first monitoring period could name a node the cluster does not know yet.
     /// </summary>
     private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, DirectoryEntries entries, string silo,
-        CancellationToken cancellationToken)
+        int width, CancellationToken cancellationToken)
     {
-        var announced = new List<NodeAnnouncement>();
-        foreach (var chunk in directory.Nodes.Chunk(256))
+        // Fail on the unexpected (the silo does not start); a hypervisor that does not answer is no failure: it is left out.
+        var hosts = await FanOut.AllAsync(directory.Nodes, async node =>
         {
-            var hosts = await Task.WhenAll(chunk.Select(async node =>
+            try
             {
-                try
-                {
-                    var host = await directory.Get(node).GetHostInfoAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-                    return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity, silo);
-                }
-                catch (Exception e) when (e is HypervisorException or TimeoutException)
-                {
-                    return null; // it joins, or is marked down, through its own monitoring
-                }
-            }));
-            announced.AddRange(hosts.OfType<NodeAnnouncement>());
-        }
+                var host = await directory.Get(node).GetHostInfoAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity, silo);
+            }
+            catch (Exception e) when (e is HypervisorException or TimeoutException)
+            {
+                return null; // it joins, or is marked down, through its own monitoring
+            }
+        }, width);
+        var announced = hosts.OfType<NodeAnnouncement>().ToList();
         foreach (var node in announced) entries.Joined(node);
-        await grains.GetGrain<INodeDirectoryGrain>(0).AnnounceAsync([.. announced]);
+        await grains.NodeDirectory().AnnounceAsync([.. announced]);
     }
 
     /// <summary>
@@ -104,12 +107,12 @@ public static class SchedulingSetup
     /// one was away answers false and makes way: such nodes are asked again every second, in the background once the
     /// first round is done (the silo does not wait for them to serve), until each grain lives here or the silo stops.
     /// </summary>
-    public static async Task StartMonitoringAsync(IGrainFactory grains, IReadOnlyList<string> nodes, Microsoft.Extensions.Logging.ILoggerFactory loggers,
+    public static async Task StartMonitoringAsync(IGrainFactory grains, IReadOnlyList<string> nodes, int width, Microsoft.Extensions.Logging.ILoggerFactory loggers,
         CancellationToken stopping = default)
     {
-        var pending = await StartRoundAsync(grains, nodes);
+        var pending = await StartRoundAsync(grains, nodes, width);
         if (pending.Count == 0) return;
-        var logger = loggers.CreateLogger("Discovery.Hosting.SchedulingSetup");
+        var logger = loggers.CreateLogger("Discovery.Hosting.GrainsSetup");
         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
             "{Count} node(s) held by stand-in activations on other silos; asking them home", pending.Count);
         _ = Task.Run(async () =>
@@ -119,7 +122,7 @@ public static class SchedulingSetup
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), stopping);
-                    pending = await StartRoundAsync(grains, pending);
+                    pending = await StartRoundAsync(grains, pending, width);
                 }
                 catch (OperationCanceledException) { return; }
                 catch (Exception e) { Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, e, "Starting the monitoring of {Count} node(s) failed; trying again", pending.Count); }
@@ -131,15 +134,11 @@ public static class SchedulingSetup
     }
 
     /// <summary>Asks each node to start monitoring; returns those whose grain stood in elsewhere and made way.</summary>
-    private static async Task<List<string>> StartRoundAsync(IGrainFactory grains, IReadOnlyList<string> nodes)
+    private static async Task<List<string>> StartRoundAsync(IGrainFactory grains, IReadOnlyList<string> nodes, int width)
     {
-        var away = new List<string>();
-        foreach (var chunk in nodes.Chunk(256))
-        {
-            var started = await Task.WhenAll(chunk.Select(async n => (n, ok: await grains.GetGrain<INodeGrain>(n).StartMonitoringAsync())));
-            away.AddRange(started.Where(s => !s.ok).Select(s => s.n));
-        }
-        return away;
+        // Fail: the first round fails the silo's start, a later one is logged and asked again a second later (StartMonitoringAsync).
+        var started = await FanOut.AllAsync(nodes, async n => (n, ok: await grains.GetGrain<INodeGrain>(n).StartMonitoringAsync()), width);
+        return [.. started.Where(s => !s.ok).Select(s => s.n)];
     }
 
     /// <summary>A tiny problem with one overloaded node: solving it exercises the whole solver and plan builder once.</summary>

@@ -12,7 +12,7 @@ using Discovery.Tests.Support;
 namespace Discovery.Tests.Hosting;
 
 /// <summary>Two silos, each driving its own PoP's nodes: every node grain lands where its hypervisor is.</summary>
-public sealed class NodePlacementTests
+public sealed class HomeSiloPlacementTests
 {
     [SkippableFact]
     public async Task Each_node_grain_runs_on_the_silo_that_drives_its_hypervisor()
@@ -34,8 +34,8 @@ public sealed class NodePlacementTests
         {
             var (_, directory) = pops[options.SiloName.EndsWith('0') || options.SiloName == "Primary" ? 0 : 1];
             silo.Services.AddSingleton(directory);
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodePlacement.MetadataKey] = NodePlacement.Describe(directory.Nodes) });
-            silo.AddDiscoveryScheduling(clock, new DvmsOptions { Enabled = false });
+            silo.UseSiloMetadata(new Dictionary<string, string> { [HomeSiloPlacement.MetadataKey] = HomeSiloPlacement.Describe(directory.Nodes) });
+            silo.AddDiscoveryGrains(clock, new DvmsOptions { Enabled = false });
         });
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -45,7 +45,7 @@ public sealed class NodePlacementTests
         // Silo metadata propagates asynchronously: wait until every silo sees every other silo's node list.
         var deadline = System.Diagnostics.Stopwatch.StartNew();
         while (!cluster.Silos.All(s => cluster.Silos.All(other =>
-                   s.ServiceProvider.GetRequiredService<ISiloMetadataCache>().GetSiloMetadata(other.SiloAddress).Metadata.ContainsKey(NodePlacement.MetadataKey))))
+                   s.ServiceProvider.GetRequiredService<ISiloMetadataCache>().GetSiloMetadata(other.SiloAddress).Metadata.ContainsKey(HomeSiloPlacement.MetadataKey))))
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "silo metadata did not propagate");
             await Task.Delay(100);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Discovery.Placement;
+namespace Discovery.Solving;
 
 /// <summary>
 /// Dedicated threads for solves (the silo registers one per core). A CP-SAT solve
@@ -29,9 +29,6 @@ public sealed class SolverThreads : IDisposable
 
     /// <summary>Solver threads.</summary>
     public int Count => _threads.Length;
-
-    /// <summary>Solves waiting for a thread.</summary>
-    public int Queued => _queue.Count;
 
     /// <summary>Runs <paramref name="work"/> on a solver thread; the continuation runs off it.</summary>
     public Task<T> Run<T>(Func<T> work)
