@@ -80,9 +80,7 @@ public sealed class VeRecord(string key, VeGrainState state, TimeProvider time)
         state.Vms = [.. spec.Vms.Select(v => new VeVm(v.Id, v with { Id = qualify(v.Id) }, VmState.Stopped, null))];
         state.Constraints = [.. (spec.Constraints.IsDefault ? [] : spec.Constraints).Select(c => c.RenameVms(qualify))];
         state.Crashes = [];
-        state.State = VeState.Pending;
-        state.Reason = null;
-        return [Log(null, "none", VeState.Pending.ToString(), null, "submitted")];
+        return Become(VeState.Pending, null, "submitted", shownFrom: "none");
     }
 
     /// <summary>What is wrong with <paramref name="spec"/> submitted as <paramref name="key"/> on nodes of <paramref name="capacities"/>.</summary>
@@ -307,13 +305,16 @@ public sealed class VeRecord(string key, VeGrainState state, TimeProvider time)
 
     // ---- the one place each changes ----
 
-    /// <summary>The one place the VE's state changes; a transition only when it does (the reason always follows).</summary>
-    private IReadOnlyList<VeTransition> Become(VeState to, string? reason, string why)
+    /// <summary>
+    /// The one place the VE's state changes; a transition only when it does (the reason always follows), or always
+    /// when <paramref name="shownFrom"/> names where it comes from (a submit comes from "none", whatever was deleted before).
+    /// </summary>
+    private IReadOnlyList<VeTransition> Become(VeState to, string? reason, string why, string? shownFrom = null)
     {
         var from = state.State;
         state.State = to;
         state.Reason = reason;
-        return from == to ? [] : [Log(null, from.ToString(), to.ToString(), null, reason ?? why)];
+        return from == to && shownFrom is null ? [] : [Log(null, shownFrom ?? from.ToString(), to.ToString(), null, reason ?? why)];
     }
 
     /// <summary>The one place a VM record changes; a transition when its state or node does. Nothing for a VM the VE does not have.</summary>
