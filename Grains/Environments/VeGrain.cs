@@ -1,5 +1,4 @@
 using Discovery.Grains;
-using Discovery.Hypervisors;
 using Discovery.Model;
 using Discovery.Time;
 using Discovery.Validation;
@@ -10,7 +9,8 @@ namespace Discovery.Environments;
 /// <summary>
 /// A virtual environment (the seed's VET): persisted spec, state and VMs, kept by <see cref="VeRecord"/>
 /// (which decides every transition); this grain carries out each step through the node grains, writes
-/// the state and publishes the transitions. VMs without a node are placed by <see cref="VePlacer"/>;
+/// the state and publishes the transitions. VMs without a node are placed by <see cref="VePlacer"/> and launched
+/// through <see cref="VeNodeCalls"/>;
 /// crashed VMs restart under <see cref="CrashLoopGuard"/>. Not reentrant: operations on one VE
 /// queue behind each other, and <see cref="GetAsync"/> (interleaved) shows the one under way.
 /// </summary>
@@ -29,10 +29,12 @@ public sealed class VeGrain(
     private IGrainTimer? _retry;
     private VeRecord? _ve;
     private VePlacer? _placer;
+    private VeNodeCalls? _calls;
 
     private string Key => this.GetPrimaryKeyString();
     private VeRecord Ve => _ve ??= new(Key, state.State, clock.Time);
     private VePlacer Placer => _placer ??= new(Key, GrainFactory, clock, logger);
+    private VeNodeCalls Calls => _calls ??= new(Ve, GrainFactory, logger, Publish);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -303,7 +305,7 @@ public sealed class VeGrain(
                 ArmRetry();
                 return;
             }
-            await Task.WhenAll(toPlace.Select(vm => LaunchAsync(vm, target[vm.Id])));
+            await Task.WhenAll(toPlace.Select(vm => Calls.LaunchAsync(vm, target[vm.Id])));
         }
         var settled = Ve.Settle();
         if (Ve.State == VeState.Running) StopRetry();
@@ -311,62 +313,9 @@ public sealed class VeGrain(
         if (Ve.State == VeState.Pending) ArmRetry();
     }
 
-    private async Task LaunchAsync(VeVm vm, string node)
-    {
-        await PlacedAsync(vm.Id, node);
-        try
-        {
-            await Node(node).LaunchAsync(vm.Spec);
-            Publish(Ve.VmStarted(vm.Id, node, "placed and started"));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Someone took the room meanwhile, or the node did not answer: it stays without a node and is
-            // placed again later. A launch that timed out may have started all the same: remove it there.
-            if (e is not HypervisorException) await RemoveAsync(vm.Id, node, $"start on {node} failed: {e.Message}", vm.Restoring); // forgets the node too
-            else
-            {
-                Publish(Ve.StartFailed(vm.Id, node, $"start on {node} failed: {e.Message}"));
-                await PlacedAsync(vm.Id, null);
-            }
-        }
-    }
+    private Task PlacedAsync(string vmId, string? host) => Calls.PlacedAsync(vmId, host);
 
-    /// <summary>Starts the VM on <paramref name="host"/>; when the node refuses, removes it there so that it is placed again. True when it runs.</summary>
-    private async Task<bool> StartOrUnplaceAsync(string vmId, string host, string started, bool restoring)
-    {
-        try
-        {
-            await Node(host).StartVmAsync(vmId);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await RemoveAsync(vmId, host, $"cannot start on {host} ({e.Message}): placed again", restoring);
-            return false;
-        }
-        Publish(Ve.VmStarted(vmId, host, started));
-        return true;
-    }
-
-    /// <summary>
-    /// Forgets where the VM was and removes it there, best effort: a node that cannot be
-    /// reached now is marked down if it stays so, and its copy is destroyed when it comes back.
-    /// </summary>
-    private async Task RemoveAsync(string vmId, string host, string why, bool restoring)
-    {
-        try
-        {
-            await Node(host).RemoveVmAsync(vmId);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning("VE {Ve}: could not remove {Vm} from {Node} ({Message}); its copy goes when the node answers", Key, Ve.Find(vmId)?.Name, host, e.Message);
-        }
-        await PlacedAsync(vmId, null);
-        Publish(Ve.VmUnplaced(vmId, host, why, restoring));
-    }
-
-    private Task PlacedAsync(string vmId, string? host) => GrainFactory.GetGrain<IVmGrain>(vmId).PlacedAsync(host);
+    private Task<bool> StartOrUnplaceAsync(string vmId, string host, string started, bool restoring) => Calls.StartOrUnplaceAsync(vmId, host, started, restoring);
 
     private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
 
