@@ -11,6 +11,11 @@ public enum CopyAction
     Destroy,
     /// <summary>Not a VM this VE knows: reported, left alone (as when reconciling).</summary>
     Ignore,
+    /// <summary>
+    /// Kept where the VE records it, but found stopped or crashed (its host rebooted) while the VE wants it running:
+    /// started there again. Decided by <see cref="VeRecord.CopyReturned"/>, which knows what the node saw.
+    /// </summary>
+    Restart,
 }
 
 /// <summary>

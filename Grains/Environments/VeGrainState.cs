@@ -2,7 +2,7 @@ using Discovery.Model;
 
 namespace Discovery.Environments;
 
-/// <summary>What a VE grain persists: its spec (VM ids qualified), state, VMs, reason, recent transitions and crash history.</summary>
+/// <summary>What a VE grain persists: its spec (VM ids qualified), state, VMs, reason, recent transitions and crash history; changed only through <see cref="VeRecord"/>.</summary>
 [GenerateSerializer, Alias("discovery.ve.state")]
 public sealed class VeGrainState
 {
@@ -16,7 +16,7 @@ public sealed class VeGrainState
     /// <summary>Why the VE is pending or failed.</summary>
     [Id(3)] public string? Reason { get; set; }
 
-    /// <summary>The last <see cref="VeGrain.History"/> transitions, oldest first.</summary>
+    /// <summary>The last <see cref="VeRecord.History"/> transitions, oldest first.</summary>
     [Id(4)] public List<VeTransition> Transitions { get; set; } = [];
 
     /// <summary>Recent crash times per VM id (crash-loop protection survives a reactivation).</summary>

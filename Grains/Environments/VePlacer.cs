@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using Discovery.Constraints;
+using Discovery.Grains;
+using Discovery.Model;
+using Discovery.Placement;
+using Discovery.Placement.Checking;
+using Discovery.Time;
+using Microsoft.Extensions.Logging;
+
+namespace Discovery.Environments;
+
+/// <summary>Where a VE's VMs without a node go (<see cref="Target"/>: VM id to node), or why they cannot be placed.</summary>
+public sealed record VePlan(IReadOnlyDictionary<string, string>? Target, string? Unplaceable)
+{
+    /// <summary>Every VM to place has a node.</summary>
+    public bool Placed => Target is not null;
+}
+
+/// <summary>
+/// Places one VE's VMs that have no node: on a sample of the nodes its constraints allow, growing each round,
+/// checked by the independent checker, explained over every node when nothing fits. One per VE activation
+/// (its sample counter gives a fresh, reproducible sample at each try).
+/// </summary>
+public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureClock clock, ILogger logger)
+{
+    /// <summary>First placement round: this many nodes allowed by the VE's constraints, sampled, besides the VE's own.</summary>
+    public const int FirstSample = 64;
+
+    private int _placements;
+
+    /// <summary>
+    /// The plan for <paramref name="toPlace"/> under the VE's <paramref name="constraints"/> and those of other VEs
+    /// that restrict them; <paramref name="vms"/>: all the VE's VMs (their nodes are always in the sample).
+    /// </summary>
+    public async Task<VePlan> PlanAsync(IReadOnlyList<VeVm> toPlace, IReadOnlyList<VeVm> vms, IReadOnlyList<PlacementConstraint> constraints)
+    {
+        // The directory is in memory: a stopped VE's constraints may have gone with a silo since it last ran.
+        var directory = grains.ConstraintDirectory();
+        await directory.SetAsync(ve, [.. constraints]);
+        var all = (await directory.RestrictingOthersAsync(ve)).AddRange(constraints);
+        var (problem, result) = await SolveAsync(toPlace, vms, all);
+        var violations = result.IsSolved ? PlacementChecker.CheckPlan(problem, result.Target, result.Plan) : [];
+        if (result.IsSolved && violations.Count == 0) return new(result.Target, null);
+        return new(null, result.IsSolved ? "the placement found breaks: " + string.Join("; ", violations) : Unplaceable(problem, result));
+    }
+
+    /// <summary>
+    /// Solves on a sample of the nodes the constraints allow (plus the nodes running the VE's VMs),
+    /// four times larger at each failed round, every allowed node at the last: a VE looks at a few
+    /// dozen nodes, not at the whole cluster, unless it must. The last round's problem explains a failure.
+    /// </summary>
+    private async Task<(PlacementProblem, PlacementResult)> SolveAsync(IReadOnlyList<VeVm> toPlace, IReadOnlyList<VeVm> vms, ImmutableArray<PlacementConstraint> constraints)
+    {
+        var all = (await grains.NodeDirectory().NodesAsync()).ToList();
+        var allowed = CandidateNodes.Allowed(all, [.. toPlace.Select(v => v.Id)], constraints);
+        var own = vms.Select(v => v.Host).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var random = new Random(StableHash(ve) + _placements++); // reproducible runs, a fresh sample at each try
+        var shuffled = allowed.OrderBy(_ => random.Next()).ToList();
+        for (var size = FirstSample; ; size *= 4)
+        {
+            var last = size >= shuffled.Count;
+            var sample = own.Concat(shuffled.Take(size)).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+            var nodes = await SnapshotNodesAsync(sample.Order(StringComparer.Ordinal));
+            var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints);
+            var result = await grains.Solver().SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
+            if (result.IsSolved) return (problem, result);
+            if (!last) continue;
+            if (toPlace.Any(v => v.Restoring))
+            {
+                // VMs that were running come back before new ones are admitted: at their declared demand, not their full vCPUs.
+                var relaxed = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints, restoring: toPlace.Where(v => v.Restoring).Select(v => v.Id).ToHashSet());
+                var second = await grains.Solver().SolveAsync(relaxed, SolverOptions.Default, SolverKind.CpSat);
+                if (second.IsSolved) return (relaxed, second);
+            }
+            // Explained over every node: those the constraints exclude count too (empty here: excluded all the same).
+            var capacities = await grains.NodeDirectory().CapacitiesAsync();
+            var excluded = all.Where(n => !sample.Contains(n) && capacities.ContainsKey(n))
+                .Select(n => new NodeSnapshot(n, "", capacities[n], [], false, clock.Now));
+            return (VePlacement.Build([.. nodes, .. excluded], toPlace.Select(v => v.Spec), constraints), result);
+        }
+    }
+
+    /// <summary>The nodes' snapshots (<paramref name="only"/> those, else every node in the directory); a node that does not answer is left out.</summary>
+    public async Task<IReadOnlyList<NodeSnapshot>> SnapshotNodesAsync(IEnumerable<string>? only = null)
+    {
+        var names = only ?? await grains.NodeDirectory().NodesAsync();
+        var answered = await FanOut.AnsweredAsync(names, n => grains.GetGrain<INodeGrain>(n).GetSnapshotAsync(),
+            onFailure: (n, e) => logger.LogWarning("VE {Ve}: node {Node} did not answer ({Message}); not a candidate", ve, n, e.Message)); // Skip
+        return [.. answered.Select(a => a.Result)];
+    }
+
+    private static int StableHash(string text)
+    {
+        var hash = 2166136261u; // FNV-1a: string.GetHashCode differs from one process to the next
+        foreach (var c in text) hash = (hash ^ c) * 16777619u;
+        return (int)hash;
+    }
+
+    private static string Unplaceable(PlacementProblem problem, PlacementResult result) =>
+        UnplaceableReason.Explain(problem) is { Count: > 0 } reasons ? string.Join("; ", reasons) : result.Detail ?? result.Status.ToString();
+}
