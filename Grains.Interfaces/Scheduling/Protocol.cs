@@ -5,19 +5,31 @@ namespace Discovery.Scheduling;
 
 // The DVMS protocol in one place: the partition's states and outcomes, and the messages
 // exchanged between nodes (role IReservable) and partition grains (leaders, IPartitionGrain).
-// The state machines behind them are plain classes: PartitionLifecycle (leader side) and
-// ReservationLease (node side), in Grains/Scheduling/Protocol.
+// The state machines behind them are plain classes in Grains/Scheduling/Protocol: PartitionLifecycle
+// (leader's states), PartitionGrowth (which node to reserve next, headroom), RenewalPacing (late
+// renewals) on the leader side, and ReservationLease on the node side.
 //
 //   node detects an event, is not reserved   -> reserves itself for a new partition, Start(event) one-way
-//   partition: Growing  -- snapshot nodes, solve --> Applying (plan found) -> Finished(Solved)
+//     events: overload, maintenance, underload (when configured) and pressure: a node above the pressure
+//     threshold though not overloaded (only with a headroom target), to be brought down to the target
+//   partition: Growing  -- snapshot nodes; the event no longer holds --> Finished(Vanished)
+//              Growing  -- solve --> Applying (plan found) -> Finished(Solved); the nodes the plan
+//                                          leaves alone are Released at once
+//              Growing  -- plan leaves a node above the headroom target --> headroom growth: Reserve up to
+//                                          HeadroomGrowth more nodes, each with room for what the initiator must
+//                                          shed (one granted without room is Released at once, at most
+//                                          2 x HeadroomGrowth per growth), and solve again; when that is spent or
+//                                          finds nothing, an overload applies the plan, a pressure ends GaveUp
 //              Growing  -- no solution --> Reserve(next node on the overlay); a node held by
-//                                          another partition is skipped (shortcut)
-//              Growing  -- went round the overlay --> Blocked -> Absorb(lower-id partitions it met): the
-//                                          absorbed one Transfers its nodes and ends Absorbed; the absorber
-//                                          grows again. Met only higher ids: wait (bounded) to be absorbed.
-//                                          Met none, or the wait ran out: Finished(GaveUp)
-//   every partition renews its nodes' leases (Renew) while alive and Releases them at the end;
-//   a node drops a reservation whose leader has been silent for the lease timeout.
+//                                          another partition is skipped (shortcut). A pressure grows only with
+//                                          nodes that have room, and neither merges nor waits: GaveUp
+//              Growing  -- went round the overlay, or reached MaxPartitionSize --> Blocked -> Absorb(lower-id
+//                                          partitions it met): the absorbed one Transfers its nodes and ends
+//                                          Absorbed; the absorber grows again. Met only higher ids: wait
+//                                          (bounded) to be absorbed. Met none, or the wait ran out: Finished(GaveUp)
+//   every partition renews its nodes' leases (Renew) while alive and Releases them at the end; a renewal
+//   more than half a lease late holds growth back until one comes on time (none within two periods: it
+//   stops growing); a node drops a reservation whose leader has been silent for the lease timeout.
 
 /// <summary>States of a partition (the DVMS leader), in protocol order.</summary>
 public enum PartitionState

@@ -13,11 +13,15 @@ using Orleans.Placement;
 namespace Discovery.Scheduling;
 
 /// <summary>
-/// The DVMS leader of one partition (the seed's LRT scheduling layer), a thin shell over its
-/// <see cref="PartitionLifecycle"/>: the protocol runs inside the one-way <see cref="StartAsync"/>;
-/// lease renewal runs on an interleaved timer, and <see cref="AbsorbAsync"/> interleaves so that
-/// blocked partitions can merge without deadlock. The call graph has no cycle: partitions call
-/// nodes and lower-id partitions; nodes call no one but (one-way) a new partition.
+/// The DVMS leader of one partition (the seed's LRT scheduling layer), a thin shell that moves the protocol's
+/// messages and asks plain classes every decision: its <see cref="PartitionLifecycle"/> (states, nodes, partitions
+/// met), its <see cref="PartitionGrowth"/> (which node to reserve next, the shortcut, the size cap, headroom) and its
+/// <see cref="RenewalPacing"/> (late renewals hold growth back). The protocol runs inside the one-way
+/// <see cref="StartAsync"/>; lease renewal runs on an interleaved timer, and <see cref="AbsorbAsync"/> and
+/// <see cref="GetStateAsync"/> interleave so that blocked partitions can merge without deadlock. The call graph has
+/// no cycle: partitions await nodes, the cluster's singletons, lower-id partitions (absorb) and any partition met
+/// (its state, interleaved); nodes await directories, VEs and other nodes, but never a partition (they start one
+/// one-way).
 /// It grows along its initiator's walk of the cluster-wide overlay (its site first, then the nearest
 /// sites), reserving nodes of any silo. It is placed on its initiator's silo, deliberately: its first and
 /// most frequent calls go to that site's nodes, whose grains live there, and the silo that admitted it
@@ -35,7 +39,8 @@ public sealed class PartitionGrain(
 {
     private PartitionLifecycle? _lifecycle;
     private SchedulingEvent? _event;
-    private string? _cursor; // where growth stands on its initiator's walk of the overlay
+    private PartitionGrowth? _growth;
+    private RenewalPacing? _pacing;
     private DateTimeOffset _startedAt;
     private TimeSpan _solverTime;
     private int _migrations;
@@ -43,17 +48,13 @@ public sealed class PartitionGrain(
     private IGrainTimer? _renewal;
     private CancellationTokenSource? _applying; // cancelled when a lease is lost or the silo stops: no further plan step
     private TaskCompletionSource? _absorbed;
-    private int _headroomGrowth; // nodes added only to find a plan with headroom
-    private long _shed; // CPU the initiator must shed to come down to the headroom target, as last read
-    private DateTimeOffset _lastRenewal;
-    private bool _starved; // the last renewal came late: the machine does not keep up, growth waits
-    private TaskCompletionSource? _timelyRenewal;
-    private bool _stoppedStarving; // growth stopped because renewals kept coming late
-    private readonly HashSet<string> _skip = new(StringComparer.Ordinal); // nodes of partitions met: growth jumps past them
-    private readonly HashSet<string> _asked = new(StringComparer.Ordinal); // partitions already asked for their nodes
     private readonly List<string> _bystanders = []; // nodes held until the plan, which left them alone: reported, released early
 
     private string Id => this.GetPrimaryKeyString();
+
+    private PartitionGrowth Growth => _growth ?? throw new InvalidOperationException($"partition {Id} has not started");
+
+    private RenewalPacing Pacing => _pacing ?? throw new InvalidOperationException($"partition {Id} has not started");
 
     /// <summary>A blocked partition that met only higher ids waits this long for one of them to absorb it, then gives up.</summary>
     private TimeSpan BlockedWait => options.LeaseTimeout * 2;
@@ -63,8 +64,9 @@ public sealed class PartitionGrain(
         if (_lifecycle is not null) return; // a duplicate start
         var lifecycle = _lifecycle = new PartitionLifecycle(Id);
         _event = evt;
+        _growth = new PartitionGrowth(evt.Node, overlay, options);
         _startedAt = clock.Now;
-        _lastRenewal = clock.Now;
+        _pacing = new RenewalPacing(clock.Time, options.LeaseRenewalPeriod, options.LeaseTimeout);
         lifecycle.Start(evt.Node);
         silo.Entered(Id);
         // Renew at once: the initiator's self-reservation has been ageing since detection.
@@ -100,72 +102,145 @@ public sealed class PartitionGrain(
         : silo.Stopping ? (PartitionOutcome.Failed, "the silo is stopping")
         : null;
 
+    /// <summary>
+    /// The protocol, one round at a time: snapshot the nodes, check the event still holds, solve (and grow for
+    /// headroom, or apply a plan), else grow by one node, else block (merge, wait to be absorbed, give up).
+    /// </summary>
     private async Task<(PartitionOutcome, string?)> RunAsync(PartitionLifecycle lifecycle, SchedulingEvent evt)
     {
         while (true)
         {
-            if (Interrupted(lifecycle) is { } stop) return stop;
-            if (clock.Now - _startedAt > options.MaxPartitionLifetime) return (PartitionOutcome.GaveUp, "lifetime exceeded");
-
-            var snapshots = await Task.WhenAll(lifecycle.Nodes.ToArray().Select(n => GrainFactory.GetGrain<INodeMonitor>(n).GetSnapshotAsync()));
-            var initiator = snapshots.First(s => s.Node == evt.Node);
-            _shed = options.HeadroomTarget is { } goal ? Math.Max(0, initiator.Demand.Cpu - (long)Math.Floor(goal * initiator.Capacity.Cpu)) : 0;
-            if (!EventDetector.StillHolds(evt.Kind, initiator, options.UnderloadThreshold, options.EffectivePressure)) return (PartitionOutcome.Vanished, null);
-
+            if (Stopped(lifecycle) is { } stop) return stop;
+            var snapshots = await SnapshotAsync(lifecycle);
+            if (!InitiatorStillHolds(evt, snapshots)) return (PartitionOutcome.Vanished, null);
             // No event is solved on its initiator alone (an overloaded node cannot shrink its VMs; an underloaded or
             // drained one must send them somewhere): it grows before asking the solver anything.
-            if (lifecycle.Nodes.Count > 1)
-            {
-                var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
-                var started = clock.Timestamp();
-                var result = await GrainFactory.GetGrain<ISolverGrain>(0).SolveAsync(problem,
-                    options.SolverOptionsFor(clock.ToWall(options.SolverTimeLimit), options.SolverWorkers), options.Solver);
-                var solveTime = clock.Since(started);
-                _solverTime += solveTime;
-                metrics.SolverTime.Record(solveTime.TotalMilliseconds);
-                journal.RecordSolve(solveTime);
-
-                if (Interrupted(lifecycle) is { } late) return late;
-                if (result.IsSolved)
-                {
-                    // A plan that fills a node past the headroom target: a few more nodes may offer one that does not.
-                    if (result.LacksHeadroom && _headroomGrowth < options.HeadroomGrowth && await GrowAsync(lifecycle, forHeadroom: true))
-                    {
-                        _headroomGrowth++;
-                        continue;
-                    }
-                    if (Interrupted(lifecycle) is { } whileGrowing) return whileGrowing;
-                    // A pressure is relieved only by a plan with headroom: any other would be churn for nothing.
-                    if (evt.Kind == EventKind.Pressure && result.LacksHeadroom) return (PartitionOutcome.GaveUp, NoRelief(lifecycle));
-                    // From here on nobody may absorb this partition; the nodes its plan leaves alone are free at once.
-                    _bystanders.AddRange(lifecycle.BeginApplying(Involved(problem, result)));
-                    await Task.WhenAll(_bystanders.Select(n => GrainFactory.GetGrain<IReservable>(n).ReleaseAsync(Id, PartitionOutcome.Solved)));
-                    silo.Decided(Id);
-                    await ApplyAsync(problem, result);
-                    return (PartitionOutcome.Solved, null);
-                }
-                if (evt.Kind == EventKind.Pressure) return (PartitionOutcome.GaveUp, $"{NoRelief(lifecycle)} ({result.Status})");
-                logger.LogDebug("Partition {Partition}: {Status} on {Count} nodes, growing", Id, result.Status, lifecycle.Nodes.Count);
-            }
-            // A pressure (not an overload yet) takes only nodes with headroom, and neither merges nor waits: it gives up at once.
-            if (await GrowAsync(lifecycle, forHeadroom: evt.Kind == EventKind.Pressure)) continue;
-            if (Interrupted(lifecycle) is { } absorbed) return absorbed;
-            if (evt.Kind == EventKind.Pressure) return (PartitionOutcome.GaveUp, NoRelief(lifecycle));
-
-            lifecycle.Block();
-            if (await MergeAsync(lifecycle))
-            {
-                lifecycle.Resume();
-                continue;
-            }
-            if (Interrupted(lifecycle) is { } whileMerging) return whileMerging;
-            if (lifecycle.MetHigher && await WaitToBeAbsorbedAsync(lifecycle)) continue; // the loop's first check ends it as Absorbed
-            return (PartitionOutcome.GaveUp, lifecycle.Nodes.Count >= options.MaxPartitionSize
-                ? $"no solution within the partition size cap of {options.MaxPartitionSize} nodes (MaxPartitionSize)"
-                : _stoppedStarving ? $"no solution on {lifecycle.Nodes.Count} node(s); stopped growing: its lease renewals kept coming late (the silo does not keep up)"
-                : $"no solution on {lifecycle.Nodes.Count} node(s) and no partition to merge with");
+            var step = lifecycle.Nodes.Count > 1 ? await SolveAsync(lifecycle, evt, snapshots) : Step.Next;
+            if (step.IsNext) step = await GrowAsync(lifecycle, evt);
+            if (step.IsNext) step = await BlockAsync(lifecycle);
+            if (step.End is { } end) return end;
         }
     }
+
+    /// <summary>Where a step of a round leads: on to the next step, into another round, or to the partition's end.</summary>
+    private readonly record struct Step((PartitionOutcome, string?)? End, bool NewRound)
+    {
+        /// <summary>On to the next step of this round.</summary>
+        public static Step Next => default;
+
+        /// <summary>Another round: snapshot again.</summary>
+        public static Step Round => new(null, true);
+
+        public bool IsNext => End is null && !NewRound;
+
+        public static implicit operator Step((PartitionOutcome, string?) end) => new(end, false);
+    }
+
+    /// <summary>Interrupted from outside, or past its lifetime: none waits forever.</summary>
+    private (PartitionOutcome, string?)? Stopped(PartitionLifecycle lifecycle) =>
+        Interrupted(lifecycle)
+        ?? (clock.Now - _startedAt > options.MaxPartitionLifetime ? (PartitionOutcome.GaveUp, "lifetime exceeded") : null);
+
+    private Task<NodeSnapshot[]> SnapshotAsync(PartitionLifecycle lifecycle) =>
+        Task.WhenAll(lifecycle.Nodes.ToArray().Select(n => GrainFactory.GetGrain<INodeMonitor>(n).GetSnapshotAsync()));
+
+    /// <summary>Reads the initiator's snapshot (what it must shed to come down to the headroom target); true while its event holds.</summary>
+    private bool InitiatorStillHolds(SchedulingEvent evt, NodeSnapshot[] snapshots)
+    {
+        var initiator = snapshots.First(s => s.Node == evt.Node);
+        Growth.ReadInitiator(initiator);
+        return EventDetector.StillHolds(evt.Kind, initiator, options.UnderloadThreshold, options.EffectivePressure);
+    }
+
+    /// <summary>
+    /// Solves on the partition's nodes. A plan lacking headroom first tries a few more nodes (headroom growth); then
+    /// the plan is applied. Without a solution: on to growth (a pressure gives up instead).
+    /// </summary>
+    private async Task<Step> SolveAsync(PartitionLifecycle lifecycle, SchedulingEvent evt, NodeSnapshot[] snapshots)
+    {
+        var problem = await BuildProblemAsync(lifecycle, evt, snapshots);
+        var result = await AskSolverAsync(problem);
+        if (Interrupted(lifecycle) is { } late) return late;
+        if (!result.IsSolved)
+        {
+            if (evt.Kind == EventKind.Pressure) return (PartitionOutcome.GaveUp, $"{NoRelief(lifecycle)} ({result.Status})");
+            logger.LogDebug("Partition {Partition}: {Status} on {Count} nodes, growing", Id, result.Status, lifecycle.Nodes.Count);
+            return Step.Next;
+        }
+        // A plan that fills a node past the headroom target: a few more nodes may offer one that does not.
+        if (result.LacksHeadroom && await GrowForHeadroomAsync(lifecycle)) return Step.Round;
+        if (Interrupted(lifecycle) is { } whileGrowing) return whileGrowing;
+        // A pressure is relieved only by a plan with headroom: any other would be churn for nothing.
+        if (evt.Kind == EventKind.Pressure && result.LacksHeadroom) return (PartitionOutcome.GaveUp, NoRelief(lifecycle));
+        await ApplyAsync(lifecycle, problem, result);
+        return (PartitionOutcome.Solved, null);
+    }
+
+    private async Task<PlacementResult> AskSolverAsync(PlacementProblem problem)
+    {
+        var started = clock.Timestamp();
+        var result = await GrainFactory.Solver().SolveAsync(problem,
+            options.SolverOptionsFor(clock.ToWall(options.SolverTimeLimit), options.SolverWorkers), options.Solver);
+        var solveTime = clock.Since(started);
+        _solverTime += solveTime;
+        metrics.SolverTime.Record(solveTime.TotalMilliseconds);
+        journal.RecordSolve(solveTime);
+        return result;
+    }
+
+    /// <summary>Headroom growth: one more node with room, within the partition's budget; true when it gained one.</summary>
+    private async Task<bool> GrowForHeadroomAsync(PartitionLifecycle lifecycle)
+    {
+        if (!Growth.MayGrowForHeadroom || !await ReserveNextNodeAsync(lifecycle, forHeadroom: true)) return false;
+        Growth.GrewForHeadroom();
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a plan: from here on nobody may absorb this partition, and the nodes the plan leaves alone are free at once.
+    /// </summary>
+    private async Task ApplyAsync(PartitionLifecycle lifecycle, PlacementProblem problem, PlacementResult result)
+    {
+        _bystanders.AddRange(lifecycle.BeginApplying(Involved(problem, result)));
+        await Task.WhenAll(_bystanders.Select(n => GrainFactory.GetGrain<IReservable>(n).ReleaseAsync(Id, PartitionOutcome.Solved)));
+        silo.Decided(Id);
+        await ExecuteAsync(problem, result);
+    }
+
+    /// <summary>
+    /// No solution yet: reserve one more node. A pressure (not an overload yet) takes only nodes with headroom, and
+    /// neither merges nor waits: it gives up at once.
+    /// </summary>
+    private async Task<Step> GrowAsync(PartitionLifecycle lifecycle, SchedulingEvent evt)
+    {
+        if (await ReserveNextNodeAsync(lifecycle, forHeadroom: evt.Kind == EventKind.Pressure)) return Step.Round;
+        if (Interrupted(lifecycle) is { } absorbed) return absorbed;
+        if (evt.Kind == EventKind.Pressure) return (PartitionOutcome.GaveUp, NoRelief(lifecycle));
+        return Step.Next;
+    }
+
+    /// <summary>
+    /// Could not grow: blocked. Absorbs the lower-id partitions it met and tries again; else, having met a higher id,
+    /// waits to be absorbed; else gives up.
+    /// </summary>
+    private async Task<Step> BlockAsync(PartitionLifecycle lifecycle)
+    {
+        lifecycle.Block();
+        if (await MergeAsync(lifecycle))
+        {
+            lifecycle.Resume();
+            return Step.Round;
+        }
+        if (Interrupted(lifecycle) is { } whileMerging) return whileMerging;
+        if (lifecycle.MetHigher && await WaitToBeAbsorbedAsync(lifecycle)) return Step.Round; // the round's first check ends it as Absorbed
+        return (PartitionOutcome.GaveUp, WhyGiveUp(lifecycle));
+    }
+
+    /// <summary>Why a blocked partition gives up (the simulator aggregates these texts: keep them word for word).</summary>
+    private string WhyGiveUp(PartitionLifecycle lifecycle) =>
+        Growth.AtSizeCap(lifecycle.Nodes.Count) ? $"no solution within the partition size cap of {options.MaxPartitionSize} nodes (MaxPartitionSize)"
+        : Pacing.StoppedGrowing ? $"no solution on {lifecycle.Nodes.Count} node(s); stopped growing: its lease renewals kept coming late (the silo does not keep up)"
+        : $"no solution on {lifecycle.Nodes.Count} node(s) and no partition to merge with";
 
     /// <summary>
     /// The nodes a plan involves (sources and destinations), or null (keep every node) when a constraint other than
@@ -182,83 +257,51 @@ public sealed class PartitionGrain(
     {
         var vms = snapshots.SelectMany(s => s.Vms).Select(v => v.Id).ToImmutableHashSet(StringComparer.Ordinal);
         var nodes = lifecycle.Nodes.ToImmutableHashSet(StringComparer.Ordinal);
-        var constraints = (await GrainFactory.GetGrain<IConstraintDirectoryGrain>(0).ForAsync(vms, nodes)).ToList();
+        var constraints = (await GrainFactory.ConstraintDirectory().ForAsync(vms, nodes)).ToList();
         // An underload is solved by emptying the initiator (maintenance nodes are offline already: see FromSnapshots).
         if (evt.Kind == EventKind.Underload) constraints.Add(new Offline([evt.Node]));
         return PlacementProblem.FromSnapshots(snapshots, constraints);
     }
 
     /// <summary>
-    /// Reserves the next free node of the overlay. A node held by another partition is remembered (merge), and
-    /// that partition's nodes are skipped from then on without being asked (the DVMS shortcut). No growth past
-    /// the size cap, nor once a renewal came late.
+    /// Reserves the next free node of the overlay, as <see cref="PartitionGrowth"/> picks it and judges each reply: a
+    /// node held by another partition is remembered (merge), and that partition asked once for its nodes, skipped from
+    /// then on (the DVMS shortcut). No growth past the size cap, nor while renewals come late. True when a node joined.
     /// </summary>
-    private async Task<bool> GrowAsync(PartitionLifecycle lifecycle, bool forHeadroom = false)
+    private async Task<bool> ReserveNextNodeAsync(PartitionLifecycle lifecycle, bool forHeadroom)
     {
-        var probes = 0; // looking for headroom, a node granted without any is handed back at once, a few times at most
-        if (lifecycle.Nodes.Count >= options.MaxPartitionSize) return false;
-        if (_starved && !await TimelyRenewalAsync())
+        if (Growth.AtSizeCap(lifecycle.Nodes.Count)) return false;
+        if (Pacing.LastRenewalLate && !await Pacing.WaitForTimelyRenewalAsync()) return false;
+        var sweep = Growth.Sweep(forHeadroom);
+        while (sweep.Next(lifecycle.Nodes) is { } node)
         {
-            _stoppedStarving = true;
-            return false;
-        }
-        var origin = _event!.Node;
-        for (var steps = 0; steps < overlay.Current.Count; steps++)
-        {
-            var next = overlay.Current.Next(origin, _cursor);
-            if (next is null) return false;
-            _cursor = next;
-            if (lifecycle.Nodes.Contains(next) || _skip.Contains(next)) continue;
-            var reply = await GrainFactory.GetGrain<IReservable>(next).ReserveAsync(Id);
-            if (reply.Granted && forHeadroom && !HasRoom(reply) && ++probes <= options.HeadroomGrowth * 2)
+            var reply = await GrainFactory.GetGrain<IReservable>(node).ReserveAsync(Id);
+            switch (sweep.Consider(reply))
             {
-                await GrainFactory.GetGrain<IReservable>(next).ReleaseAsync(Id, PartitionOutcome.Vanished);
-                continue;
-            }
-            if (reply.Granted)
-            {
-                lifecycle.Add(next); // even once absorbed: released in FinishAsync
-                return lifecycle.Interruption is null;
+                case GrowthMove.HandBack: // looking for headroom, a node granted without any is handed back at once
+                    await GrainFactory.GetGrain<IReservable>(node).ReleaseAsync(Id, PartitionOutcome.Vanished);
+                    continue;
+                case GrowthMove.Take:
+                    lifecycle.Add(node); // even once absorbed: released in FinishAsync
+                    return lifecycle.Interruption is null;
             }
             if (reply.HeldBy is { } holder)
             {
                 lifecycle.Met(holder);
-                if (_asked.Add(holder)) await SkipNodesOfAsync(holder);
+                if (Growth.FirstMeeting(holder)) await SkipNodesOfAsync(holder);
             }
             if (lifecycle.Interruption is not null) return false;
         }
-        // Round the whole overlay: the partitions met may have finished since; the next sweep probes their nodes again.
-        _skip.Clear();
-        _asked.Clear();
         return false;
     }
 
-    /// <summary>
-    /// Whether a node just granted can take what the initiator must shed and stay at or under the headroom target (its
-    /// load alone when its capacity is unknown): a node that cannot is handed back at once when growing for headroom.
-    /// </summary>
-    private bool HasRoom(ReserveReply reply) =>
-        reply.CpuLoad is not { } load || options.HeadroomTarget is not { } target
-        || (load < target && (reply.CpuCapacity is not { } capacity || (long)Math.Floor(target * capacity) - (long)Math.Round(load * capacity) >= _shed));
-
-    /// <summary>Waits (at most two renewal periods) for a renewal on time; false when none came: the partition stops growing.</summary>
-    private async Task<bool> TimelyRenewalAsync()
-    {
-        _timelyRenewal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var timeout = new CancellationTokenSource();
-        await Task.WhenAny(_timelyRenewal.Task, Task.Delay(options.LeaseRenewalPeriod * 2, clock.Time, timeout.Token));
-        await timeout.CancelAsync();
-        _timelyRenewal = null;
-        return !_starved;
-    }
-
-    /// <summary>The shortcut: asks a partition met for its nodes once, so growth jumps past them.</summary>
+    /// <summary>The shortcut: asks a partition met for its nodes, so that growth jumps past them.</summary>
     private async Task SkipNodesOfAsync(string partition)
     {
         try
         {
             var (state, nodes) = await GrainFactory.GetGrain<IPartitionGrain>(partition).GetStateAsync();
-            if (state is not (PartitionState.Finished or PartitionState.Created)) _skip.UnionWith(nodes); // a finished one's nodes are free
+            Growth.Learned(state, nodes);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -273,7 +316,7 @@ public sealed class PartitionGrain(
         var gained = false;
         foreach (var other in lower)
         {
-            if (lifecycle.Nodes.Count >= options.MaxPartitionSize) break;
+            if (Growth.AtSizeCap(lifecycle.Nodes.Count)) break;
             var handedOver = await GrainFactory.GetGrain<IPartitionGrain>(other).AbsorbAsync(Id);
             foreach (var n in handedOver.Where(n => !lifecycle.Nodes.Contains(n)))
             {
@@ -283,7 +326,7 @@ public sealed class PartitionGrain(
         }
         if (gained) logger.LogInformation("Partition {Partition}: absorbed {Count} partition(s), now {Nodes} nodes", Id, lower.Count, lifecycle.Nodes.Count);
         // The size cap holds after a merge too: nodes beyond it (the last absorbed) are given back at once.
-        foreach (var extra in lifecycle.Trim(options.MaxPartitionSize))
+        foreach (var extra in lifecycle.Trim(Growth.MaxSize))
             await GrainFactory.GetGrain<IReservable>(extra).ReleaseAsync(Id, PartitionOutcome.Absorbed);
         return gained && lifecycle.Interruption is null;
     }
@@ -309,7 +352,8 @@ public sealed class PartitionGrain(
     public Task<(PartitionState State, ImmutableArray<string> Nodes)> GetStateAsync() =>
         Task.FromResult((_lifecycle?.State ?? PartitionState.Created, _lifecycle?.Nodes.ToImmutableArray() ?? []));
 
-    private async Task ApplyAsync(PlacementProblem problem, PlacementResult result)
+    /// <summary>Runs the plan's migrations; a plan applied even in part is journaled.</summary>
+    private async Task ExecuteAsync(PlacementProblem problem, PlacementResult result)
     {
         var started = clock.Now;
         // A node whose lease ran out may belong to another partition by now: no step starts after that.
@@ -346,17 +390,13 @@ public sealed class PartitionGrain(
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
         if (_lifecycle is not { State: not PartitionState.Finished } lifecycle) return;
-        // Late by more than half a lease: the machine does not keep up. Growing now would only add nodes whose
-        // leases it could not keep: growth waits for a timely renewal (a plan being applied is not torn down for it).
-        var now = clock.Now;
-        var late = now - _lastRenewal > options.LeaseRenewalPeriod + (options.LeaseTimeout - options.LeaseRenewalPeriod) / 2;
-        if (late && !_starved)
-            logger.LogInformation("Partition {Partition}: renewal {Seconds:0.00} s after the last one, growth waits", Id, (now - _lastRenewal).TotalSeconds);
-        _starved = late;
-        _lastRenewal = now;
+        // Late by more than half a lease: the machine does not keep up, growth waits (see RenewalPacing).
+        var timing = Pacing.Renewing();
+        if (timing.NewlyLate)
+            logger.LogInformation("Partition {Partition}: renewal {Seconds:0.00} s after the last one, growth waits", Id, timing.SinceLast.TotalSeconds);
         var nodes = lifecycle.Nodes.ToArray();
         var renewed = await Task.WhenAll(nodes.Select(n => GrainFactory.GetGrain<IReservable>(n).RenewAsync(Id)));
-        if (!late) _timelyRenewal?.TrySetResult();
+        Pacing.Renewed(timing);
         for (var i = 0; i < nodes.Length; i++)
             if (!renewed[i]) lifecycle.LoseLease(nodes[i]);
         if (lifecycle.LostLease is not null && _applying is { IsCancellationRequested: false } applying) applying.Cancel();
@@ -381,7 +421,7 @@ public sealed class PartitionGrain(
             case PartitionOutcome.GaveUp or PartitionOutcome.Failed: metrics.EventsGivenUp.Add(1); break;
         }
         journal.Record(new PartitionReport(Id, evt, outcome, [.. held], _migrations, _startedAt, ended, _solverTime, detail));
-        _ = GrainFactory.GetGrain<Environments.IEventHubGrain>(0).PublishPartitionAsync(
+        _ = GrainFactory.EventHub().PublishPartitionAsync(
             new PartitionNotice(Id, evt.Node, evt.Kind, outcome, Math.Max(1, held.Count), _migrations, evt.DetectedAt, ended, detail, _moves)); // one-way
         logger.Log(outcome is PartitionOutcome.Solved or PartitionOutcome.Vanished or PartitionOutcome.Absorbed ? LogLevel.Information : LogLevel.Warning,
             "Partition {Partition} ({Kind} on {Node}): {Outcome} with {Count} node(s), {Migrations} migration(s) in {Seconds:0.0} s {Detail}",
