@@ -102,7 +102,7 @@ public static class VeCommands
             else
             {
                 Print(view);
-                foreach (var c in view.Constraints) Console.WriteLine($"  constraint {c.Name}: {string.Join(", ", c.VmIds)}{(c.NodeNames.Any() ? " / " + string.Join(", ", c.NodeNames) : "")}");
+                foreach (var c in view.Constraints) Console.WriteLine($"  constraint {VePrinter.Statement(c)}");
                 foreach (var t in view.Transitions.TakeLast(10)) Console.WriteLine($"  {t}");
             }
             return 0;
@@ -128,7 +128,7 @@ public static class VeCommands
     {
         ve = view.Id, state = view.State.ToString(), view.Reason, view.Operation,
         vms = view.Vms.Select(v => new { name = v.Name, id = v.Id, state = v.State.ToString(), host = v.Host, vcpus = v.Spec.VCpus, memoryMiB = v.Spec.MemoryMiB, reason = v.Reason }),
-        constraints = view.Constraints.Select(c => c.ToString()),
+        constraints = view.Constraints.Select(VePrinter.Statement),
         transitions = view.Transitions.Select(t => t.ToString()),
     }, Json));
 

@@ -4,10 +4,14 @@ namespace Discovery.Constraints;
 
 /// <summary><c>gather(VMs)</c>: all the VMs on one node.</summary>
 [GenerateSerializer, Immutable, Alias("discovery.constraint.gather")]
-public sealed record Gather([property: Id(0)] ImmutableArray<string> Vms) : PlacementConstraint
+public sealed record Gather([property: Id(0)] ImmutableArray<string> Vms) : PlacementConstraint, IShapedConstraint
 {
     /// <inheritdoc />
-    public override string Name => "gather";
+    public static ConstraintShape Shape { get; } = ConstraintShape.Of<Gather>("gather", [ConstraintArgument.Vms],
+        a => new Gather(a.Vms), c => new() { Vms = c.Vms });
+
+    /// <inheritdoc />
+    public override string Name => Shape.Keyword;
     /// <inheritdoc />
     public override ImmutableArray<string> VmIds => Vms;
     /// <inheritdoc />

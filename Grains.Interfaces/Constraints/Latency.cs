@@ -7,10 +7,14 @@ namespace Discovery.Constraints;
 /// <c>among</c>), e.g. one group per site so a VE stays close to its users.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("discovery.constraint.latency")]
-public sealed record Latency([property: Id(0)] ImmutableArray<string> Vms, [property: Id(1)] ImmutableArray<ImmutableArray<string>> Groups) : PlacementConstraint
+public sealed record Latency([property: Id(0)] ImmutableArray<string> Vms, [property: Id(1)] ImmutableArray<ImmutableArray<string>> Groups) : PlacementConstraint, IShapedConstraint
 {
     /// <inheritdoc />
-    public override string Name => "latency";
+    public static ConstraintShape Shape { get; } = ConstraintShape.Of<Latency>("latency", [ConstraintArgument.Vms, ConstraintArgument.NodeGroups],
+        a => new Latency(a.Vms, a.Groups), c => new() { Vms = c.Vms, Groups = c.Groups });
+
+    /// <inheritdoc />
+    public override string Name => Shape.Keyword;
     /// <inheritdoc />
     public override ImmutableArray<string> VmIds => Vms;
     /// <inheritdoc />

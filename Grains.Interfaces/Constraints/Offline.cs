@@ -4,10 +4,14 @@ namespace Discovery.Constraints;
 
 /// <summary><c>offline(nodes)</c>: the nodes must end empty (maintenance).</summary>
 [GenerateSerializer, Immutable, Alias("discovery.constraint.offline")]
-public sealed record Offline([property: Id(0)] ImmutableArray<string> Nodes) : PlacementConstraint
+public sealed record Offline([property: Id(0)] ImmutableArray<string> Nodes) : PlacementConstraint, IShapedConstraint
 {
     /// <inheritdoc />
-    public override string Name => "offline";
+    public static ConstraintShape Shape { get; } = ConstraintShape.Of<Offline>("offline", [ConstraintArgument.Nodes],
+        a => new Offline(a.Nodes), c => new() { Nodes = c.Nodes });
+
+    /// <inheritdoc />
+    public override string Name => Shape.Keyword;
     /// <inheritdoc />
     public override ImmutableArray<string> VmIds => [];
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Discovery.Constraints;
 using Discovery.Placement.Checking;
 
@@ -5,24 +6,47 @@ namespace Discovery.Placement.Constraints;
 
 /// <summary>
 /// The one map from a constraint type to its implementation (checker, CP-SAT encoding, greedy and
-/// landing rules, spec validation), after btrplace's mapper. The solvers, the problem index, the
-/// plan builder, the checker and the validator all go through it, so an unmapped type is refused
-/// everywhere instead of being silently ignored by one of them.
-/// Adding a constraint = its record in Grains.Interfaces/Constraints, one folder here
-/// (Constraints/&lt;Name&gt;/ with its Checker, Encoding, Rules and Validation) and one line below.
+/// landing rules, spec validation), after btrplace's mapper, and from its keyword to its shape. The
+/// solvers, the problem index, the plan builder, the checker and the validator all go through it, and
+/// so do the VE compiler and printer, the JSON API and the CLI, so an unmapped type or an unknown
+/// keyword is refused everywhere instead of being silently ignored or taken for another.
+/// Adding a constraint = its record in Grains.Interfaces/Constraints (with its <see cref="ConstraintShape"/>),
+/// one folder here (Constraints/&lt;Name&gt;/ with its Checker, Encoding, Rules and Validation) and one line below.
 /// </summary>
 public static class ConstraintRegistry
 {
-    private static readonly Dictionary<Type, ConstraintKind> ByType = new()
-    {
-        [typeof(Ban)] = new(new BanChecker(), new BanEncoding(), new BanRules(), new BanValidation()),
-        [typeof(Fence)] = new(new FenceChecker(), new FenceEncoding(), new FenceRules(), new FenceValidation()),
-        [typeof(Spread)] = new(new SpreadChecker(), new SpreadEncoding(), new SpreadRules(), new SpreadValidation()),
-        [typeof(Latency)] = new(new LatencyChecker(), new LatencyEncoding(), new LatencyRules(), new LatencyValidation()),
-        [typeof(Gather)] = new(new GatherChecker(), new GatherEncoding(), new GatherRules(), new GatherValidation()),
-        [typeof(Lonely)] = new(new LonelyChecker(), new LonelyEncoding(), new LonelyRules(), new LonelyValidation()),
-        [typeof(Offline)] = new(new OfflineChecker(), new OfflineEncoding(), new OfflineRules(), new OfflineValidation()),
-    };
+    // In the order the language's errors list them.
+    private static readonly ImmutableArray<ConstraintKind> Kinds =
+    [
+        Kind<Ban>(new BanChecker(), new BanEncoding(), new BanRules(), new BanValidation()),
+        Kind<Fence>(new FenceChecker(), new FenceEncoding(), new FenceRules(), new FenceValidation()),
+        Kind<Spread>(new SpreadChecker(), new SpreadEncoding(), new SpreadRules(), new SpreadValidation()),
+        Kind<Latency>(new LatencyChecker(), new LatencyEncoding(), new LatencyRules(), new LatencyValidation()),
+        Kind<Gather>(new GatherChecker(), new GatherEncoding(), new GatherRules(), new GatherValidation()),
+        Kind<Lonely>(new LonelyChecker(), new LonelyEncoding(), new LonelyRules(), new LonelyValidation()),
+        Kind<Offline>(new OfflineChecker(), new OfflineEncoding(), new OfflineRules(), new OfflineValidation()),
+    ];
+
+    private static readonly Dictionary<Type, ConstraintKind> ByType = Kinds.ToDictionary(k => k.Shape.Type);
+
+    private static readonly Dictionary<string, ConstraintShape> ByKeyword = Kinds.ToDictionary(k => k.Shape.Keyword, k => k.Shape, StringComparer.Ordinal);
+
+    private static ConstraintKind Kind<T>(IConstraintChecker checker, IConstraintEncoding encoding, IConstraintRules rules, IConstraintValidation validation)
+        where T : PlacementConstraint, IShapedConstraint =>
+        new(T.Shape, checker, encoding, rules, validation);
+
+    /// <summary>Every registered constraint's shape, in registration order.</summary>
+    public static ImmutableArray<ConstraintShape> Shapes { get; } = [.. Kinds.Select(k => k.Shape)];
+
+    /// <summary>Every registered keyword, in registration order (ban, fence, spread, ...).</summary>
+    public static ImmutableArray<string> Keywords { get; } = [.. Kinds.Select(k => k.Shape.Keyword)];
+
+    /// <summary>The shape of the constraint named <paramref name="keyword"/> (exact, case-sensitive), or null when none is registered.</summary>
+    public static ConstraintShape? ShapeOf(string keyword) => ByKeyword.GetValueOrDefault(keyword);
+
+    /// <summary>The shape of <paramref name="constraint"/>'s type.</summary>
+    /// <exception cref="NotSupportedException">The type has no implementation.</exception>
+    public static ConstraintShape ShapeOf(PlacementConstraint constraint) => For(constraint).Shape;
 
     /// <summary>True when <paramref name="constraint"/>'s type has an implementation.</summary>
     public static bool IsMapped(PlacementConstraint constraint) => ByType.ContainsKey(constraint.GetType());

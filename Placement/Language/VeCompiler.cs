@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Discovery.Constraints;
 using Discovery.Model;
 using Discovery.Placement;
+using Discovery.Placement.Constraints;
 
 namespace Discovery.Language;
 
@@ -200,38 +201,42 @@ public static class VeCompiler
 
         public PlacementConstraint? Constraint(Call c)
         {
-            var shape = c.Name switch
+            if (ConstraintRegistry.ShapeOf(c.Name) is not { } shape)
             {
-                "ban" or "fence" => "(VMs, nodes)",
-                "spread" or "gather" or "lonely" => "(VMs)",
-                "offline" => "(nodes)",
-                "latency" => "(VMs, {node groups})",
-                _ => null,
-            };
-            if (shape is null)
-            {
-                Error(c.At, $"unknown constraint '{c.Name}': expected ban, fence, spread, latency, gather, lonely or offline");
+                Error(c.At, $"unknown constraint '{c.Name}': expected {string.Join(", ", ConstraintRegistry.Keywords[..^1])} or {ConstraintRegistry.Keywords[^1]}");
                 return null;
             }
-            var expected = shape.Count(ch => ch == ',') + 1;
+            var expected = shape.Arguments.Length;
             if (c.Arguments.Length != expected)
             {
-                Error(c.At, $"{c.Name} takes {expected} argument{(expected == 1 ? "" : "s")} {c.Name}{shape}, got {c.Arguments.Length}");
+                Error(c.At, $"{c.Name} takes {expected} argument{(expected == 1 ? "" : "s")} {c.Name}({string.Join(", ", shape.Arguments.Select(Describe))}), got {c.Arguments.Length}");
                 return null;
             }
             var values = c.Arguments.Select(Evaluate).ToList();
             if (values.Any(v => v is null)) return null;
-            return c.Name switch
+            // Argument by argument, stopping at the first wrong one (its error is the one worth reading).
+            var arguments = new ConstraintArguments();
+            for (var i = 0; i < expected; i++)
             {
-                "ban" => VmsOf(c, 0, values[0]!) is { } v1 && NodesOf(c, 1, values[1]!) is { } n1 ? new Ban(v1, n1) : null,
-                "fence" => VmsOf(c, 0, values[0]!) is { } v2 && NodesOf(c, 1, values[1]!) is { } n2 ? new Fence(v2, n2) : null,
-                "spread" => VmsOf(c, 0, values[0]!) is { } v3 ? new Spread(v3) : null,
-                "gather" => VmsOf(c, 0, values[0]!) is { } v4 ? new Gather(v4) : null,
-                "lonely" => VmsOf(c, 0, values[0]!) is { } v5 ? new Lonely(v5) : null,
-                "offline" => NodesOf(c, 0, values[0]!) is { } n6 ? new Offline(n6) : null,
-                _ => VmsOf(c, 0, values[0]!) is { } v7 && GroupsOf(c, values[1]!) is { } g7 ? new Latency(v7, g7) : null,
-            };
+                switch (shape.Arguments[i])
+                {
+                    case ConstraintArgument.Vms when VmsOf(c, i, values[i]!) is { } vms: arguments = arguments with { Vms = vms }; break;
+                    case ConstraintArgument.Nodes when NodesOf(c, i, values[i]!) is { } nodes: arguments = arguments with { Nodes = nodes }; break;
+                    case ConstraintArgument.NodeGroups when GroupsOf(c, i, values[i]!) is { } groups: arguments = arguments with { Groups = groups }; break;
+                    default: return null;
+                }
+            }
+            return shape.Create(arguments);
         }
+
+        /// <summary>An argument as the arity error shows it: ban(VMs, nodes), latency(VMs, {node groups}).</summary>
+        private static string Describe(ConstraintArgument argument) => argument switch
+        {
+            ConstraintArgument.Vms => "VMs",
+            ConstraintArgument.Nodes => "nodes",
+            ConstraintArgument.NodeGroups => "{node groups}",
+            _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "no such kind of argument"),
+        };
 
         private ImmutableArray<string>? VmsOf(Call c, int index, SetValue value)
         {
@@ -274,16 +279,16 @@ public static class VeCompiler
             return [.. names];
         }
 
-        private ImmutableArray<ImmutableArray<string>>? GroupsOf(Call c, SetValue value)
+        private ImmutableArray<ImmutableArray<string>>? GroupsOf(Call c, int index, SetValue value)
         {
             if (value.Names.Any() || !value.Sets.Any())
             {
-                Error(c.Arguments[1].At, $"{c.Name}: expected a set of node groups such as {{{{N1, N2}}, {{N3}}}} or {{$R1, $R2}}");
+                Error(c.Arguments[index].At, $"{c.Name}: expected a set of node groups such as {{{{N1, N2}}, {{N3}}}} or {{$R1, $R2}}");
                 return null;
             }
             var groups = new List<ImmutableArray<string>>();
             foreach (var group in value.Sets)
-                if (NodesOf(c, 1, group) is { } names) groups.Add(names);
+                if (NodesOf(c, index, group) is { } names) groups.Add(names);
                 else return null;
             return [.. groups];
         }

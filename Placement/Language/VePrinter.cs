@@ -1,6 +1,7 @@
 using System.Text;
 using Discovery.Constraints;
 using Discovery.Model;
+using Discovery.Placement.Constraints;
 
 namespace Discovery.Language;
 
@@ -19,14 +20,27 @@ public static class VePrinter
         foreach (var vm in ve.Vms)
             text.Append($"{vm.Id} : {{vcpus: {vm.VCpus}, memory: {vm.MemoryMiB}MiB, image: \"{vm.Image}\"}};\n");
         foreach (var c in ve.Constraints.IsDefault ? [] : ve.Constraints)
-            text.Append(c switch
-            {
-                Latency l => $"latency({Set(l.Vms)}, {{{string.Join(", ", l.Groups.Select(g => Set(g)))}}});",
-                Offline o => $"offline({Set(o.Nodes)});",
-                _ when c.NodeNames.Any() => $"{c.Name}({Set(c.VmIds)}, {Set(c.NodeNames)});",
-                _ => $"{c.Name}({Set(c.VmIds)});",
-            }).Append('\n');
+            text.Append(Statement(c)).Append(";\n");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="constraint"/> as a statement without its ';', e.g. <c>latency({a, b}, {{n1}, {n2}})</c>,
+    /// its arguments in the order its shape declares.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The constraint's type is not registered.</exception>
+    public static string Statement(PlacementConstraint constraint)
+    {
+        var shape = ConstraintRegistry.ShapeOf(constraint);
+        var arguments = shape.Read(constraint);
+        string Argument(ConstraintArgument argument) => argument switch
+        {
+            ConstraintArgument.Vms => Set(arguments.Vms),
+            ConstraintArgument.Nodes => Set(arguments.Nodes),
+            ConstraintArgument.NodeGroups => $"{{{string.Join(", ", arguments.Groups.Select(g => Set(g)))}}}",
+            _ => throw new ArgumentOutOfRangeException(nameof(argument), argument, "no such kind of argument"),
+        };
+        return $"{shape.Keyword}({string.Join(", ", shape.Arguments.Select(Argument))})";
     }
 
     private static string Set(IEnumerable<string> names) => $"{{{string.Join(", ", names)}}}";

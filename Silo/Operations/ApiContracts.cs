@@ -3,6 +3,7 @@ using Discovery.Constraints;
 using Discovery.Environments;
 using Discovery.Model;
 using Discovery.Monitoring;
+using Discovery.Placement.Constraints;
 using Discovery.Scheduling;
 
 namespace Discovery.Silo.Operations;
@@ -23,17 +24,19 @@ public sealed record VmJson(string Name, int VCpus, int MemoryMiB, string? Image
 /// </summary>
 public sealed record ConstraintJson(string Type, IReadOnlyList<string>? Vms = null, IReadOnlyList<string>? Nodes = null, IReadOnlyList<IReadOnlyList<string>>? Groups = null)
 {
-    public static ConstraintJson From(PlacementConstraint c) => c switch
+    /// <summary>
+    /// <paramref name="c"/> as JSON, its <see cref="Type"/> and the fields its shape takes (the others null).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The constraint's type is not registered.</exception>
+    public static ConstraintJson From(PlacementConstraint c)
     {
-        Ban b => new("ban", b.Vms, b.Nodes),
-        Fence f => new("fence", f.Vms, f.Nodes),
-        Gather g => new("gather", g.Vms),
-        Lonely l => new("lonely", l.Vms),
-        Spread s => new("spread", s.Vms),
-        Offline o => new("offline", Nodes: o.Nodes),
-        Latency l => new("latency", l.Vms, Groups: [.. l.Groups.Select(g => (IReadOnlyList<string>)g)]),
-        _ => new(c.Name, c.VmIds, [.. c.NodeNames]),
-    };
+        var shape = ConstraintRegistry.ShapeOf(c);
+        var arguments = shape.Read(c);
+        return new(shape.Keyword,
+            shape.Takes(ConstraintArgument.Vms) ? arguments.Vms : null,
+            shape.Takes(ConstraintArgument.Nodes) ? arguments.Nodes : null,
+            shape.Takes(ConstraintArgument.NodeGroups) ? [.. arguments.Groups.Select(g => (IReadOnlyList<string>)g)] : null);
+    }
 }
 
 /// <summary>A VE: state, why it is pending or failed, the operation under way, its VMs, constraints and last transitions.</summary>

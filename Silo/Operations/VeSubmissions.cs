@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using Discovery.Client;
 using Discovery.Constraints;
+using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Language;
+using Discovery.Placement.Constraints;
 
 namespace Discovery.Silo.Operations;
 
@@ -13,7 +15,8 @@ namespace Discovery.Silo.Operations;
 /// </summary>
 public static partial class VeSubmissions
 {
-    private static readonly string[] Types = ["ban", "fence", "gather", "latency", "lonely", "offline", "spread"];
+    // The JSON types, alphabetically as the API's messages list them.
+    private static readonly string[] Types = [.. ConstraintRegistry.Keywords.Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// Submits <paramref name="submission"/> through <paramref name="client"/>; the problems the VE grain finds in the spec
@@ -26,7 +29,7 @@ public static partial class VeSubmissions
         {
             // Every problem in one answer: what the spec validator finds in the parts that did parse joins the shape's
             // problems (a field already reported is not reported twice).
-            var capacities = await client.Cluster.GetGrain<Grains.INodeDirectoryGrain>(0).CapacitiesAsync();
+            var capacities = await client.Cluster.NodeDirectory().CapacitiesAsync();
             var more = Validation.VeSpecValidator.Validate(parsed.Spec, capacities)
                 .Select(p => new InputProblem(ApiField(parsed.Renumber(p.Field)), null, null, p.Message))
                 .Where(p => !parsed.Problems.Any(s => s.Where == p.Where || p.Where.StartsWith(s.Where + ".", StringComparison.Ordinal)
@@ -90,19 +93,19 @@ public static partial class VeSubmissions
             var at = $"constraints[{i}]";
             if (c is null) { Problem(at, "null"); continue; }
             var type = c.Type?.Trim().ToLowerInvariant();
-            if (type is null || !Types.Contains(type))
+            if (type is null || ConstraintRegistry.ShapeOf(type) is not { } shape)
             {
                 Problem($"{at}.type", c.Type is null ? $"required: one of {string.Join(", ", Types)}" : $"'{c.Type}' is not one of {string.Join(", ", Types)}");
                 continue;
             }
-            var needsVms = type != "offline";
-            var needsNodes = type is "ban" or "fence" or "offline";
-            var needsGroups = type == "latency";
+            var needsVms = shape.Takes(ConstraintArgument.Vms);
+            var needsNodes = shape.Takes(ConstraintArgument.Nodes);
+            var needsGroups = shape.Takes(ConstraintArgument.NodeGroups);
             if (needsVms && c.Vms is null or { Count: 0 }) Problem($"{at}.vms", $"required by {type}: the VMs it names");
             if (!needsVms && c.Vms is { Count: > 0 }) Problem($"{at}.vms", $"{type} names no VM");
             if (needsNodes && c.Nodes is null or { Count: 0 }) Problem($"{at}.nodes", $"required by {type}: the nodes it names");
             if (!needsNodes && c.Nodes is { Count: > 0 }) Problem($"{at}.nodes", $"{type} takes no 'nodes'{(needsGroups ? ": give 'groups' of nodes" : "")}");
-            if (needsGroups && c.Groups is null or { Count: 0 }) Problem($"{at}.groups", "required by latency: groups of nodes, the VMs all in one of them");
+            if (needsGroups && c.Groups is null or { Count: 0 }) Problem($"{at}.groups", $"required by {type}: groups of nodes, the VMs all in one of them");
             if (!needsGroups && c.Groups is { Count: > 0 }) Problem($"{at}.groups", $"{type} takes no 'groups'");
             NoNulls(c.Vms, $"{at}.vms", Problem);
             NoNulls(c.Nodes, $"{at}.nodes", Problem);
@@ -110,18 +113,12 @@ public static partial class VeSubmissions
                 if (group is null) Problem($"{at}.groups[{g}]", "null: a list of nodes");
                 else NoNulls(group, $"{at}.groups[{g}]", Problem);
             if (problems.Count > before) continue; // its shape is wrong: not checked further
-            var names = c.Vms.ToArrayOrEmpty();
-            var nodes = c.Nodes.ToArrayOrEmpty();
-            constraints.Add(type switch
+            constraints.Add(shape.Create(new ConstraintArguments
             {
-                "ban" => new Ban(names, nodes),
-                "fence" => new Fence(names, nodes),
-                "gather" => new Gather(names),
-                "lonely" => new Lonely(names),
-                "spread" => new Spread(names),
-                "offline" => new Offline(nodes),
-                _ => new Latency(names, [.. (c.Groups ?? []).Select(g => g.ToArrayOrEmpty())]),
-            });
+                Vms = c.Vms.ToArrayOrEmpty(),
+                Nodes = c.Nodes.ToArrayOrEmpty(),
+                Groups = [.. (c.Groups ?? []).Select(g => g.ToArrayOrEmpty())],
+            }));
             indexes.Add(i);
         }
         return new ParsedSubmission(new VeSpec(ve, [.. vms], [.. constraints]), problems, indexes);
