@@ -4,7 +4,7 @@ using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Discovery.Tests.Hypervisors;
+namespace Discovery.Tests.Hypervisors.Simulated;
 
 /// <summary>
 /// The simulated datacentres of two silos: a VM handed over from one to the other (what the node grains carry between

@@ -3,7 +3,7 @@ using Discovery.Hypervisors.Libvirt;
 using Discovery.Model;
 using Discovery.Tests.Support;
 
-namespace Discovery.Tests.Hypervisors;
+namespace Discovery.Tests.Hypervisors.Libvirt;
 
 /// <summary>The project's libvirt binding against libvirt's real built-in test driver (no mock, no daemon).</summary>
 public sealed class LibvirtHypervisorTests : IDisposable

@@ -3,7 +3,7 @@ using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Discovery.Tests.Hypervisors;
+namespace Discovery.Tests.Hypervisors.Simulated;
 
 /// <summary>The simulated hypervisor: ground truth driven by a fake clock, never by wall-clock sleeps.</summary>
 public sealed class SimulatedDatacenterTests
