@@ -30,7 +30,7 @@ public sealed class ClusterOverlay(
 
     private volatile OverlayMap? _current;
     private OverlayView? _view;
-    private ImmutableHashSet<string> _dead = ImmutableHashSet.Create<string>(StringComparer.Ordinal); // parsable addresses
+    private volatile ImmutableHashSet<string> _dead = ImmutableHashSet.Create<string>(StringComparer.Ordinal); // parsable addresses
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private readonly SemaphoreSlim _refreshing = new(1, 1);
@@ -103,25 +103,60 @@ public sealed class ClusterOverlay(
                 // The oldest live silo has the node grains of every dead silo activated (again: a stand-in that lived on a
                 // silo that died since is needed anew); they report their nodes unreachable, then down.
                 var oldest = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).MinBy(m => (m.SiloAddress.Generation, m.SiloAddress.ToParsableString()));
-                if (!dead.IsEmpty && oldest?.SiloAddress.Equals(silo.SiloAddress) == true) await StandInForAsync(dead);
+                if (!dead.IsEmpty && oldest?.SiloAddress.Equals(silo.SiloAddress) == true && !await StandInForAsync(dead))
+                    StartStandInRetries();
             }
         }
         catch (OperationCanceledException) { }
         catch (Exception e) { logger.LogError(e, "Overlay: membership watch stopped"); }
     }
 
-    /// <summary>Activates the node grain of every node, not yet down, whose silo is in <paramref name="dead"/>, read fresh from the directory.</summary>
-    private async Task StandInForAsync(ImmutableHashSet<string> dead)
+    /// <summary>
+    /// Activates the node grain of every node, not yet down, whose silo is in <paramref name="dead"/>, read fresh from the directory.
+    /// False when the directory could not be read or some stand-in could not be activated (the call raced the cleanup of the dead
+    /// silo's grain registrations, for one): those must be tried again, since a node nobody stands in for is never marked down,
+    /// and the VMs of VEs on it are never placed again.
+    /// </summary>
+    private async Task<bool> StandInForAsync(ImmutableHashSet<string> dead)
     {
         try
         {
             var view = await grains.NodeDirectory().OverlayAsync(0);
             var orphans = (view?.Nodes ?? []).Where(n => n.Silo is { } s && dead.Contains(s) && !local.Contains(n.Node)).Select(n => n.Node).ToList();
-            // Skip: a node whose stand-in does not come up must not keep the others' from activating; it is logged.
-            await FanOut.FailedAsync(orphans, node => grains.GetGrain<INodeGrain>(node).GetStatusAsync(),
-                (node, e) => logger.LogDebug(e, "Overlay: no stand-in for node {Node}", node), options.FanOutWidth);
+            // Skip: a node whose stand-in does not come up must not keep the others' from activating; it is logged and tried again.
+            var missed = await FanOut.FailedAsync(orphans, node => grains.GetGrain<INodeGrain>(node).GetStatusAsync(),
+                (node, e) => logger.LogDebug(e, "Overlay: no stand-in for node {Node} yet", node), options.FanOutWidth);
+            if (missed.Count == 0) return true;
+            logger.LogWarning("Overlay: {Count} of the dead silos' {Total} node(s) have no stand-in yet; trying again in {Seconds} s",
+                missed.Count, orphans.Count, StandInRetryPeriod.TotalSeconds);
+            return false;
         }
-        catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning(e, "Overlay: the dead silos' nodes could not be listed; next membership change tries again"); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Overlay: the dead silos' nodes could not be listed; trying again in {Seconds} s", StandInRetryPeriod.TotalSeconds);
+            return false;
+        }
+    }
+
+    /// <summary>How long the oldest silo waits before it tries again the stand-ins it could not activate.</summary>
+    public static TimeSpan StandInRetryPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    private int _retryingStandIns;
+
+    /// <summary>Tries the stand-ins again every <see cref="StandInRetryPeriod"/> until every dead silo's node has one (one loop at a time).</summary>
+    private void StartStandInRetries()
+    {
+        if (Interlocked.Exchange(ref _retryingStandIns, 1) == 1) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                do await Task.Delay(StandInRetryPeriod, _stop.Token);
+                while (!_dead.IsEmpty && !await StandInForAsync(_dead));
+            }
+            catch (OperationCanceledException) { }
+            finally { Volatile.Write(ref _retryingStandIns, 0); }
+        });
     }
 
     private OverlayMap Rebuild()

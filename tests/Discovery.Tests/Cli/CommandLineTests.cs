@@ -32,7 +32,7 @@ public sealed class CommandLineTests
         var report = SolverBenchmark.Run(new SolverBenchmarkSettings(Nodes: 8, VmsPerNode: 6, Instances: 5, Seed: 3));
         Assert.Equal(0, report.Cpsat.CheckerFailures);
         Assert.Equal(0, report.Greedy.CheckerFailures);
-        Assert.True(report.Cpsat.Solved >= report.Greedy.Solved);
+        Assert.Equal((5, 2), (report.Cpsat.Solved, report.Greedy.Solved)); // seeded instances: CP-SAT solves all five, the greedy two
     }
 
     [Theory]

@@ -24,7 +24,7 @@ public sealed class SimulationTests
         Assert.True(dvms.Migrations > 0);
         Assert.Equal(0, none.Events);
         Assert.Equal(0, none.Migrations);
-        Assert.Equal(none.LoadChanges > 0, dvms.LoadChanges > 0);
+        Assert.Equal((65L, 65L), (dvms.LoadChanges, none.LoadChanges)); // the seeded workload, whatever the scheduler does
         Assert.InRange(none.MeanLoad, 0.7, 1.0);
         Assert.Equal(16, dvms.ViolationPerNode.Count);
         Assert.NotEmpty(dvms.Series);

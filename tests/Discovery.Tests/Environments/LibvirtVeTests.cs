@@ -45,8 +45,8 @@ public sealed class LibvirtVeTests : IDisposable
             await using var cluster = builder.Build();
             await cluster.DeployAsync();
             var grains = cluster.Client;
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while ((await grains.GetGrain<INodeDirectoryGrain>(0).NodesAsync()).Length < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await InProcessSilo.WaitUntil(async () => (await grains.NodeDirectory().NodesAsync()).Length == 2, "both libvirt nodes in the node directory",
+                TimeSpan.FromSeconds(60));
 
             async Task<List<(string Node, string Vm, VmState State)>> Domains()
             {

@@ -180,8 +180,8 @@ public sealed class InitialPlacementTests
             greedySolved += greedy.IsSolved ? 1 : 0;
             outcomes.Add($"{seed}: cpsat {cpsat.Status} ({cpsat.Detail}), greedy {greedy.Status} ({greedy.Detail})");
         }
-        // Not vacuous: most instances are solved, so the checks above ran.
-        Assert.True(cpsatSolved >= 12 && greedySolved >= 3, string.Join("\n", outcomes));
+        // Not vacuous: the checks above ran on this many solutions (seeded instances, each settled well within the limit).
+        Assert.True((cpsatSolved, greedySolved) == (16, 4), $"({cpsatSolved}, {greedySolved}) solved\n" + string.Join("\n", outcomes));
     }
 
     /// <summary>

@@ -51,15 +51,18 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// <paramref name="postgres"/>: membership and grain state in that database (every multi-silo test), else in memory.
     /// </summary>
     public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null) =>
-        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, postgres, headroom);
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null,
+        Action<ISiloBuilder>? configure = null) =>
+        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, postgres, headroom, configure);
 
     /// <summary>
     /// As above, each VM given as (CPU demand, memory MiB). The scenarios are the seed's, stated for its least-memory
     /// objective: the headroom target is off unless <paramref name="headroom"/> is given (HeadroomScenarioTests).
+    /// <paramref name="configure"/>: more for every silo (a grain call filter that records what reaches a grain).
     /// </summary>
     public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 2,
-        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null)
+        IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null,
+        Action<ISiloBuilder>? configure = null)
     {
         if (silos > 1 && postgres is null) throw new ArgumentException("a multi-silo test keeps membership and grain state in PostgreSQL: pass postgres", nameof(postgres));
         options = (options ?? new DvmsOptions()) with { HeadroomTarget = headroom };
@@ -86,6 +89,7 @@ public sealed class DvmsCluster : IAsyncDisposable
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             if (postgres is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
             silo.AddDiscoveryGrains(clock, WithTestLease(options), startMonitoring: false);
+            configure?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -4,7 +4,7 @@ using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Discovery.Tests.Hypervisors;
+namespace Discovery.Tests.Hypervisors.Simulated;
 
 /// <summary>
 /// The simulated datacentres of two silos: a VM handed over from one to the other (what the node grains carry between
@@ -133,7 +133,7 @@ public sealed class SimulatedHandOverTests
         _clock.Advance(TimeSpan.FromSeconds(3600));
         var all = one.GetTotals();
         var parts = slices.Select(s => s.GetTotals()).ToList();
-        Assert.True(all.ViolationSeconds > 1000, $"the workload overloads nodes: {all.ViolationSeconds} s");
+        Assert.Equal(25944.037, Math.Round(all.ViolationSeconds, 3)); // the workload overloads nodes (seed 7): the comparisons below are not of zeros
         Assert.Equal(all.LoadChanges, parts.Sum(p => p.LoadChanges));
         foreach (var (node, seconds) in all.ViolationSecondsPerNode)
             Assert.Equal(seconds, parts.Single(p => p.ViolationSecondsPerNode.ContainsKey(node)).ViolationSecondsPerNode[node]);
