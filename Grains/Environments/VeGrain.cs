@@ -17,6 +17,7 @@ namespace Discovery.Environments;
 public sealed class VeGrain(
     [PersistentState("ve", VeGrain.StorageName)] IPersistentState<VeGrainState> state,
     InfrastructureClock clock,
+    Scheduling.DvmsOptions options,
     ILogger<VeGrain> logger) : Grain, IVeGrain
 {
     /// <summary>The grain storage provider VE grains persist in (memory or ADO.NET, by silo configuration).</summary>
@@ -33,7 +34,7 @@ public sealed class VeGrain(
 
     private string Key => this.GetPrimaryKeyString();
     private VeRecord Ve => _ve ??= new(Key, state.State, clock.Time);
-    private VePlacer Placer => _placer ??= new(Key, GrainFactory, clock, logger);
+    private VePlacer Placer => _placer ??= new(Key, GrainFactory, clock, options.FanOutWidth, logger);
     private VeNodeCalls Calls => _calls ??= new(Ve, GrainFactory, logger, Publish);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

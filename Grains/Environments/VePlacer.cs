@@ -10,18 +10,14 @@ using Microsoft.Extensions.Logging;
 namespace Discovery.Environments;
 
 /// <summary>Where a VE's VMs without a node go (<see cref="Target"/>: VM id to node), or why they cannot be placed.</summary>
-public sealed record VePlan(IReadOnlyDictionary<string, string>? Target, string? Unplaceable)
-{
-    /// <summary>Every VM to place has a node.</summary>
-    public bool Placed => Target is not null;
-}
+public sealed record VePlan(IReadOnlyDictionary<string, string>? Target, string? Unplaceable);
 
 /// <summary>
 /// Places one VE's VMs that have no node: on a sample of the nodes its constraints allow, growing each round,
 /// checked by the independent checker, explained over every node when nothing fits. One per VE activation
 /// (its sample counter gives a fresh, reproducible sample at each try).
 /// </summary>
-public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureClock clock, ILogger logger)
+public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureClock clock, int fanOutWidth, ILogger logger)
 {
     /// <summary>First placement round: this many nodes allowed by the VE's constraints, sampled, besides the VE's own.</summary>
     public const int FirstSample = 64;
@@ -85,7 +81,7 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
     {
         var names = only ?? await grains.NodeDirectory().NodesAsync();
         var answered = await FanOut.AnsweredAsync(names, n => grains.GetGrain<INodeGrain>(n).GetSnapshotAsync(),
-            onFailure: (n, e) => logger.LogWarning("VE {Ve}: node {Node} did not answer ({Message}); not a candidate", ve, n, e.Message)); // Skip
+            onFailure: (n, e) => logger.LogWarning("VE {Ve}: node {Node} did not answer ({Message}); not a candidate", ve, n, e.Message), fanOutWidth); // Skip
         return [.. answered.Select(a => a.Result)];
     }
 

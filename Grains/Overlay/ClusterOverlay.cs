@@ -142,20 +142,30 @@ public sealed class ClusterOverlay(
     public static TimeSpan StandInRetryPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     private int _retryingStandIns;
+    private int _standInsWanted; // set by every failed round: a loop ending on an older round's success must not lose it
 
-    /// <summary>Tries the stand-ins again every <see cref="StandInRetryPeriod"/> until every dead silo's node has one (one loop at a time).</summary>
+    /// <summary>
+    /// Tries the stand-ins again every <see cref="StandInRetryPeriod"/> until every dead silo's node has one (one loop at a
+    /// time). A failure reported while the loop runs (another silo died meanwhile) keeps it going even when the round
+    /// under way succeeds.
+    /// </summary>
     private void StartStandInRetries()
     {
+        Volatile.Write(ref _standInsWanted, 1);
         if (Interlocked.Exchange(ref _retryingStandIns, 1) == 1) return;
         _ = Task.Run(async () =>
         {
             try
             {
-                do await Task.Delay(StandInRetryPeriod, _stop.Token);
-                while (!_dead.IsEmpty && !await StandInForAsync(_dead));
+                while (Interlocked.Exchange(ref _standInsWanted, 0) == 1)
+                {
+                    do await Task.Delay(StandInRetryPeriod, _stop.Token);
+                    while (!_dead.IsEmpty && !await StandInForAsync(_dead));
+                }
             }
-            catch (OperationCanceledException) { }
+            catch (OperationCanceledException) { return; }
             finally { Volatile.Write(ref _retryingStandIns, 0); }
+            if (Volatile.Read(ref _standInsWanted) == 1) StartStandInRetries(); // asked for between the last check and the flag's reset
         });
     }
 

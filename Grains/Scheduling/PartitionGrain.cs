@@ -20,8 +20,8 @@ namespace Discovery.Scheduling;
 /// <see cref="StartAsync"/>; lease renewal runs on an interleaved timer, and <see cref="AbsorbAsync"/> and
 /// <see cref="GetStateAsync"/> interleave so that blocked partitions can merge without deadlock. The call graph has
 /// no cycle: partitions await nodes, the cluster's singletons, lower-id partitions (absorb) and any partition met
-/// (its state, interleaved); nodes await directories, VEs and other nodes, but never a partition (they start one
-/// one-way).
+/// (its state, interleaved); nodes await directories and other nodes, tell VEs one-way, and never await a partition
+/// (they start one one-way).
 /// It grows along its initiator's walk of the cluster-wide overlay (its site first, then the nearest
 /// sites), reserving nodes of any silo. It is placed on its initiator's silo, deliberately: its first and
 /// most frequent calls go to that site's nodes, whose grains live there, and the silo that admitted it

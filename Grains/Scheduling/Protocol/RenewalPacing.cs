@@ -4,7 +4,7 @@ namespace Discovery.Scheduling.Protocol;
 /// A partition's lease renewals as plain logic: a renewal later than <see cref="LateAfter"/> after the previous one
 /// (more than half a lease late) means the machine does not keep up, and growing then would only add nodes whose
 /// leases it could not keep. After a late renewal growth waits (at most two renewal periods) for one on time; when
-/// none comes, it stops growing for good. A plan being applied is not torn down for it.
+/// none comes, this growth is refused (a later one on time lets it grow again). A plan being applied is not torn down for it.
 /// </summary>
 public sealed class RenewalPacing
 {
@@ -31,7 +31,7 @@ public sealed class RenewalPacing
     /// <summary>The last renewal came late: growth waits for one on time.</summary>
     public bool LastRenewalLate { get; private set; }
 
-    /// <summary>Growth stopped for good because renewals kept coming late (the silo does not keep up): said when the partition gives up.</summary>
+    /// <summary>A growth was refused because renewals kept coming late (the silo does not keep up): said when the partition gives up.</summary>
     public bool StoppedGrowing { get; private set; }
 
     /// <summary>A renewal starts now: whether it is late, and whether it is the first late one in a row (worth a log line).</summary>
@@ -53,8 +53,8 @@ public sealed class RenewalPacing
     }
 
     /// <summary>
-    /// After a late renewal: waits (at most two renewal periods) for one on time. False when none came: growth stops
-    /// for good (<see cref="StoppedGrowing"/>).
+    /// After a late renewal: waits (at most two renewal periods) for one on time. False when none came: this growth is refused
+    /// (<see cref="StoppedGrowing"/>).
     /// </summary>
     public async Task<bool> WaitForTimelyRenewalAsync()
     {
