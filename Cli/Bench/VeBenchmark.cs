@@ -7,6 +7,7 @@ using Discovery.Grains;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Placement;
 using Discovery.Placement.Checking;
 using Discovery.Scheduling;

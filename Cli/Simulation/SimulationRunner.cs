@@ -8,6 +8,7 @@ using Discovery.Model;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
+using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Discovery.Time;
 using Microsoft.Extensions.DependencyInjection;

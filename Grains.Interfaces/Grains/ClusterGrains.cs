@@ -1,4 +1,7 @@
 using Discovery.Environments;
+using Discovery.Overlay;
+using Discovery.Scheduling;
+using Discovery.Solving;
 
 namespace Discovery.Grains;
 

@@ -1,5 +1,6 @@
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Time;
 using Discovery.Validation;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using Discovery.Grains;
 using Discovery.Hypervisors;
+using Discovery.Monitoring;
 using Microsoft.Extensions.Logging;
 
 namespace Discovery.Environments;

@@ -1,5 +1,6 @@
 using Discovery.Grains;
 using Discovery.Hypervisors;
+using Discovery.Monitoring;
 using Discovery.Overlay;
 using Discovery.Placement;
 using Discovery.Scheduling;

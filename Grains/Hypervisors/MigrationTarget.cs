@@ -1,4 +1,5 @@
 using Discovery.Grains;
+using Discovery.Monitoring;
 
 namespace Discovery.Hypervisors;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Discovery.Grains;
 using Discovery.Hypervisors;
+using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;

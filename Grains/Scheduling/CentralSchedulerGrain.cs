@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Placement;
 using Discovery.Time;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,6 @@
+using Discovery.Environments;
 using Discovery.Grains;
+using Discovery.Monitoring;
 using Discovery.Placement;
 using Discovery.Placement.Checking;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Discovery.Grains;
 using Discovery.Hypervisors;
+using Discovery.Monitoring;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 

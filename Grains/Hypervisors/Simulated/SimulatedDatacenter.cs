@@ -1,5 +1,6 @@
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Monitoring;
 
 namespace Discovery.Hypervisors.Simulated;
 

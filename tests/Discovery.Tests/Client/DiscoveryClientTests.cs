@@ -4,6 +4,7 @@ using Discovery.Client;
 using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Overlay;
 using Discovery.Tests.Scheduling;
 using Discovery.Tests.Support;
 using static Discovery.Tests.Support.DvmsCluster;

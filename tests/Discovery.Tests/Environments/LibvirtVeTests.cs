@@ -5,6 +5,7 @@ using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Libvirt;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Discovery.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

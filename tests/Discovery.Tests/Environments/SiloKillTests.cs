@@ -2,6 +2,7 @@ using Discovery.Constraints;
 using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Overlay;
 using Discovery.Tests.Scheduling;
 using Discovery.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,6 +4,8 @@ using Discovery.Constraints;
 using Discovery.Environments;
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Monitoring;
+using Discovery.Overlay;
 using Discovery.Tests.Scheduling;
 using Discovery.Tests.Support;
 using Discovery.Validation;

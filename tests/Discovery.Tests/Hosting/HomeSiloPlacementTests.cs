@@ -3,6 +3,7 @@ using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.MembershipService.SiloMetadata;

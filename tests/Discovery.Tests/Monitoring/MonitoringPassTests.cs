@@ -33,7 +33,7 @@ public sealed class MonitoringPassTests
         before = pass.Passes;
         await c.WaitUntilAsync(() => pass.Passes >= before + 3, "three passes after the crash");
         Assert.Equal(4, pass.Wakes); // n1 once: its reading's version moved
-        var n1 = await c.Grains.GetGrain<Discovery.Grains.INodeGrain>("n1").GetStatusAsync();
+        var n1 = await c.Grains.GetGrain<INodeGrain>("n1").GetStatusAsync();
         Assert.Equal(Discovery.Model.VmState.Crashed, n1.LastSnapshot!.Vms.Single(v => v.Id == "v1-0").State);
     }
 }

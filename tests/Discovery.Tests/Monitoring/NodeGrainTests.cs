@@ -1,5 +1,6 @@
 using Discovery.Constraints;
 using Discovery.Grains;
+using Discovery.Monitoring;
 using Discovery.Placement;
 using Discovery.Placement.Checking;
 using Discovery.Hosting;
@@ -7,6 +8,7 @@ using Discovery.Scheduling;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
+using Discovery.Solving;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;

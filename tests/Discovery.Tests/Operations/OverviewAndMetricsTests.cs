@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Overlay;
 using Discovery.Tests.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Discovery.Tests.Support;

@@ -1,4 +1,5 @@
 using Discovery.Grains;
+using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Discovery.Tests.Support;
 using static Discovery.Tests.Support.DvmsCluster;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Discovery.Constraints;
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Placement.Checking;
 using Discovery.Scheduling;
 using Discovery.Tests.Support;

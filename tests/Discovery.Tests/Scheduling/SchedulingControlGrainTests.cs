@@ -1,5 +1,6 @@
 using Discovery.Grains;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Discovery.Tests.Support;
 using static Discovery.Tests.Support.DvmsCluster;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Discovery.Grains;
 using Discovery.Placement;
+using Discovery.Solving;
 
 namespace Discovery.Tests.Support;
 

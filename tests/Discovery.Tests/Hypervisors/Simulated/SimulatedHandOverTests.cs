@@ -2,6 +2,7 @@ using Discovery.Grains;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Discovery.Tests.Hypervisors.Simulated;

@@ -1,6 +1,6 @@
 using Discovery.Model;
 
-namespace Discovery.Grains;
+namespace Discovery.Monitoring;
 
 /// <summary>The node's role for VE operations: it runs VMs through its own hypervisor.</summary>
 [Alias("discovery.IVmHost")]

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using Discovery.Model;
-using Discovery.Scheduling;
 using Orleans.Concurrency;
 
-namespace Discovery.Grains;
+namespace Discovery.Scheduling;
 
 /// <summary>
 /// A DVMS partition (key: partition id): the leader of the nodes reserved to solve one event.

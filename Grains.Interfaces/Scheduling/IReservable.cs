@@ -1,6 +1,4 @@
-using Discovery.Scheduling;
-
-namespace Discovery.Grains;
+namespace Discovery.Scheduling;
 
 /// <summary>
 /// The node's role in the DVMS protocol (Grains.Interfaces/Scheduling/Protocol.cs): a node

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Orleans.Concurrency;
 
-namespace Discovery.Grains;
+namespace Discovery.Scheduling;
 
 /// <summary>
 /// A centralized scheduler (the Entropy baseline; one per site for the hierarchical, Snooze-like

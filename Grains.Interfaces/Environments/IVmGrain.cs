@@ -1,7 +1,7 @@
 using Discovery.Model;
 using Orleans.Concurrency;
 
-namespace Discovery.Grains;
+namespace Discovery.Environments;
 
 /// <summary>
 /// One VM (key: its hypervisor id): where it runs. Node grains and schedulers report what they see;

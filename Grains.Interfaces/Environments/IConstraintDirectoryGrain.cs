@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Discovery.Constraints;
 
-namespace Discovery.Grains;
+namespace Discovery.Environments;
 
 /// <summary>
 /// The placement constraints in force, cluster-wide (key 0), by owner (a VE id): every partition and

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Orleans.Concurrency;
 
-namespace Discovery.Grains;
+namespace Discovery.Overlay;
 
 /// <summary>Every monitored node of the cluster, whatever silo drives it (key 0): where VE placement looks for room.</summary>
 [Alias("discovery.INodeDirectoryGrain")]

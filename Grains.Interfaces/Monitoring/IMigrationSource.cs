@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
 
-namespace Discovery.Grains;
+namespace Discovery.Monitoring;
 
 /// <summary>The node's role in plan execution: it migrates its own VMs through its hypervisor.</summary>
 [Alias("discovery.IMigrationSource")]

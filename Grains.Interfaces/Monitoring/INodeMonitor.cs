@@ -1,7 +1,6 @@
 using Discovery.Model;
-using Discovery.Monitoring;
 
-namespace Discovery.Grains;
+namespace Discovery.Monitoring;
 
 /// <summary>
 /// The node's monitoring role (the seed's LRT monitoring layer): reads its hypervisor on a timer,

@@ -1,4 +1,6 @@
-namespace Discovery.Grains;
+using Discovery.Scheduling;
+
+namespace Discovery.Monitoring;
 
 /// <summary>
 /// One physical machine (key: node name), composed of its roles as in Orleans' Chirper sample:

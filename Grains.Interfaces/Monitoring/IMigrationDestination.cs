@@ -1,7 +1,7 @@
 using Discovery.Model;
 using Orleans.Concurrency;
 
-namespace Discovery.Grains;
+namespace Discovery.Monitoring;
 
 /// <summary>
 /// The node's role at the receiving end of a migration from another silo. Every method interleaves:

@@ -1,4 +1,4 @@
-namespace Discovery.Grains;
+namespace Discovery.Scheduling;
 
 /// <summary>
 /// Cluster-wide switch for node-triggered scheduling (key 0): a simulation stops new partitions at

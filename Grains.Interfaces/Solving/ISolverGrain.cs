@@ -1,6 +1,6 @@
 using Discovery.Placement;
 
-namespace Discovery.Grains;
+namespace Discovery.Solving;
 
 /// <summary>
 /// The placement solver as a stateless worker: builds and solves the CP-SAT model of one

@@ -1,4 +1,4 @@
-namespace Discovery.Grains;
+namespace Discovery.Monitoring;
 
 /// <summary>
 /// Fault injection for operators testing resilience, and for tests: only on the simulated
