@@ -17,7 +17,7 @@ namespace Discovery.Tests.Environments;
 /// <summary>
 /// Machines that crash (their hypervisor unreachable), come back, or go into maintenance, on an
 /// in-process silo over the simulated hypervisor (nodes n0.. of 4 cores and 8 GiB, each with one
-/// VM of no VE, v{n}-0) with the default grace period of 10 s.
+/// VM of no VE, v{n}-0) with the default grace period of 10 s, on a fake clock: the grace period costs no wall time.
 /// </summary>
 [Collection(DvmsCollection.Name)]
 public sealed class NodeCrashTests
@@ -28,7 +28,7 @@ public sealed class NodeCrashTests
 
     private static async Task<DvmsCluster> StartAsync(int nodes)
     {
-        var c = await DvmsCluster.StartAsync(Enumerable.Range(0, nodes).Select(_ => Vms(1, 50)).ToArray());
+        var c = await DvmsCluster.StartAsync(Enumerable.Range(0, nodes).Select(_ => Vms(1, 50)).ToArray(), fakeClock: new());
         await c.WaitUntilAsync(async () => (await Directory(c).NodesAsync()).Length == nodes, "every node in the directory");
         return c;
     }
@@ -181,7 +181,7 @@ public sealed class NodeCrashTests
     public async Task A_vm_of_a_crashed_node_comes_back_at_its_declared_demand_where_its_full_vcpus_do_not_fit()
     {
         // n0 runs 3 VMs at 85 % (145 hundredths of a core left), n1 4 (60 left, less than a vCPU).
-        await using var c = await DvmsCluster.StartAsync([Vms(3, 85), Vms(4, 85)]);
+        await using var c = await DvmsCluster.StartAsync([Vms(3, 85), Vms(4, 85)], fakeClock: new());
         await c.WaitUntilAsync(async () => (await Directory(c).NodesAsync()).Length == 2, "both nodes in the directory");
         var ve = c.Grains.GetGrain<IVeGrain>("alice/one");
         Assert.Equal("n0", (await ve.SubmitAsync(new VeSpec("", [Vm("r1")], []))).Vms[0].Host);

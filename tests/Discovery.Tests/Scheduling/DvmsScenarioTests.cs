@@ -14,7 +14,7 @@ namespace Discovery.Tests.Scheduling;
 /// The seed's DVMS examples on a simulated datacentre: nodes of 4 cores (400) and 8 GiB, VMs of one
 /// vCPU, demands given per node; the ring is n0, n1, ... in order. No load injector runs, so each
 /// scenario is deterministic: assertions name the exact partitions, nodes and migrations, read from
-/// the plan journal and the ground truth (the simulated hypervisor).
+/// the plan journal and the ground truth (the simulated hypervisor). Single-silo scenarios run on a fake clock.
 /// </summary>
 [Collection(DvmsCollection.Name)]
 public sealed class DvmsScenarioTests
@@ -24,7 +24,7 @@ public sealed class DvmsScenarioTests
     [Fact]
     public async Task Example_1_an_overloaded_node_is_solved_with_its_neighbour()
     {
-        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), Vms(1, 100), Vms(3, 100), Vms(3, 100)]);
+        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), Vms(1, 100), Vms(3, 100), Vms(3, 100)], fakeClock: new());
         await c.WaitUntilQuietAsync();
 
         var report = Only(c);
@@ -39,7 +39,7 @@ public sealed class DvmsScenarioTests
     public async Task Example_2_an_underloaded_node_is_emptied_when_underload_is_on()
     {
         await using var c = await DvmsCluster.StartAsync([Vms(1, 50), Vms(3, 100), Vms(2, 100), Vms(2, 80)],
-            new DvmsOptions { UnderloadThreshold = 0.3 });
+            new DvmsOptions { UnderloadThreshold = 0.3 }, fakeClock: new());
         await c.WaitUntilAsync(async () => !(await c.Placement()).ContainsValue("n0"), "n0 emptied");
         await c.WaitUntilQuietAsync();
 
@@ -55,7 +55,7 @@ public sealed class DvmsScenarioTests
     {
         // n0 overloads at once; n3 only once n0's partition is migrating. n3's successor on the ring is
         // n0, then n1: both held by the first partition, so the second skips them and takes n2.
-        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), Vms(3, 100), Vms(3, 100), Vms(5, 80)]);
+        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), Vms(3, 100), Vms(3, 100), Vms(5, 80)], fakeClock: new());
         await c.WaitUntilAsync(() => c.Datacenter.GetTotals().MigrationsInFlight > 0, "the first partition migrating");
         c.Datacenter.SetDemand("v3-0", 100); // n3: 420 of 400
         await c.WaitUntilQuietAsync();
@@ -89,7 +89,7 @@ public sealed class DvmsScenarioTests
             [100, 100, 80, 60],          // n3: room 60
         ];
         // Nodes start no partition of their own here: the test starts both, in a known order.
-        await using var c = await DvmsCluster.StartAsync(vms, new DvmsOptions { Enabled = false, LeaseTimeout = TimeSpan.FromSeconds(6) });
+        await using var c = await DvmsCluster.StartAsync(vms, new DvmsOptions { Enabled = false, LeaseTimeout = TimeSpan.FromSeconds(6) }, fakeClock: new());
         const string a = "0000000000000000001-000001-n0", b = "0000000000000000002-000001-n1";
         Assert.True((await c.Grains.GetGrain<IReservable>("n0").ReserveAsync(a)).Granted);
         Assert.True((await c.Grains.GetGrain<IReservable>("n1").ReserveAsync(b)).Granted);
@@ -124,7 +124,7 @@ public sealed class DvmsScenarioTests
     {
         await using var c = await DvmsCluster.StartAsync([
             Vms(5, 100), Vms(1, 100), Vms(3, 100), Vms(3, 100),
-            Vms(5, 100), Vms(1, 100), Vms(3, 100), Vms(3, 100)]);
+            Vms(5, 100), Vms(1, 100), Vms(3, 100), Vms(3, 100)], fakeClock: new());
         await c.WaitUntilQuietAsync();
 
         var reports = c.Journal.Reports.OrderBy(r => r.Event.Node, StringComparer.Ordinal).ToList();
@@ -138,7 +138,7 @@ public sealed class DvmsScenarioTests
     [Fact]
     public async Task A_partition_grows_past_full_neighbours()
     {
-        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), Vms(4, 100), Vms(4, 100), Vms(1, 100)]);
+        await using var c = await DvmsCluster.StartAsync([Vms(5, 100), Vms(4, 100), Vms(4, 100), Vms(1, 100)], fakeClock: new());
         await c.WaitUntilQuietAsync();
 
         var report = Only(c);
@@ -178,7 +178,7 @@ public sealed class DvmsScenarioTests
     [Fact]
     public async Task A_node_drained_for_maintenance_ends_empty()
     {
-        await using var c = await DvmsCluster.StartAsync([Vms(3, 60), Vms(2, 100), Vms(2, 100), Vms(1, 100)]);
+        await using var c = await DvmsCluster.StartAsync([Vms(3, 60), Vms(2, 100), Vms(2, 100), Vms(1, 100)], fakeClock: new());
         await c.Grains.GetGrain<INodeGrain>("n0").SetMaintenanceAsync(true);
         await c.WaitUntilAsync(async () => !(await c.Placement()).ContainsValue("n0"), "n0 drained");
         await c.WaitUntilQuietAsync();

@@ -19,7 +19,9 @@ namespace Discovery.Tests.Support;
 /// An in-process Orleans silo over a simulated datacentre whose clock runs <c>speedup</c> times
 /// faster than the wall clock (2 by default: a 1.5 s lease is then 750 ms of wall time, a margin
 /// a loaded 2-core CI machine keeps). Tests wait for outcomes on the ground truth (the simulated
-/// hypervisor) with a generous deadline; no test sleeps for its correctness.
+/// hypervisor) with a generous deadline; no test sleeps for its correctness. Started with a <see cref="FakeClockDriver"/>, the
+/// cluster runs on a fake clock instead, which moves only as the test advances it: waits then cost wall time only for what
+/// the grains compute.
 /// </summary>
 public sealed class DvmsCluster : IAsyncDisposable
 {
@@ -31,11 +33,12 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// <summary><paramref name="count"/> VMs of the same CPU demand and memory (1 vCPU each).</summary>
     public static (int Cpu, int MemoryMiB)[] Vms(int count, int demand, int memoryMiB) => Enumerable.Repeat((demand, memoryMiB), count).ToArray();
 
-    private DvmsCluster(SimulatedDatacenter datacenter, InProcessTestCluster cluster, PlanJournal journal)
+    private DvmsCluster(SimulatedDatacenter datacenter, InProcessTestCluster cluster, PlanJournal journal, FakeClockDriver? fakeClock)
     {
         Datacenter = datacenter;
         Cluster = cluster;
         Journal = journal;
+        FakeClock = fakeClock;
     }
 
     public SimulatedDatacenter Datacenter { get; }
@@ -43,6 +46,8 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// <summary>What the schedulers of every silo did (the silos share one journal in these tests).</summary>
     public PlanJournal Journal { get; }
     public IGrainFactory Grains => Cluster.Client;
+    /// <summary>The infrastructure clock's driver when the cluster runs on a fake clock; null on the scaled wall clock.</summary>
+    public FakeClockDriver? FakeClock { get; }
 
     /// <summary>
     /// Nodes n0..n{count-1} of 4 cores and 8 GiB in one site; <paramref name="vms"/> gives each node's VM demands
@@ -52,21 +57,23 @@ public sealed class DvmsCluster : IAsyncDisposable
     /// </summary>
     public static Task<DvmsCluster> StartAsync(int[][] vms, DvmsOptions? options = null, double speedup = 2,
         IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null,
-        Action<ISiloBuilder>? configure = null) =>
-        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, postgres, headroom, configure);
+        Action<ISiloBuilder>? configure = null, FakeClockDriver? fakeClock = null) =>
+        StartAsync(vms.Select(node => node.Select(d => (d, 512)).ToArray()).ToArray(), options, speedup, constraints, silos, postgres, headroom, configure, fakeClock);
 
     /// <summary>
     /// As above, each VM given as (CPU demand, memory MiB). The scenarios are the seed's, stated for its least-memory
     /// objective: the headroom target is off unless <paramref name="headroom"/> is given (HeadroomScenarioTests).
     /// <paramref name="configure"/>: more for every silo (a grain call filter that records what reaches a grain).
+    /// <paramref name="fakeClock"/>: infrastructure time on that driver's fake clock (<paramref name="speedup"/> unused), moving only
+    /// when the test advances it; <see cref="WaitUntilAsync(Func{Task{bool}}, string)"/> then advances it.
     /// </summary>
     public static async Task<DvmsCluster> StartAsync((int Cpu, int MemoryMiB)[][] vms, DvmsOptions? options = null, double speedup = 2,
         IReadOnlyDictionary<string, PlacementConstraint[]>? constraints = null, int silos = 1, PostgreSqlDatabase? postgres = null, double? headroom = null,
-        Action<ISiloBuilder>? configure = null)
+        Action<ISiloBuilder>? configure = null, FakeClockDriver? fakeClock = null)
     {
         if (silos > 1 && postgres is null) throw new ArgumentException("a multi-silo test keeps membership and grain state in PostgreSQL: pass postgres", nameof(postgres));
         options = (options ?? new DvmsOptions()) with { HeadroomTarget = headroom };
-        var clock = new ScaledTimeProvider(speedup);
+        TimeProvider clock = fakeClock is null ? new ScaledTimeProvider(speedup) : fakeClock.Time;
         var datacenter = new SimulatedDatacenter(clock);
         var directory = new HypervisorDirectory();
         for (var n = 0; n < vms.Length; n++)
@@ -89,6 +96,7 @@ public sealed class DvmsCluster : IAsyncDisposable
             silo.Services.AddSingleton(directory).AddSingleton(datacenter).AddSingleton(journal);
             if (postgres is null) silo.AddMemoryGrainStorage(Discovery.Environments.VeGrain.StorageName);
             silo.AddDiscoveryGrains(clock, WithTestLease(options), startMonitoring: false);
+            fakeClock?.AddTo(silo);
             configure?.Invoke(silo);
         });
         var cluster = builder.Build();
@@ -98,23 +106,42 @@ public sealed class DvmsCluster : IAsyncDisposable
         foreach (var (owner, list) in constraints ?? new Dictionary<string, PlacementConstraint[]>())
             await cluster.Client.ConstraintDirectory().SetAsync(owner, [.. list]);
         await Task.WhenAll(directory.Nodes.Select(n => cluster.Client.GetGrain<INodeGrain>(n).StartMonitoringAsync()));
-        return new DvmsCluster(datacenter, cluster, journal);
+        return new DvmsCluster(datacenter, cluster, journal, fakeClock);
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> and the journal after the deadline.</summary>
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> and the journal after the deadline.
+    /// On a fake clock, advances it instead (<see cref="AdvanceUntilAsync"/>), the deadline then in infrastructure time.
+    /// </summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
+        if (FakeClock is not null)
+        {
+            await AdvanceUntilAsync(condition, what, Deadline);
+            return;
+        }
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
             if (clock.Elapsed > Deadline)
-                throw new TimeoutException($"not reached within {Deadline.TotalSeconds} s: {what}. Partitions so far:{Environment.NewLine}" +
-                    string.Join(Environment.NewLine, Journal.Reports.Select(r => $"  {r.PartitionId} {r.Event.Kind} {r.Outcome} [{string.Join(",", r.Nodes)}] {r.Detail}")));
+                throw new TimeoutException($"not reached within {Deadline.TotalSeconds} s: {what}. {Partitions()}");
             await Task.Delay(50);
         }
     }
 
     public Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>
+    /// The fake-clock phase barrier: advances infrastructure time step by step, letting the grains run between steps, until
+    /// <paramref name="condition"/> holds; fails with <paramref name="what"/> and the journal once <paramref name="within"/> of
+    /// infrastructure time has passed. Returns the infrastructure time it took.
+    /// </summary>
+    public Task<TimeSpan> AdvanceUntilAsync(Func<Task<bool>> condition, string what, TimeSpan within) =>
+        (FakeClock ?? throw new InvalidOperationException("this cluster runs on the scaled wall clock: start it with a FakeClockDriver"))
+            .AdvanceUntilAsync(condition, what, within, Partitions);
+
+    private string Partitions() => $"Partitions so far:{Environment.NewLine}" +
+        string.Join(Environment.NewLine, Journal.Reports.Select(r => $"  {r.PartitionId} {r.Event.Kind} {r.Outcome} [{string.Join(",", r.Nodes)}] {r.Detail}"));
 
     /// <summary>No node overloaded (ground truth) and no reservation held anywhere.</summary>
     public async Task WaitUntilQuietAsync()
