@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Discovery.Constraints;
-using Discovery.Grains;
 
 namespace Discovery.Environments;
 

@@ -1,4 +1,3 @@
-using Discovery.Grains;
 using Discovery.Hypervisors;
 using Discovery.Monitoring;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using Discovery.Grains;
 using Discovery.Monitoring;
 
 namespace Discovery.Hypervisors;

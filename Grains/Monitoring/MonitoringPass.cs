@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Discovery.Diagnostics;
-using Discovery.Grains;
 using Discovery.Hypervisors;
 using Discovery.Scheduling;
 using Discovery.Time;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Discovery.Grains;
 
 namespace Discovery.Overlay;
 

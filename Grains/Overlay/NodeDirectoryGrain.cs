@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Discovery.Environments;
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Storage;
 

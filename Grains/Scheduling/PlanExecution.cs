@@ -1,5 +1,4 @@
 using Discovery.Environments;
-using Discovery.Grains;
 using Discovery.Monitoring;
 using Discovery.Placement;
 using Discovery.Placement.Checking;

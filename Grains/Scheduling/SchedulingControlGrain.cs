@@ -1,4 +1,3 @@
-using Discovery.Grains;
 
 namespace Discovery.Scheduling;
 

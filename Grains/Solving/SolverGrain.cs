@@ -1,4 +1,3 @@
-using Discovery.Grains;
 using Discovery.Placement;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;

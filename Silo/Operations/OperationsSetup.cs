@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Discovery.Client;
 using Discovery.Environments;
-using Discovery.Grains;
 using Discovery.Scheduling;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;

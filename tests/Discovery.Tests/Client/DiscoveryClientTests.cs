@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Discovery.Client;
 using Discovery.Environments;
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Overlay;
 using Discovery.Tests.Scheduling;

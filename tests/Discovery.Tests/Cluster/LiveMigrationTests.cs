@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Discovery.Grains;
 using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Discovery.Tests.Scheduling;

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Discovery.Constraints;
 using Discovery.Environments;
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Overlay;

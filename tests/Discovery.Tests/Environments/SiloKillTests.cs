@@ -1,6 +1,5 @@
 using Discovery.Constraints;
 using Discovery.Environments;
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Overlay;
 using Discovery.Tests.Scheduling;

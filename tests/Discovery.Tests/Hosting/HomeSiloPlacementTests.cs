@@ -1,4 +1,3 @@
-using Discovery.Grains;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;

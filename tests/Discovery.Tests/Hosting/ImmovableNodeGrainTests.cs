@@ -1,6 +1,5 @@
 #pragma warning disable ORLEANSEXP002 // the activation rebalancer is experimental in Orleans 10
 using System.Diagnostics;
-using Discovery.Grains;
 using Discovery.Hosting;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Simulated;

@@ -1,5 +1,4 @@
 using Discovery.Constraints;
-using Discovery.Grains;
 using Discovery.Monitoring;
 using Discovery.Placement;
 using Discovery.Placement.Checking;

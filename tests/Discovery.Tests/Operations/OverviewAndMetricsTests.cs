@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Overlay;
 using Discovery.Tests.Scheduling;

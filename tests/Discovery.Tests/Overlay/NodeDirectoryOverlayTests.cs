@@ -1,4 +1,3 @@
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Overlay;
 using Discovery.Tests.Scheduling;

@@ -1,4 +1,3 @@
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Scheduling;
 using Discovery.Tests.Support;

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Discovery.Constraints;
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Placement.Checking;

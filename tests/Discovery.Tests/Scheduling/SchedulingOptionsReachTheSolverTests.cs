@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Placement;
 using Discovery.Scheduling;

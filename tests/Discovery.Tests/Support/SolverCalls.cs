@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Discovery.Grains;
 using Discovery.Placement;
 using Discovery.Solving;
 
