@@ -20,6 +20,8 @@ public sealed class SimulationTests
         var none = await SimulationRunner.RunAsync(settings, SchedulerKind.None);
 
         Assert.Equal(0, dvms.StuckReservations);
+        // The run is driven by the wall clock at speedup 10: how many events and migrations DVMS sees varies from run to run,
+        // and the mean load is sampled in wall time; only the seeded load changes below are an exact figure.
         Assert.True(dvms.Events > 0 && dvms.Resolved > 0, $"{dvms.Events} events, {dvms.Resolved} resolved");
         Assert.True(dvms.Migrations > 0);
         Assert.Equal(0, none.Events);
