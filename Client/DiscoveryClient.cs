@@ -211,11 +211,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
     }
 
     /// <summary>Whether the cluster knows <paramref name="node"/>: it joined, or it is marked down. Asks no node grain.</summary>
-    public async Task<bool> IsKnownNodeAsync(string node, CancellationToken cancellationToken = default)
-    {
-        var directory = Cluster.NodeDirectory();
-        return (await Call(() => directory.NodesAsync(), cancellationToken)).Contains(node) || await Call(() => directory.IsDownAsync(node), cancellationToken);
-    }
+    public Task<bool> IsKnownNodeAsync(string node, CancellationToken cancellationToken = default) =>
+        Call(() => Cluster.NodeDirectory().IsKnownAsync(node), cancellationToken);
 
     // ---- events ----
 

@@ -68,9 +68,9 @@ public sealed class VeGrain(
                     Publish(Ve.Lost(lost.VmId, lost.Why + " when reconciling", lost.Why + ": placed again"));
                     break;
                 case FollowVm follow:
-                    if (follow.Moved) await PlacedAsync(follow.VmId, follow.Host);
+                    if (follow.Moved) await Calls.PlacedAsync(follow.VmId, follow.Host);
                     Publish(Ve.Found(follow.VmId, follow.Host, follow.Observed));
-                    if (follow.Start) await StartOrUnplaceAsync(follow.VmId, follow.Host, $"found {follow.Observed} when reconciling: started", restoring: true);
+                    if (follow.Start) await Calls.StartOrUnplaceAsync(follow.VmId, follow.Host, $"found {follow.Observed} when reconciling: started", restoring: true);
                     break;
                 case ReportUnknown unknown:
                     logger.LogWarning("VE {Ve}: VM {Vm} runs on {Nodes} but is not one of the VE's VMs; left alone", Key, unknown.VmId, string.Join(", ", unknown.Nodes));
@@ -116,7 +116,7 @@ public sealed class VeGrain(
         if (Ve.Start() is not { } toStart) return View();
         using var _ = Operation("start");
         foreach (var vm in toStart)
-            await StartOrUnplaceAsync(vm.Id, vm.Host!, "started", restoring: false); // no room left there: placed again, same constraints
+            await Calls.StartOrUnplaceAsync(vm.Id, vm.Host!, "started", restoring: false); // no room left there: placed again, same constraints
         await PlaceAndStartAsync();
         return View();
     }
@@ -201,7 +201,7 @@ public sealed class VeGrain(
     {
         if (Ve.ToRestart(vmId) is not { Host: { } host }) return;
         using var _ = Operation("restart");
-        if (await StartOrUnplaceAsync(vmId, host, "restarted after a crash", restoring: true)) await state.WriteStateAsync();
+        if (await Calls.StartOrUnplaceAsync(vmId, host, "restarted after a crash", restoring: true)) await state.WriteStateAsync();
         else await PlaceAndStartAsync();
     }
 
@@ -214,7 +214,7 @@ public sealed class VeGrain(
         foreach (var vm in Ve.VmsOn(node))
         {
             Publish(Ve.NodeDown(vm.Id, node));
-            await PlacedAsync(vm.Id, null);
+            await Calls.PlacedAsync(vm.Id, null);
         }
         await state.WriteStateAsync(); // a stopped or suspended VE places them when started or resumed
         if (Ve.WantsRunning) await PlaceAndStartAsync();
@@ -234,7 +234,7 @@ public sealed class VeGrain(
                 using (Operation("restart copy"))
                 {
                     Publish(Ve.CopyStopped(vmId, node, observed));
-                    if (!await StartOrUnplaceAsync(vmId, node, "started", restoring: true)) await PlaceAndStartAsync();
+                    if (!await Calls.StartOrUnplaceAsync(vmId, node, "started", restoring: true)) await PlaceAndStartAsync();
                     else await state.WriteStateAsync();
                 }
                 return;
@@ -249,9 +249,9 @@ public sealed class VeGrain(
             case CopyAction.Adopt:
                 using (Operation("adopt copy"))
                 {
-                    await PlacedAsync(vmId, node);
+                    await Calls.PlacedAsync(vmId, node);
                     Publish(Ve.CopyAdopted(vmId, node, observed));
-                    if (observed != VmState.Running) await StartOrUnplaceAsync(vmId, node, "started", restoring: true);
+                    if (observed != VmState.Running) await Calls.StartOrUnplaceAsync(vmId, node, "started", restoring: true);
                     await PlaceAndStartAsync();
                 }
                 return;
@@ -314,10 +314,6 @@ public sealed class VeGrain(
         await ConcludeAsync(settled);
         if (Ve.State == VeState.Pending) ArmRetry();
     }
-
-    private Task PlacedAsync(string vmId, string? host) => Calls.PlacedAsync(vmId, host);
-
-    private Task<bool> StartOrUnplaceAsync(string vmId, string host, string started, bool restoring) => Calls.StartOrUnplaceAsync(vmId, host, started, restoring);
 
     private INodeGrain Node(string node) => GrainFactory.GetGrain<INodeGrain>(node);
 

@@ -140,7 +140,7 @@ public sealed class ClusterOverlay(
     }
 
     /// <summary>How long the oldest silo waits before it tries again the stand-ins it could not activate.</summary>
-    public static TimeSpan StandInRetryPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan StandInRetryPeriod = TimeSpan.FromSeconds(1);
 
     private int _retryingStandIns;
     private int _standInsWanted; // set by every failed round: a loop ending on an older round's success must not lose it
