@@ -10,7 +10,7 @@ namespace Discovery.Tests.Placement;
 /// <summary>Initial placement: VMs without a host (a VE being submitted) get a node; running VMs stay or migrate as usual.</summary>
 public sealed class InitialPlacementTests
 {
-    private static readonly SolverOptions Options = new(TimeSpan.FromSeconds(10));
+    private static readonly SolverOptions Options = new(TimeSpan.FromSeconds(10), Workers: 1); // one worker: CP-SAT deterministic, counts exact
 
     public static TheoryData<SolverKind> Solvers() => [SolverKind.CpSat, SolverKind.Greedy];
 

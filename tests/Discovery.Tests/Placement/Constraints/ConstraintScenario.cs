@@ -10,7 +10,8 @@ namespace Discovery.Tests.Placement.Constraints;
 /// <summary>What the per-constraint tests share: a small scenario, states, and the random agreement check.</summary>
 internal static class ConstraintScenario
 {
-    public static readonly SolverOptions Options = new(TimeSpan.FromSeconds(5));
+    // One worker: CP-SAT with a fixed seed is then deterministic, so the agreement counts below are exact figures.
+    public static readonly SolverOptions Options = new(TimeSpan.FromSeconds(5), Workers: 1);
 
     /// <summary>
     /// n1 is overloaded by a (300 CPU, 1 GiB) and b (200 CPU, 2 GiB); n2 hosts c (100), n3 hosts d (250).
