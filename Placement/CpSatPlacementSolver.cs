@@ -222,8 +222,51 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                         if (index.Nodes[nodes[j]].Site is { } site && site != home) { stay.Add(vars[j]); weights.Add(extra); }
                 }
             }
-            model.Minimize(LinearExpr.WeightedSum(stay, weights) + forced);
+            var objective = LinearExpr.NewBuilder();
+            for (var i = 0; i < stay.Count; i++) objective.AddTerm(stay[i], weights[i]);
+            objective.Add(forced);
+            AddExpectedDemandPreference(objective);
+            model.Minimize(objective);
             return true;
+        }
+
+        /// <summary>
+        /// For VMs not placed yet that declare an expected CPU demand, on nodes that say what their live load leaves
+        /// free (admission places by allocation, <see cref="PlacementNode.LiveCpuFree"/>): first the least expected
+        /// demand landing beyond any node's live room, then the nodes with the most live room. Placing moves
+        /// nothing, so in a problem of new VMs this is the whole objective; DVMS's problems never carry it.
+        /// </summary>
+        private void AddExpectedDemandPreference(LinearExprBuilder objective)
+        {
+            var expecting = _x.Where(p => index.IsUnplaced(p.Key) && index.Vms[p.Key].ExpectedCpu is not null).ToList();
+            if (expecting.Count == 0 || !index.Nodes.Any(n => n.LiveCpuFree is not null)) return;
+            long Free(int n) => index.Nodes[n].LiveCpuFree ?? index.Nodes[n].Capacity.Cpu;
+            var reachable = expecting.SelectMany(p => p.Value.Nodes).Distinct().ToList();
+            var (most, least) = (reachable.Max(Free), reachable.Min(Free));
+            // One unit of expected demand beyond a node's live room outweighs every difference of room together.
+            var beyond = expecting.Count * (most - least) + 1;
+            var landing = new Dictionary<int, LinearExprBuilder>();
+            long total = 0;
+            foreach (var (v, (nodes, vars)) in expecting)
+            {
+                var expected = (long)Math.Max(0, index.Vms[v].ExpectedCpu!.Value);
+                total += expected;
+                for (var j = 0; j < nodes.Length; j++)
+                {
+                    if (expected > 0)
+                    {
+                        if (!landing.TryGetValue(nodes[j], out var sum)) landing[nodes[j]] = sum = LinearExpr.NewBuilder();
+                        sum.AddTerm(vars[j], expected);
+                    }
+                    if (most - Free(nodes[j]) is > 0 and var lessRoom) objective.AddTerm(vars[j], lessRoom);
+                }
+            }
+            foreach (var (n, sum) in landing)
+            {
+                var over = model.NewIntVar(0, total, $"over_{n}");
+                model.Add(over >= sum - Free(n));
+                objective.AddTerm(over, beyond);
+            }
         }
 
         public ImmutableDictionary<string, string> Read(CpSolver solver)
@@ -253,11 +296,16 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
 
         public IEnumerable<int> PossibleNodes(int v) => _x.TryGetValue(v, out var x) ? x.Nodes : [index.Host[v]];
 
-        /// <summary>Nodes with room, most room first: where evicted VMs may go in repair mode.</summary>
+        /// <summary>
+        /// Nodes with room, most room first: where evicted VMs (or new ones) may go in repair mode. When nodes say what
+        /// their live load leaves free (admission), the most live room first among those with room left to allocate.
+        /// </summary>
         private int[] SpareNodes(Model.Resources[] staticLoad) =>
             Enumerable.Range(0, index.Nodes.Length)
                 .Where(n => !index.Offline[n] && staticLoad[n].FitsIn(index.Nodes[n].Capacity))
-                .OrderByDescending(n => index.Nodes[n].Capacity.Cpu - staticLoad[n].Cpu)
+                .OrderByDescending(n => index.Nodes[n].LiveCpuFree is { } free && (index.Nodes[n].Capacity - staticLoad[n]) is { Cpu: > 0, MemoryMiB: > 0 }
+                    ? free : int.MinValue)
+                .ThenByDescending(n => index.Nodes[n].Capacity.Cpu - staticLoad[n].Cpu)
                 .ToArray();
 
         /// <summary>

@@ -71,7 +71,7 @@ public static class UnplaceableReason
             return $"{vm.Id} may run on no node: its constraints ({string.Join(", ", Restricting(x.Problem, v))}) exclude all {Nodes(x.Nodes.Length)}";
         if (allowed.Any(n => vm.Demand.FitsIn(free[n]))) return null;
         var roomiest = allowed.OrderByDescending(n => Closeness(vm.Demand, free[n])).First(); // stable: the first node on ties
-        return $"{vm.Id} needs {Format(vm.Demand)}; {Among(x, allowed)} has it; the roomiest has {Format(free[roomiest])} free ({x.Nodes[roomiest].Name})";
+        return $"{vm.Id} needs {Format(vm.Demand)}; {Among(x, allowed)} has it{Short(vm.Demand, allowed.Select(n => free[n]))}; the roomiest has {Format(free[roomiest])} free ({x.Nodes[roomiest].Name})";
     }
 
     /// <summary>The members of a spread with a VM to place cannot all get distinct nodes with room.</summary>
@@ -171,6 +171,20 @@ public static class UnplaceableReason
     /// <summary>How close <paramref name="free"/> comes to <paramref name="need"/>: the smaller fraction of the two resources it covers.</summary>
     private static double Closeness(Resources need, Resources free) =>
         Math.Min(need.Cpu == 0 ? double.MaxValue : (double)free.Cpu / need.Cpu, need.MemoryMiB == 0 ? double.MaxValue : (double)free.MemoryMiB / need.MemoryMiB);
+
+    /// <summary>": memory is short on every one" when one resource alone is short on every node, so the user knows which to ask for.</summary>
+    private static string Short(Resources need, IEnumerable<Resources> free)
+    {
+        var list = free.ToList();
+        var cpuShort = list.All(f => f.Cpu < need.Cpu);
+        var memoryShort = list.All(f => f.MemoryMiB < need.MemoryMiB);
+        return (cpuShort, memoryShort) switch
+        {
+            (false, true) => ": memory is short on every one",
+            (true, false) => ": CPU is short on every one",
+            _ => "",
+        };
+    }
 
     private static Resources Clamp(Resources r) => new(Math.Max(0, r.Cpu), Math.Max(0, r.MemoryMiB));
 

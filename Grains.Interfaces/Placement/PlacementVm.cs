@@ -12,9 +12,14 @@ namespace Discovery.Placement;
 /// <param name="Demand">What the VM needs: CPU (hundredths of a core) and memory.</param>
 /// <param name="Host">The node the VM runs on now, or null when it is not placed yet.</param>
 /// <param name="Pinned">True when the VM must stay on its host (never for an unplaced VM).</param>
+/// <param name="ExpectedCpu">
+/// For a VM not placed yet whose <paramref name="Demand"/> is an allocation: the CPU it is expected to use. The
+/// solver prefers the nodes whose <see cref="PlacementNode.LiveCpuFree"/> leaves the most room for it.
+/// </param>
 [GenerateSerializer, Immutable, Alias("discovery.placement.vm")]
 public sealed record PlacementVm(
     [property: Id(0)] string Id,
     [property: Id(1)] Resources Demand,
     [property: Id(2)] string? Host,
-    [property: Id(3)] bool Pinned = false);
+    [property: Id(3)] bool Pinned = false,
+    [property: Id(4)] int? ExpectedCpu = null);

@@ -35,7 +35,7 @@ public sealed class VeGrain(
 
     private string Key => this.GetPrimaryKeyString();
     private VeRecord Ve => _ve ??= new(Key, state.State, clock.Time);
-    private VePlacer Placer => _placer ??= new(Key, GrainFactory, clock, options.FanOutWidth, logger);
+    private VePlacer Placer => _placer ??= new(Key, GrainFactory, clock, options.Admission, options.FanOutWidth, logger);
     private VeNodeCalls Calls => _calls ??= new(Ve, GrainFactory, logger, Publish);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Placement;
+using Discovery.Placement.Admission;
 using Discovery.Placement.Checking;
 using Discovery.Time;
 using Microsoft.Extensions.Logging;
@@ -14,11 +15,13 @@ namespace Discovery.Environments;
 public sealed record VePlan(IReadOnlyDictionary<string, string>? Target, string? Unplaceable);
 
 /// <summary>
-/// Places one VE's VMs that have no node: on a sample of the nodes its constraints allow, growing each round,
-/// checked by the independent checker, explained over every node when nothing fits. One per VE activation
+/// Places one VE's VMs that have no node: admitted by allocation within the <see cref="AdmissionPolicy"/>, on a
+/// sample of the nodes its constraints allow, growing each round, preferring the nodes whose live load leaves
+/// the most room for each VM's expected demand; checked by the independent checker, explained over every node
+/// when nothing fits. VMs coming back from a dead node have their own tier beyond the ratios (<see cref="VePlacement.Restoring"/>). One per VE activation
 /// (its sample counter gives a fresh, reproducible sample at each try).
 /// </summary>
-public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureClock clock, int fanOutWidth, ILogger logger)
+public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureClock clock, AdmissionPolicy admission, int fanOutWidth, ILogger logger)
 {
     /// <summary>First placement round: this many nodes allowed by the VE's constraints, sampled, besides the VE's own.</summary>
     public const int FirstSample = 64;
@@ -58,14 +61,14 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
             var last = size >= shuffled.Count;
             var sample = own.Concat(shuffled.Take(size)).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
             var nodes = await SnapshotNodesAsync(sample.Order(StringComparer.Ordinal));
-            var problem = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints);
+            var problem = VePlacement.Admission(nodes, toPlace.Select(v => v.Spec), constraints, admission);
             var result = await grains.Solver().SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
             if (result.IsSolved) return (problem, result);
             if (!last) continue;
             if (toPlace.Any(v => v.Restoring))
             {
-                // VMs that were running come back before new ones are admitted: at their declared demand, not their full vCPUs.
-                var relaxed = VePlacement.Build(nodes, toPlace.Select(v => v.Spec), constraints, restoring: toPlace.Where(v => v.Restoring).Select(v => v.Id).ToHashSet());
+                // VMs that were running come back beyond the ratios when admission has no room: on the live load, at their expected demand.
+                var relaxed = VePlacement.Restoring(nodes, toPlace.Select(v => v.Spec), constraints, toPlace.Where(v => v.Restoring).Select(v => v.Id).ToHashSet());
                 var second = await grains.Solver().SolveAsync(relaxed, SolverOptions.Default, SolverKind.CpSat);
                 if (second.IsSolved) return (relaxed, second);
             }
@@ -73,7 +76,7 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
             var capacities = await grains.NodeDirectory().CapacitiesAsync();
             var excluded = all.Where(n => !sample.Contains(n) && capacities.ContainsKey(n))
                 .Select(n => new NodeSnapshot(n, "", capacities[n], [], false, clock.Now));
-            return (VePlacement.Build([.. nodes, .. excluded], toPlace.Select(v => v.Spec), constraints), result);
+            return (VePlacement.Admission([.. nodes, .. excluded], toPlace.Select(v => v.Spec), constraints, admission), result);
         }
     }
 
@@ -93,6 +96,12 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
         return (int)hash;
     }
 
-    private static string Unplaceable(PlacementProblem problem, PlacementResult result) =>
-        UnplaceableReason.Explain(problem) is { Count: > 0 } reasons ? string.Join("; ", reasons) : result.Detail ?? result.Status.ToString();
+    /// <summary>The reasons, with the admission policy they were judged by (room is what the ratios leave to allocate).</summary>
+    private string Unplaceable(PlacementProblem problem, PlacementResult result)
+    {
+        var reasons = UnplaceableReason.Explain(problem);
+        if (reasons.Count == 0) return result.Detail ?? result.Status.ToString();
+        var text = string.Join("; ", reasons);
+        return reasons.Any(r => r.Contains(" free", StringComparison.Ordinal)) ? $"{text} (admission allocates {admission.Describe()})" : text;
+    }
 }

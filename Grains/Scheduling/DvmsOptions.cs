@@ -1,4 +1,5 @@
 using Discovery.Placement;
+using Discovery.Placement.Admission;
 
 namespace Discovery.Scheduling;
 
@@ -96,6 +97,12 @@ public sealed record DvmsOptions
     /// Wide enough for thousands of nodes in a few rounds, narrow enough not to flood a silo's message queues.
     /// </summary>
     public int FanOutWidth { get; init; } = Discovery.Grains.FanOut.DefaultWidth;
+
+    /// <summary>
+    /// How a VE's new VMs are admitted on nodes: by allocation within CPU and memory ratios (per cluster, per PoP),
+    /// then on the nodes whose live load leaves the most room for their expected demand.
+    /// </summary>
+    public AdmissionPolicy Admission { get; init; } = AdmissionPolicy.Default;
 
     /// <summary>The solver's limits for one solve of <paramref name="timeLimit"/> (wall time) with <paramref name="workers"/>: headroom and cross-site cost as configured.</summary>
     public SolverOptions SolverOptionsFor(TimeSpan timeLimit, int workers) =>

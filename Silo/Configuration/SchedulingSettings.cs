@@ -1,4 +1,5 @@
 using Discovery.Placement;
+using Discovery.Placement.Admission;
 using System.ComponentModel.DataAnnotations;
 using Discovery.Scheduling;
 
@@ -37,6 +38,12 @@ public sealed record SchedulingSettings
     [Range(1, 100_000)] public int FanOutWidth { get; init; } = Defaults.FanOutWidth;
     /// <summary>Site, other site, distance (symmetric): a partition that outgrows its site tries the nearest first.</summary>
     public Dictionary<string, Dictionary<string, double>> SiteDistances { get; init; } = [];
+    /// <summary>vCPUs a node may have allocated per core when VEs are admitted (Nova's <c>cpu_allocation_ratio</c>).</summary>
+    public double CpuAllocationRatio { get; init; } = Defaults.Admission.CpuAllocationRatio;
+    /// <summary>Memory a node may have allocated per MiB it has: 1, never overcommitted, unless configured.</summary>
+    public double MemoryAllocationRatio { get; init; } = Defaults.Admission.MemoryAllocationRatio;
+    /// <summary>Per PoP (site) ratios: <c>Sites:&lt;site&gt;:CpuAllocationRatio</c>, <c>Sites:&lt;site&gt;:MemoryAllocationRatio</c>.</summary>
+    public Dictionary<string, SiteAdmission> Sites { get; init; } = [];
     /// <summary>As written; <see cref="TryParseSolver"/> says whether it names a solver.</summary>
     public string Solver { get; init; } = PlacementSolvers.For(Defaults.Solver).Name;
 
@@ -64,6 +71,7 @@ public sealed record SchedulingSettings
         CrossSiteWeight = CrossSiteWeight,
         FanOutWidth = FanOutWidth,
         SiteDistances = SiteDistances,
+        Admission = new AdmissionPolicy { CpuAllocationRatio = CpuAllocationRatio, MemoryAllocationRatio = MemoryAllocationRatio, Sites = Sites },
         Solver = TryParseSolver(Solver, out var solver) ? solver : Defaults.Solver,
     };
 }

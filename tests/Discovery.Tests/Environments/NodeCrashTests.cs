@@ -5,6 +5,7 @@ using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Overlay;
 using Discovery.Placement;
+using Discovery.Placement.Admission;
 using Discovery.Placement.Checking;
 using Discovery.Scheduling;
 using Discovery.Tests.Scheduling;
@@ -177,15 +178,16 @@ public sealed class NodeCrashTests
     }
 
     [Fact]
-    public async Task A_vm_of_a_crashed_node_comes_back_at_its_declared_demand_where_its_full_vcpus_do_not_fit()
+    public async Task A_vm_of_a_crashed_node_comes_back_beyond_the_ratio_at_its_expected_demand_where_admission_has_no_room()
     {
-        // n0 runs 3 VMs at 85 % (145 hundredths of a core left), n1 4 (60 left, less than a vCPU).
-        await using var c = await DvmsCluster.StartAsync([Vms(3, 85), Vms(4, 85)], fakeClock: new());
+        // Admission at 1 vCPU per core: n0 runs 3 one-vCPU VMs at 85 % (1 vCPU left to allocate, 145 hundredths of a core
+        // free now), n1 4 (nothing left to allocate, 60 free now).
+        await using var c = await DvmsCluster.StartAsync([Vms(3, 85), Vms(4, 85)], new DvmsOptions { Admission = new AdmissionPolicy { CpuAllocationRatio = 1 } }, fakeClock: new());
         await c.WaitUntilAsync(async () => (await Directory(c).NodesAsync()).Length == 2, "both nodes in the directory");
         var ve = c.Grains.GetGrain<IVeGrain>("alice/one");
         Assert.Equal("n0", (await ve.SubmitAsync(new VeSpec("", [Vm("r1")], []))).Vms[0].Host);
         var late = c.Grains.GetGrain<IVeGrain>("alice/late");
-        // r1 runs at 50: 95 left on n0, 60 on n1; a new VM needs its full vCPU.
+        // r1 allocates n0's last vCPU: a new VM finds nothing left to allocate.
         Assert.Equal(VeState.Pending, (await late.SubmitAsync(new VeSpec("", [Vm("l1")], []))).State);
 
         await c.Grains.GetGrain<INodeFaults>("n0").CrashNodeAsync();

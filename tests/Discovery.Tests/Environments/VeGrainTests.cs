@@ -5,6 +5,8 @@ using Discovery.Environments;
 using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Overlay;
+using Discovery.Placement.Admission;
+using Discovery.Scheduling;
 using Discovery.Tests.Scheduling;
 using Discovery.Tests.Support;
 using Discovery.Validation;
@@ -24,7 +26,8 @@ public sealed class VeGrainTests
 
     private static async Task<DvmsCluster> StartAsync(int[][] vms)
     {
-        var c = await DvmsCluster.StartAsync(vms, fakeClock: new());
+        // Admission at 1 vCPU per core, so that a few VMs fill a node (the ratio itself: AdmissionTests).
+        var c = await DvmsCluster.StartAsync(vms, new DvmsOptions { Admission = new AdmissionPolicy { CpuAllocationRatio = 1 } }, fakeClock: new());
         await c.WaitUntilAsync(async () => (await c.Grains.GetGrain<INodeDirectoryGrain>(0).NodesAsync()).Length == vms.Length, "every node in the directory");
         return c;
     }

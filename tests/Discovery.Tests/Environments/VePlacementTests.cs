@@ -3,11 +3,12 @@ using Discovery.Constraints;
 using Discovery.Environments;
 using Discovery.Model;
 using Discovery.Placement;
+using Discovery.Placement.Admission;
 using Discovery.Placement.Checking;
 
 namespace Discovery.Tests.Environments;
 
-/// <summary>The problem a VE's new VMs are placed in: what runs only takes room, unless a constraint names it.</summary>
+/// <summary>The problems a VE's new VMs are placed in: what runs only takes room, unless a constraint names it.</summary>
 public sealed class VePlacementTests
 {
     private static VmSnapshot Running(string id, string node, int cpu, int mem = 1024, VmState state = VmState.Running) =>
@@ -17,7 +18,7 @@ public sealed class VePlacementTests
         new(name, "local", Resources.OfCores(4, 8192), [.. vms], maintenance, DateTimeOffset.UnixEpoch);
 
     [Fact]
-    public void Unnamed_vms_are_folded_into_capacity_and_named_ones_stay_pinned_once()
+    public void Unnamed_vms_are_folded_into_their_allocation_and_named_ones_stay_pinned_once()
     {
         var nodes = new[]
         {
@@ -27,27 +28,29 @@ public sealed class VePlacementTests
             Node("n3", false, Running("m", "n3", 80, state: VmState.Migrating)),
             Node("n4", true),
         };
-        var problem = VePlacement.Build(nodes, [new VmSpec("a.b.new", 2, 2048, "img")], [new Lonely(["x"])]);
+        var problem = VePlacement.Admission(nodes, [new VmSpec("a.b.new", 2, 2048, "img", 150)], [new Lonely(["x"])], new AdmissionPolicy { CpuAllocationRatio = 3 });
 
-        Assert.Equal([("n1", new Resources(350, 7168)), ("n2", new Resources(320, 7168)), ("n3", new Resources(320, 7168)), ("n4", new Resources(400, 8192))],
+        // 4 cores x 3 = 1,200 allocatable; each running VM allocates its 4 vCPUs whatever it uses now.
+        Assert.Equal([("n1", new Resources(800, 7168)), ("n2", new Resources(800, 7168)), ("n3", new Resources(800, 7168)), ("n4", new Resources(1200, 8192))],
             problem.Nodes.Select(n => (n.Name, n.Capacity)));
-        Assert.Equal([new PlacementVm("x", new Resources(100, 1024), "n1", Pinned: true), new PlacementVm("a.b.new", new Resources(200, 2048), null)],
+        Assert.Equal([250, 320, 320, 400], problem.Nodes.Select(n => n.LiveCpuFree));
+        Assert.Equal([new PlacementVm("x", new Resources(400, 1024), "n1", Pinned: true), new PlacementVm("a.b.new", new Resources(200, 2048), null, ExpectedCpu: 150)],
             problem.Vms.AsEnumerable());
         Assert.Equal(["lonely", "offline"], problem.Constraints.Select(c => c.Name));
         Assert.Empty(problem.StructuralProblems());
     }
 
     [Fact]
-    public void The_new_vm_keeps_away_from_a_lonely_vm_and_a_node_in_maintenance_and_fits_the_folded_room()
+    public void The_new_vm_keeps_away_from_a_lonely_vm_and_a_node_in_maintenance_and_fits_the_allocation_left()
     {
         var nodes = new[]
         {
             Node("n1", false, Running("x", "n1", 10)),                       // roomy, but x is lonely
-            Node("n2", false, Running("big", "n2", 300, mem: 7000)),         // 1,192 MiB left: too little
-            Node("n3", false, Running("mid", "n3", 200, mem: 4096)),         // the only place
+            Node("n2", false, Running("big", "n2", 30, mem: 7000)),          // 1,192 MiB left: too little
+            Node("n3", false, Running("mid", "n3", 390, mem: 4096)),         // the only place, busy as it is
             Node("n4", true),                                                // empty, in maintenance
         };
-        var problem = VePlacement.Build(nodes, [new VmSpec("a.b.new", 2, 2048, "img")], [new Lonely(["x"])]);
+        var problem = VePlacement.Admission(nodes, [new VmSpec("a.b.new", 2, 2048, "img")], [new Lonely(["x"])], AdmissionPolicy.Default);
         var result = new CpSatPlacementSolver().Solve(problem, SolverOptions.Default);
 
         Assert.True(result.IsSolved, result.Detail);
@@ -60,12 +63,12 @@ public sealed class VePlacementTests
     {
         var nodes = new[]
         {
-            Node("n1", false, Running("own", "n1", 300), Running("hot", "n1", 250)), // 550 of 400 cores: overloaded, memory to spare
+            Node("n1", false, Running("own", "n1", 300), Running("hot", "n1", 250)), // 550 of 400 cores: overloaded, allocation to spare
             Node("n2"),
         };
-        var problem = VePlacement.Build(nodes, [new VmSpec("a.b.new", 1, 1024, "img")], [new Spread(["own", "a.b.new"])]);
+        var problem = VePlacement.Admission(nodes, [new VmSpec("a.b.new", 1, 1024, "img")], [new Spread(["own", "a.b.new"])], AdmissionPolicy.Default);
 
-        Assert.Equal([("n1", new Resources(300, 7168)), ("n2", new Resources(400, 8192))], problem.Nodes.Select(n => (n.Name, n.Capacity)));
+        Assert.Equal([("n1", new Resources(400, 1024)), ("n2", new Resources(1600, 8192))], problem.Nodes.Select(n => (n.Name, n.Capacity)));
         var result = new CpSatPlacementSolver().Solve(problem, SolverOptions.Default);
         Assert.True(result.IsSolved, result.Detail);
         Assert.Equal("n2", result.Target["a.b.new"]);
@@ -84,19 +87,20 @@ public sealed class VePlacementTests
     }
 
     [Fact]
-    public void A_restoring_vm_reserves_its_declared_demand_a_new_one_its_full_vcpus()
+    public void In_the_live_tier_a_restoring_vm_reserves_its_expected_demand_a_new_one_its_full_vcpus()
     {
-        var problem = VePlacement.Build([Node("n1")], [new VmSpec("a.b.back", 2, 1024, "img", 30), new VmSpec("a.b.new", 2, 1024, "img", 30)], [],
-            restoring: new HashSet<string> { "a.b.back" });
+        var problem = VePlacement.Restoring([Node("n1", false, Running("r", "n1", 250))],
+            [new VmSpec("a.b.back", 2, 1024, "img", 30), new VmSpec("a.b.new", 2, 1024, "img", 30)], [], new HashSet<string> { "a.b.back" });
         Assert.Equal([new Resources(30, 1024), new Resources(200, 1024)], problem.Vms.Select(v => v.Demand));
+        Assert.Equal([new Resources(150, 7168)], problem.Nodes.Select(n => n.Capacity)); // the live room, whatever the allocation
     }
 
     [Fact]
     public void A_node_held_by_a_partition_offers_no_room()
     {
         var held = Node("n1") with { ReservedBy = "p-n2-1" };
-        var problem = VePlacement.Build([held, Node("n2", false, Running("own", "n2", 300))], [new VmSpec("a.b.new", 1, 1024, "img")], [new Fence(["own"], ["n2"])]);
-        Assert.Equal([("n1", Resources.Zero), ("n2", new Resources(400, 8192))], problem.Nodes.Select(n => (n.Name, n.Capacity)));
+        var problem = VePlacement.Admission([held, Node("n2", false, Running("own", "n2", 300))], [new VmSpec("a.b.new", 1, 1024, "img")], [new Fence(["own"], ["n2"])], AdmissionPolicy.Default);
+        Assert.Equal([("n1", Resources.Zero), ("n2", new Resources(1600, 8192))], problem.Nodes.Select(n => (n.Name, n.Capacity)));
         var result = new CpSatPlacementSolver().Solve(problem, SolverOptions.Default);
         Assert.Equal("n2", result.Target["a.b.new"]);
     }

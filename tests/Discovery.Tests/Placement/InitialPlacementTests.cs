@@ -78,7 +78,7 @@ public sealed class InitialPlacementTests
         var r = SolveChecked(kind, problem);
 
         Assert.Equal(PlacementStatus.NoSolution, r.Status);
-        Assert.Equal("big needs 5 vCPU / 4 GiB; no node has it; the roomiest has 4 vCPU / 8 GiB free (n2)", r.Detail);
+        Assert.Equal("big needs 5 vCPU / 4 GiB; no node has it: CPU is short on every one; the roomiest has 4 vCPU / 8 GiB free (n2)", r.Detail);
     }
 
     [Theory]

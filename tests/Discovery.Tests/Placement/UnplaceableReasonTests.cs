@@ -27,7 +27,7 @@ public sealed class UnplaceableReasonTests
             .With(new Ban(Of("web2"), Of("n1", "n2")))
             .Build();
 
-        Assert.Equal(new[] { "web2 needs 4 vCPU / 8 GiB; no node outside {n1, n2} has it; the roomiest has 2.5 vCPU / 16 GiB free (n4)" }, Explain(problem));
+        Assert.Equal(new[] { "web2 needs 4 vCPU / 8 GiB; no node outside {n1, n2} has it: CPU is short on every one; the roomiest has 2.5 vCPU / 16 GiB free (n4)" }, Explain(problem));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class UnplaceableReasonTests
             .With(new Fence(Of("db"), Of("n1")))
             .Build();
 
-        Assert.Equal(new[] { "db needs 1 vCPU / 512 MiB; none of {n1} has it; the roomiest has 0.5 vCPU / 7.5 GiB free (n1)" }, Explain(problem));
+        Assert.Equal(new[] { "db needs 1 vCPU / 512 MiB; none of {n1} has it: CPU is short on every one; the roomiest has 0.5 vCPU / 7.5 GiB free (n1)" }, Explain(problem));
     }
 
     [Fact]
