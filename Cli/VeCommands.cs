@@ -127,7 +127,8 @@ public static class VeCommands
     private static void PrintJson(VeView view) => Console.WriteLine(JsonSerializer.Serialize(new
     {
         ve = view.Id, state = view.State.ToString(), view.Reason, view.Operation,
-        vms = view.Vms.Select(v => new { name = v.Name, id = v.Id, state = v.State.ToString(), host = v.Host, vcpus = v.Spec.VCpus, memoryMiB = v.Spec.MemoryMiB, reason = v.Reason }),
+        vms = view.Vms.Select(v => new { name = v.Name, id = v.Id, state = v.State.ToString(), host = v.Host, vcpus = v.Spec.VCpus, memoryMiB = v.Spec.MemoryMiB,
+            cpu = CpuPercent.Format(v.Spec.VCpus, v.Spec.CpuDemand), reason = v.Reason }),
         constraints = view.Constraints.Select(VePrinter.Statement),
         transitions = view.Transitions.Select(t => t.ToString()),
     }, Json));

@@ -4,7 +4,8 @@ namespace Discovery.Language;
 
 /// <summary>
 /// Splits a VE text into tokens. Comments (<c>//</c> to the end of the line, <c>/* */</c>) and blanks
-/// are skipped; a number followed by a unit (<c>MiB</c>, <c>GiB</c>, <c>TiB</c>) is a size in MiB. Every
+/// are skipped; a number followed by a unit (<c>MiB</c>, <c>GiB</c>, <c>TiB</c>) is a size in MiB, and one followed
+/// by <c>%</c> a percentage (the only number that may have decimals: <c>12.5%</c>). Every
 /// character that starts no token is reported once and skipped, so the parser still sees the rest.
 /// </summary>
 internal static class Lexer
@@ -76,7 +77,22 @@ internal static class Lexer
             {
                 var j = i;
                 while (j < text.Length && char.IsAsciiDigit(text[j])) j++;
+                var whole = j;
+                if (Peek(text, j) == '.' && char.IsAsciiDigit(Peek(text, j + 1)))
+                    for (j++; j < text.Length && char.IsAsciiDigit(text[j]); j++) { }
                 var digits = text[i..j];
+                if (Peek(text, j) == '%')
+                {
+                    tokens.Add(new(TokenKind.Percent, digits + "%", at));
+                    Advance(j + 1 - i);
+                    continue;
+                }
+                if (j > whole)
+                {
+                    errors.Add(new(file, at, $"number {digits} has decimals: only a percentage such as 12.5% may"));
+                    Advance(j - i);
+                    continue;
+                }
                 var u = j;
                 while (u < text.Length && char.IsAsciiLetter(text[u])) u++;
                 var unit = text[j..u];

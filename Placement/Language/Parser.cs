@@ -9,7 +9,7 @@ namespace Discovery.Language;
 /// statement   = variable '=' expr ';' | names ':' (identifier | '{' property {',' property} '}') ';' | identifier '(' [expr {',' expr}] ')' ';'
 /// expr        = term {('+' | '-') term}
 /// term        = '{' [expr {',' expr}] '}' | variable ['[' number '..' number ']'] | identifier ['[' number '..' number ']'] | '(' expr ')'
-/// property    = identifier ':' (number | size | string)
+/// property    = identifier ':' (['-'] (number | size | percentage) | string)
 /// </code>
 /// </summary>
 internal sealed class Parser
@@ -106,9 +106,17 @@ internal sealed class Parser
 
     private Property Property()
     {
-        var key = Expect(TokenKind.Identifier, "a property name (vcpus, memory, image, cores, site)");
+        var key = Expect(TokenKind.Identifier, "a property name (vcpus, memory, cpu, image, cores, site)");
         Expect(TokenKind.Colon, $"':' after {key.Text}");
-        if (Current.Kind is not (TokenKind.Number or TokenKind.Size or TokenKind.String)) throw Expected($"a number, a size (8GiB) or a \"string\" for {key.Text}");
+        // A '-' before a value makes it negative: one token, so that the property's own check names it ('-1%').
+        if (Current.Kind == TokenKind.Minus && _tokens[_next + 1] is { Kind: TokenKind.Number or TokenKind.Size or TokenKind.Percent } negated)
+        {
+            var minus = Take();
+            _next++;
+            return new Property(key.Text, negated with { Text = "-" + negated.Text, Value = -negated.Value, At = minus.At }, key.At);
+        }
+        if (Current.Kind is not (TokenKind.Number or TokenKind.Size or TokenKind.Percent or TokenKind.String))
+            throw Expected($"a number, a size (8GiB), a percentage (50%) or a \"string\" for {key.Text}");
         return new Property(key.Text, Take(), key.At);
     }
 

@@ -27,12 +27,12 @@ internal abstract record Statement(Position At);
 internal sealed record Assignment(string Variable, Expr Value, Position At) : Statement(At);
 
 /// <summary>
-/// <c>web[1..3] : small;</c> or <c>db1 : {vcpus: 4, memory: 8GiB};</c>: VMs in a VE text, nodes in an
+/// <c>web[1..3] : small;</c> or <c>db1 : {vcpus: 4, memory: 8GiB, cpu: 25%};</c>: VMs in a VE text, nodes in an
 /// infrastructure text. <see cref="Template"/> or <see cref="Properties"/>, never both.
 /// </summary>
 internal sealed record Declaration(Expr Names, string? Template, ImmutableArray<Property> Properties, Position At) : Statement(At);
 
-/// <summary>One <c>key: value</c> of an explicit declaration; the value is a number, a size (MiB) or a string.</summary>
+/// <summary>One <c>key: value</c> of an explicit declaration; the value is a number, a size (MiB), a percentage or a string.</summary>
 internal sealed record Property(string Key, Token Value, Position At);
 
 /// <summary><c>spread($T1);</c>: a constraint.</summary>

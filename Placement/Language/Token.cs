@@ -3,7 +3,7 @@ namespace Discovery.Language;
 /// <summary>Kinds of token of the VE language.</summary>
 internal enum TokenKind
 {
-    Identifier, Variable, Number, Size, String,
+    Identifier, Variable, Number, Size, Percent, String,
     LeftBrace, RightBrace, LeftParen, RightParen, LeftBracket, RightBracket,
     Comma, Semicolon, Colon, Plus, Minus, Equals, DotDot,
     End,
@@ -16,7 +16,10 @@ public readonly record struct Position(int Line, int Column)
     public override string ToString() => $"{Line}:{Column}";
 }
 
-/// <summary>One token: its kind, its text as written (a size's value in MiB for <see cref="TokenKind.Size"/>) and where it starts.</summary>
+/// <summary>
+/// One token: its kind, its text as written (a percentage's with its '%', read by <see cref="CpuPercent"/>), its value
+/// (a number's, a size's in MiB) and where it starts.
+/// </summary>
 internal sealed record Token(TokenKind Kind, string Text, Position At, long Value = 0)
 {
     /// <summary>How a message names this token.</summary>

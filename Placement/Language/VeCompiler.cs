@@ -104,19 +104,21 @@ public static class VeCompiler
                     continue;
                 }
                 _declaredAt[vm] = d.At;
-                Vms[vm] = new VmSpec(vm, size.VCpus, size.MemoryMiB, size.Image);
+                Vms[vm] = new VmSpec(vm, size.VCpus, size.MemoryMiB, size.Image, size.CpuDemand);
             }
         }
 
-        private (int VCpus, int MemoryMiB, string Image)? Size(Declaration d)
+        /// <summary>A declaration's VM: vCPUs, memory, image and expected CPU demand (all its vCPUs unless it says <c>cpu:</c>).</summary>
+        private (int VCpus, int MemoryMiB, string Image, int CpuDemand)? Size(Declaration d)
         {
             if (d.Template is { } template)
             {
-                if (Templates.TryGetValue(template, out var t)) return (t.VCpus, t.MemoryMiB, DefaultImage);
+                if (Templates.TryGetValue(template, out var t)) return (t.VCpus, t.MemoryMiB, DefaultImage, t.VCpus * 100);
                 Error(d.At, $"unknown template '{template}': expected one of {string.Join(", ", Templates.Keys)} or {{vcpus: N, memory: SIZE, image: \"NAME\"}}");
                 return null;
             }
             int? vcpus = null, memory = null;
+            Property? cpu = null; // read once vcpus is known: it may come first
             var image = DefaultImage;
             var ok = true;
             foreach (var p in d.Properties)
@@ -126,15 +128,25 @@ public static class VeCompiler
                     case ("vcpus", TokenKind.Number) when p.Value.Value > 0: vcpus = (int)p.Value.Value; break;
                     case ("memory", TokenKind.Size or TokenKind.Number) when p.Value.Value > 0 && p.Value.Value <= int.MaxValue: memory = (int)p.Value.Value; break;
                     case ("image", TokenKind.String) when p.Value.Text.Length > 0: image = p.Value.Text; break;
+                    case ("cpu", TokenKind.Percent) when CpuPercent.TryDemand(p.Value.Text, 1, out _): cpu = p; break;
                     case ("vcpus", _): Error(p.At, $"vcpus must be a positive number, got {p.Value.Describe()}"); ok = false; break;
                     case ("memory", _): Error(p.At, $"memory must be a positive size such as 512MiB or 8GiB, got {p.Value.Describe()}"); ok = false; break;
                     case ("image", _): Error(p.At, $"image must be a non-empty \"string\", got {p.Value.Describe()}"); ok = false; break;
-                    default: Error(p.At, $"unknown VM property '{p.Key}': expected vcpus, memory or image"); ok = false; break;
+                    case ("cpu", _): Error(p.At, $"cpu {CpuPercent.Problem(p.Value.Describe())}"); ok = false; break;
+                    default: Error(p.At, $"unknown VM property '{p.Key}': expected vcpus, memory, cpu or image"); ok = false; break;
                 }
             }
             if (ok && vcpus is null) { Error(d.At, "missing property vcpus"); ok = false; }
             if (ok && memory is null) { Error(d.At, "missing property memory"); ok = false; }
-            return ok ? (vcpus!.Value, memory!.Value, image) : null;
+            if (!ok) return null;
+            // Without cpu: the VM is assumed to use all its vCPUs.
+            var demand = vcpus!.Value * 100;
+            if (cpu is not null && !CpuPercent.TryDemand(cpu.Value.Text, vcpus.Value, out demand))
+            {
+                Error(cpu.At, $"cpu {cpu.Value.Text} of {vcpus} vCPUs is more hundredths of a core than a VM can have");
+                return null;
+            }
+            return (vcpus.Value, memory!.Value, image, demand);
         }
 
         private IReadOnlyList<string>? Range(RangeRef r) => Ranges.Expand(r, Error);

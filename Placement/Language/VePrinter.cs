@@ -6,9 +6,9 @@ using Discovery.Placement.Constraints;
 namespace Discovery.Language;
 
 /// <summary>
-/// Writes a VE in the VE language: every VM with its properties, then every constraint with explicit
-/// sets. <see cref="VeCompiler.Compile"/> of the text gives the same VE back (VM names must start
-/// with a letter, images hold no '"').
+/// Writes a VE in the VE language: every VM with its properties (<c>cpu:</c> when its expected demand is not all
+/// its vCPUs), then every constraint with explicit sets. <see cref="VeCompiler.Compile"/> of the text gives the
+/// same VE back (VM names must start with a letter, images hold no '"', CPU demands are within 0..100 per vCPU).
 /// </summary>
 public static class VePrinter
 {
@@ -18,7 +18,11 @@ public static class VePrinter
         var text = new StringBuilder();
         text.Append("// VE ").Append(ve.Id).Append('\n');
         foreach (var vm in ve.Vms)
-            text.Append($"{vm.Id} : {{vcpus: {vm.VCpus}, memory: {vm.MemoryMiB}MiB, image: \"{vm.Image}\"}};\n");
+        {
+            // cpu: only when it is not what the language assumes without it (all the vCPUs).
+            var cpu = vm.CpuDemand == vm.MaxCpuDemand ? "" : $", cpu: {CpuPercent.Format(vm.VCpus, vm.CpuDemand)}";
+            text.Append($"{vm.Id} : {{vcpus: {vm.VCpus}, memory: {vm.MemoryMiB}MiB{cpu}, image: \"{vm.Image}\"}};\n");
+        }
         foreach (var c in ve.Constraints.IsDefault ? [] : ve.Constraints)
             text.Append(Statement(c)).Append(";\n");
         return text.ToString();

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Discovery.Constraints;
 using Discovery.Environments;
+using Discovery.Language;
 using Discovery.Model;
 using Discovery.Monitoring;
 using Discovery.Placement.Constraints;
@@ -14,8 +15,11 @@ namespace Discovery.Silo.Operations;
 /// <summary>A VE to submit: either <see cref="Text"/> in the VE language, or <see cref="Vms"/> and <see cref="Constraints"/>.</summary>
 public sealed record VeSubmission(string? Text = null, string? File = null, IReadOnlyList<VmJson>? Vms = null, IReadOnlyList<ConstraintJson>? Constraints = null);
 
-/// <summary>One VM of a VE: its name in the VE, vCPUs, memory and image (default <c>debian-12</c>).</summary>
-public sealed record VmJson(string Name, int VCpus, int MemoryMiB, string? Image = null);
+/// <summary>
+/// One VM of a VE: its name in the VE, vCPUs, memory, image (default <c>debian-12</c>) and expected CPU demand
+/// <see cref="Cpu"/>, a percentage of its vCPUs such as <c>"50%"</c> (absent: it is assumed to use all of them, <c>"100%"</c>).
+/// </summary>
+public sealed record VmJson(string Name, int VCpus, int MemoryMiB, string? Image = null, string? Cpu = null);
 
 /// <summary>
 /// A placement constraint: <see cref="Type"/> is ban, fence, gather, latency, lonely, offline or spread;
@@ -44,7 +48,8 @@ public sealed record VeJson(string Ve, string State, string? Reason, string? Ope
     IReadOnlyList<ConstraintJson> Constraints, IReadOnlyList<TransitionJson> Transitions)
 {
     public static VeJson From(VeView v) => new(v.Id, v.State.ToString(), v.Reason, v.Operation,
-        [.. v.Vms.Select(m => new VeVmJson(m.Name, m.Id, m.State.ToString(), m.Host, m.Spec.VCpus, m.Spec.MemoryMiB, m.Spec.Image, m.Reason))],
+        [.. v.Vms.Select(m => new VeVmJson(m.Name, m.Id, m.State.ToString(), m.Host, m.Spec.VCpus, m.Spec.MemoryMiB,
+            CpuPercent.Format(m.Spec.VCpus, m.Spec.CpuDemand), m.Spec.Image, m.Reason))],
         [.. v.Constraints.Select(c => ConstraintJson.From(c.RenameVms(VmName)))],
         [.. v.Transitions.Select(TransitionJson.Of)]);
 
@@ -52,8 +57,8 @@ public sealed record VeJson(string Ve, string State, string? Reason, string? Ope
     private static string VmName(string id) => id[(id.LastIndexOf('.') + 1)..];
 }
 
-/// <summary>One VM of a VE: its name, hypervisor id, state, node, size and why it is not running.</summary>
-public sealed record VeVmJson(string Name, string Id, string State, string? Host, int VCpus, int MemoryMiB, string Image, string? Reason);
+/// <summary>One VM of a VE: its name, hypervisor id, state, node, size, expected CPU demand (<c>"50%"</c> of its vCPUs) and why it is not running.</summary>
+public sealed record VeVmJson(string Name, string Id, string State, string? Host, int VCpus, int MemoryMiB, string Cpu, string Image, string? Reason);
 
 /// <summary>One line of the VE list.</summary>
 public sealed record VeSummaryJson(string Ve, string State);

@@ -20,7 +20,7 @@ public static partial class VeSubmissions
 
     /// <summary>
     /// Submits <paramref name="submission"/> through <paramref name="client"/>; the problems the VE grain finds in the spec
-    /// are named after this API's fields (<c>vms[0].name</c>, <c>vms[0].vCpus</c>, <c>constraints[1].nodes</c>).
+    /// are named after this API's fields (<c>vms[0].name</c>, <c>vms[0].vCpus</c>, <c>vms[0].cpu</c>, <c>constraints[1].nodes</c>).
     /// </summary>
     public static async Task<Environments.VeView> SubmitAsync(DiscoveryClient client, string ve, VeSubmission submission, CancellationToken cancellationToken)
     {
@@ -65,6 +65,7 @@ public static partial class VeSubmissions
         where = ConstraintName().Replace(where, "$1");
         return where.EndsWith(".id", StringComparison.Ordinal) ? where[..^3] + ".name"
             : where.EndsWith(".vcpus", StringComparison.Ordinal) ? where[..^6] + ".vCpus"
+            : where.EndsWith(".cpuDemand", StringComparison.Ordinal) ? where[..^10] + ".cpu"
             : where;
     }
 
@@ -83,7 +84,14 @@ public static partial class VeSubmissions
         {
             if (vm is null) { Problem($"vms[{i}]", "null"); continue; }
             if (string.IsNullOrEmpty(vm.Name)) Problem($"vms[{i}].name", "required");
-            vms.Add(new VmSpec(vm.Name ?? "", vm.VCpus, vm.MemoryMiB, vm.Image ?? VeCompiler.DefaultImage));
+            // Without cpu the VM is assumed to use all its vCPUs, as in the VE language.
+            var demand = Math.Max(0, vm.VCpus) * 100;
+            if (vm.Cpu is not null && !CpuPercent.TryDemand(vm.Cpu, vm.VCpus, out demand))
+            {
+                Problem($"vms[{i}].cpu", CpuPercent.Problem($"'{vm.Cpu}'"));
+                demand = Math.Max(0, vm.VCpus) * 100;
+            }
+            vms.Add(new VmSpec(vm.Name ?? "", vm.VCpus, vm.MemoryMiB, vm.Image ?? VeCompiler.DefaultImage, demand));
         }
         var constraints = new List<PlacementConstraint>();
         var indexes = new List<int>();

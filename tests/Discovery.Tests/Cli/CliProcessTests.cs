@@ -48,10 +48,14 @@ public sealed class CliProcessTests : IDisposable
         var g = gateway.ToString();
 
         var file = Path.Combine(_dir, "shop.ve");
-        File.WriteAllText(file, "web[1..2] : small;\nspread(web[1..2]);\n");
+        File.WriteAllText(file, "web1 : small;\nweb2 : {vcpus: 2, memory: 1GiB, cpu: 50%};\nspread(web[1..2]);\n");
         var submitted = await Discovery("ve", "submit", file, "--name", "alice/shop", "--wait", "--gateway", g);
         Assert.Equal(0, submitted.Exit);
         Assert.StartsWith("alice/shop: Running\n", submitted.Out);
+        var shown = await Discovery("ve", "show", "alice/shop", "--json", "--gateway", g);
+        Assert.Equal(0, shown.Exit);
+        Assert.Equal(["web1 1 100%", "web2 2 50%"], JsonDocument.Parse(shown.Out).RootElement.GetProperty("vms").EnumerateArray()
+            .Select(v => $"{v.GetProperty("name").GetString()} {v.GetProperty("vcpus").GetInt32()} {v.GetProperty("cpu").GetString()}"));
 
         var list = await Discovery("ve", "list", "--json", "--gateway", g);
         Assert.Equal(0, list.Exit);

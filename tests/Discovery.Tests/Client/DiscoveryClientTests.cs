@@ -103,7 +103,8 @@ public sealed class DiscoveryClientTests
         await c.WaitUntilAsync(async () =>
         {
             lock (seen) if (seen.Count > 0) return true;
-            await client.SubmitAsync($"alice/ping{pings++}", "p1 : tiny;"); // until one is seen: the subscription is then in place
+            // Until one is seen: the subscription is then in place. Idle (cpu: 0%), so that however many land, n0's overload is the same.
+            await client.SubmitAsync($"alice/ping{pings++}", "p1 : {vcpus: 1, memory: 512MiB, cpu: 0%};");
             return false;
         }, "the subscription in place");
         await client.SubmitAsync("alice/watched", "w1 : tiny;");
@@ -143,7 +144,8 @@ public sealed class DiscoveryClientTests
         await c.WaitUntilAsync(async () =>
         {
             lock (seen) if (seen.OfType<VeTransition>().Any()) return true;
-            await client.SubmitAsync($"alice/ping{pings++}", "p1 : tiny;"); // until one is seen: the subscription is then in place
+            // Until one is seen: the subscription is then in place. Idle (cpu: 0%), so that however many land, n0's overload is the same.
+            await client.SubmitAsync($"alice/ping{pings++}", "p1 : {vcpus: 1, memory: 512MiB, cpu: 0%};");
             return false;
         }, "the subscription in place");
         for (var j = 0; j < 5; j++) c.Datacenter.SetDemand($"v0-{j}", 100); // 500 of 400: overloaded

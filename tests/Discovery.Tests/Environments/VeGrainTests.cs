@@ -62,6 +62,28 @@ public sealed class VeGrainTests
             view.Transitions.Where(t => t.Vm is null).Select(t => $"{t.From}->{t.To}"));
     }
 
+    [Fact]
+    public async Task A_vm_starts_in_the_simulated_datacentre_at_its_declared_cpu_and_at_all_its_vcpus_without_one()
+    {
+        // Nodes of 4 cores each running one VM at 100: room on any of them for a 2-vCPU VM reserved at its full 200.
+        await using var c = await StartAsync([Vms(1, 100), Vms(1, 100), Vms(1, 100), Vms(1, 100)]);
+        var ve = c.Grains.GetGrain<IVeGrain>("alice/cpu");
+
+        var view = await ve.SubmitTextAsync("half : {vcpus: 2, memory: 1GiB, cpu: 50%};\nfull : {vcpus: 2, memory: 1GiB};\n", "cpu.ve");
+
+        Assert.Equal(VeState.Running, view.State);
+        Assert.Equal([("half", 100), ("full", 200)], view.Vms.Select(v => (v.Name, v.Spec.CpuDemand)));
+        var started = new Dictionary<string, (string Node, int CpuUsage)>();
+        foreach (var h in c.Datacenter.Hypervisors)
+            foreach (var vm in await h.ListVmsAsync())
+                if (vm.Id.StartsWith("alice.", StringComparison.Ordinal)) started[vm.Id] = (h.Node, vm.CpuUsage);
+        Assert.Equal(new Dictionary<string, (string, int)>
+        {
+            ["alice.cpu.half"] = (view.Vms[0].Host!, 100),
+            ["alice.cpu.full"] = (view.Vms[1].Host!, 200),
+        }, started);
+    }
+
     public static TheoryData<string, VeSpec, string> InvalidSpecs() => new()
     {
         { "alice/empty", new VeSpec("", [], []), "vms: a VE needs at least one VM" },

@@ -54,7 +54,7 @@ public sealed class VeCompilerTests
 
         Assert.Empty(result.Errors);
         var ve = result.Ve!;
-        Assert.Equal(Enumerable.Range(1, 9).Select(i => new VmSpec($"VM{i}", 1, 1024, "debian-12")), ve.Vms.AsEnumerable());
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => new VmSpec($"VM{i}", 1, 1024, "debian-12", 100)), ve.Vms.AsEnumerable());
         var all = Vms(1, 2, 3, 4, 5, 6, 7, 8, 9);
         Assert.Equal<PlacementConstraint>([
             new Ban([.. all], ["SN1"]),
@@ -87,8 +87,8 @@ public sealed class VeCompilerTests
             offline({n9});
             """, "x.ve", "shop");
         Assert.Empty(result.Errors);
-        Assert.Equal([new VmSpec("db1", 4, 8192, "postgres-16"), new VmSpec("web1", 2, 4096, "debian-12"), new VmSpec("web2", 2, 4096, "debian-12"),
-            new VmSpec("web3", 2, 4096, "debian-12"), new VmSpec("cache-1", 1, 512, "debian-12")], result.Ve!.Vms.AsEnumerable());
+        Assert.Equal([new VmSpec("db1", 4, 8192, "postgres-16", 400), new VmSpec("web1", 2, 4096, "debian-12", 200), new VmSpec("web2", 2, 4096, "debian-12", 200),
+            new VmSpec("web3", 2, 4096, "debian-12", 200), new VmSpec("cache-1", 1, 512, "debian-12", 100)], result.Ve!.Vms.AsEnumerable());
         Assert.Equal<PlacementConstraint>([new Gather(["web1", "web3", "cache-1"]), new Lonely(["db1"]), new Offline(["n9"])], result.Ve.Constraints, new ConstraintComparer());
     }
 
@@ -105,7 +105,7 @@ public sealed class VeCompilerTests
         { "web1 : small;\nsprad({web1});", ["t.ve:2:1: unknown constraint 'sprad': expected ban, fence, spread, latency, gather, lonely or offline"] },
         { "web1 : small;\nban({web1});", ["t.ve:2:1: ban takes 2 arguments ban(VMs, nodes), got 1"] },
         { "web1 : {vcpus: 0, memory: 1GiB};", ["t.ve:1:9: vcpus must be a positive number, got '0'"] },
-        { "web1 : {vcpus: 2, memory: 4GB};", ["t.ve:1:27: unknown unit 'GB' after 4: expected MiB, GiB or TiB", "t.ve:1:30: expected a number, a size (8GiB) or a \"string\" for memory, found '}'"] },
+        { "web1 : {vcpus: 2, memory: 4GB};", ["t.ve:1:27: unknown unit 'GB' after 4: expected MiB, GiB or TiB", "t.ve:1:30: expected a number, a size (8GiB), a percentage (50%) or a \"string\" for memory, found '}'"] },
         { "web1 : {vcpus: 2};", ["t.ve:1:1: missing property memory"] },
         { "web1 : small; /* never closed", ["t.ve:1:15: comment '/*' is never closed: expected '*/'"] },
         { "web1 : small;\n$x = {web1,;\nspread({web1}) \n$y = {web1};", [
@@ -116,8 +116,41 @@ public sealed class VeCompilerTests
         { "web1 : small; # oops", ["t.ve:1:15: unexpected character '#'", "t.ve:1:21: expected ':' and a template or {properties} after oops (or '=' after a $variable, '(' after a constraint), found the end of the file"] },
         { "$ALL_VMS = {a};\nweb1 : small;", ["t.ve:1:1: $ALL_VMS is every VM of the VE: it cannot be assigned"] },
         { "web1 : small;\nspread($R[1..2]);", ["t.ve:2:8: undefined variable $R1 (in $R[1..2])"] },
-        { "web1 : {image: \"x};", ["t.ve:1:16: string is never closed: expected '\"' before the end of the line", "t.ve:1:20: expected a number, a size (8GiB) or a \"string\" for image, found the end of the file"] },
+        { "web1 : {vcpus: 2, memory: 1GiB, cpu: 150%};", ["t.ve:1:33: cpu must be a percentage of the VM's vCPUs from 0% to 100%, such as 50%, got '150%'"] },
+        { "web1 : {vcpus: 2, memory: 1GiB, cpu: 50};", ["t.ve:1:33: cpu must be a percentage of the VM's vCPUs from 0% to 100%, such as 50%, got '50'"] },
+        { "web1 : {vcpus: 2, memory: 1GiB, cpu: -1%};", ["t.ve:1:33: cpu must be a percentage of the VM's vCPUs from 0% to 100%, such as 50%, got '-1%'"] },
+        { "web1 : {vcpus: 2, memory: 1GiB, cpu: \"50%\"};", ["t.ve:1:33: cpu must be a percentage of the VM's vCPUs from 0% to 100%, such as 50%, got \"50%\""] },
+        { "web1 : {vcpus: 2, memory: 1GiB, cpu: 100.01%};", ["t.ve:1:33: cpu must be a percentage of the VM's vCPUs from 0% to 100%, such as 50%, got '100.01%'"] },
+        { "web1 : {vcpus: 2, memory: 1GiB, cpu: 1.5};", [
+            "t.ve:1:38: number 1.5 has decimals: only a percentage such as 12.5% may",
+            "t.ve:1:41: expected a number, a size (8GiB), a percentage (50%) or a \"string\" for cpu, found '}'"] },
+        { "web1 : {vcpus: -1, memory: 1GiB};", ["t.ve:1:9: vcpus must be a positive number, got '-1'"] },
+        { "web1 : {vcpus: 2, memory: 1GiB, gpu: 1};", ["t.ve:1:33: unknown VM property 'gpu': expected vcpus, memory, cpu or image"] },
+        { "web1 : {image: \"x};", ["t.ve:1:16: string is never closed: expected '\"' before the end of the line", "t.ve:1:20: expected a number, a size (8GiB), a percentage (50%) or a \"string\" for image, found the end of the file"] },
     };
+
+    public static TheoryData<string, int> CpuDeclarations() => new()
+    {
+        { "db1 : {vcpus: 4, memory: 8GiB, cpu: 25%};", 100 },
+        { "db1 : {vcpus: 2, memory: 1GiB, cpu: 50%};", 100 },
+        { "db1 : {vcpus: 2, memory: 1GiB, cpu: 0%};", 0 },
+        { "db1 : {vcpus: 2, memory: 1GiB, cpu: 100%};", 200 },
+        { "db1 : {cpu: 75%, vcpus: 4, memory: 1GiB};", 300 },      // cpu before vcpus
+        { "db1 : {vcpus: 3, memory: 1GiB, cpu: 33.33%};", 100 },   // 99.99 hundredths, to the nearest
+        { "db1 : {vcpus: 1, memory: 1GiB, cpu: 12.5%};", 13 },     // 12.5: halves away from zero
+        { "db1 : {vcpus: 1, memory: 1GiB, cpu: 12.49%};", 12 },
+        { "db1 : {vcpus: 2, memory: 1GiB};", 200 },                // no cpu: all its vCPUs
+        { "db1 : medium;", 200 },                                  // a template: all its vCPUs
+        { "db1 : tiny;", 100 },
+    };
+
+    [Theory, MemberData(nameof(CpuDeclarations))]
+    public void A_vm_s_cpu_is_its_expected_demand_in_hundredths_of_a_core_and_all_its_vcpus_without_it(string text, int demand)
+    {
+        var result = VeCompiler.Compile(text, "cpu.ve", "ve");
+        Assert.Empty(result.Errors);
+        Assert.Equal(demand, Assert.Single(result.Ve!.Vms).CpuDemand);
+    }
 
     [Theory, MemberData(nameof(Malformed))]
     public void Every_error_is_reported_with_its_line_column_and_what_was_expected(string text, string[] expected)

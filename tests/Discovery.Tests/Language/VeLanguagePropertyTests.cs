@@ -12,15 +12,18 @@ public sealed class VeLanguagePropertyTests
     private static readonly string[] Nodes = ["n1", "n2", "n3", "wn-4", "SN1"];
 
     /// <summary>
-    /// A random VE: 1-6 VMs, 0-5 constraints over them and the nodes. VM names start with a letter and
+    /// A random VE: 1-6 VMs of any expected CPU demand, 0-5 constraints over them and the nodes. VM names start with a letter and
     /// differ from node names: in the language a name is a VM if one is declared so (a VM named like a
     /// node it names cannot be written; the property found it).
     /// </summary>
     private static VeSpec RandomVe(int seed)
     {
         var random = new Random(seed);
+        // CPU demand: all the vCPUs (printed without cpu:) one time in three, else anything from 0 to all of them.
+        VmSpec Vm(string id, int vcpus) => new(id, vcpus, random.Next(1, 65536), $"img-{random.Next(100)}",
+            random.Next(3) == 0 ? vcpus * 100 : random.Next(vcpus * 100 + 1));
         var vms = Enumerable.Range(1, random.Next(1, 7))
-            .Select(i => new VmSpec($"{(char)('a' + random.Next(13))}{i}", random.Next(1, 9), random.Next(1, 65536), $"img-{random.Next(100)}"))
+            .Select(i => Vm($"{(char)('a' + random.Next(13))}{i}", random.Next(1, 9)))
             .ToImmutableArray();
         ImmutableArray<string> SomeVms() => [.. vms.Select(v => v.Id).Where(_ => random.Next(2) == 0).DefaultIfEmpty(vms[0].Id)];
         ImmutableArray<string> SomeNodes() => [.. Nodes.Where(_ => random.Next(2) == 0).DefaultIfEmpty("n1")];
@@ -59,7 +62,7 @@ public sealed class VeLanguagePropertyTests
     {
         // Random text, and random splices of valid text (closer to what people mistype).
         var valid = VePrinter.Print(RandomVe(7)) + "$x = {a1} + n1 - {n2}; spread($x); $r[1..2];";
-        var alphabet = Gen.Char["{}()[],;:+-=.$\"/* \n\tabcn0123456789GiB"];
+        var alphabet = Gen.Char["{}()[],;:+-=.%$\"/* \n\tabcn0123456789GiB"];
         Gen.OneOf(Gen.String[alphabet, 0, 200], Gen.Int[0, valid.Length].SelectMany(cut => Gen.Int[0, valid.Length].Select(len => valid.Remove(Math.Min(cut, valid.Length), Math.Min(len, valid.Length - Math.Min(cut, valid.Length))))))
             .Sample(text =>
             {

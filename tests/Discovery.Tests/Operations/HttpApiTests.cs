@@ -84,7 +84,7 @@ public sealed class HttpApiTests(ApiSiloFixture fixture) : IClassFixture<ApiSilo
     public async Task A_json_VE_is_submitted_operated_and_deleted()
     {
         var created = await Http.PostAsync("/api/ves/acme/shop", Json("""
-            {"vms": [{"name": "web1", "vCpus": 1, "memoryMiB": 512}, {"name": "web2", "vCpus": 1, "memoryMiB": 512, "image": "alpine"}],
+            {"vms": [{"name": "web1", "vCpus": 1, "memoryMiB": 512, "cpu": "50%"}, {"name": "web2", "vCpus": 1, "memoryMiB": 512, "image": "alpine"}],
              "constraints": [{"type": "spread", "vms": ["web1", "web2"]}, {"type": "ban", "vms": ["web1"], "nodes": ["node-0000"]}]}
             """));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -94,6 +94,13 @@ public sealed class HttpApiTests(ApiSiloFixture fixture) : IClassFixture<ApiSilo
         var vms = ve.GetProperty("vms").EnumerateArray().ToList();
         Assert.Equal(["web1", "web2"], vms.Select(v => v.GetProperty("name").GetString()));
         Assert.Equal(["debian-12", "alpine"], vms.Select(v => v.GetProperty("image").GetString()));
+        // The expected CPU demand as given, all the vCPUs without it; each VM started at it (no load injector moves it).
+        Assert.Equal(["50%", "100%"], vms.Select(v => v.GetProperty("cpu").GetString()));
+        var demands = new Dictionary<string, int>();
+        foreach (var h in fixture.Silo.Datacenter.Hypervisors)
+            foreach (var vm in await h.ListVmsAsync())
+                if (vm.Id.StartsWith("acme.shop.", StringComparison.Ordinal)) demands[vm.Id] = vm.CpuUsage;
+        Assert.Equal(new Dictionary<string, int> { ["acme.shop.web1"] = 50, ["acme.shop.web2"] = 100 }, demands);
         var hosts = vms.Select(v => v.GetProperty("host").GetString()).ToList();
         Assert.NotEqual(hosts[0], hosts[1]);           // spread
         Assert.NotEqual("node-0000", hosts[0]);         // ban
@@ -179,6 +186,13 @@ public sealed class HttpApiTests(ApiSiloFixture fixture) : IClassFixture<ApiSilo
 
         Assert.Equal(["body:1:21: $.vms[0].vCpus: not a value of the expected type (see VeSubmission in /openapi/v1.json)"],
             await Problems(await Http.PostAsync("/api/ves/acme/bad", Json("""{"vms":[{"vCpus":"x"}]}""")), HttpStatusCode.BadRequest));
+        // cpu: a percentage as a string, refused as the VE language refuses it; a number is not a string.
+        Assert.Equal(["vms[1].cpu: must be a percentage of the VM's vCPUs from 0% to 100%, such as 50%, got '150%'"],
+            await Problems(await Http.PostAsync("/api/ves/acme/bad", Json("""
+                {"vms": [{"name": "a", "vCpus": 1, "memoryMiB": 512, "cpu": "50%"}, {"name": "b", "vCpus": 1, "memoryMiB": 512, "cpu": "150%"}]}
+                """)), HttpStatusCode.BadRequest));
+        Assert.Equal(["body:1:55: $.vms[0].cpu: not a value of the expected type (see VeSubmission in /openapi/v1.json)"],
+            await Problems(await Http.PostAsync("/api/ves/acme/bad", Json("""{"vms":[{"name":"a","vCpus":1,"memoryMiB":512,"cpu":50}]}""")), HttpStatusCode.BadRequest));
         Assert.Equal(["text: give either 'text' or 'vms' and 'constraints', not both"],
             await Problems(await Http.PostAsync("/api/ves/acme/bad", Json("""{"text":"VM1 : tiny;","vms":[]}""")), HttpStatusCode.BadRequest));
         Assert.Equal(["body: empty: the VE text in the VE language"],
