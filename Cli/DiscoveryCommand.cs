@@ -4,6 +4,7 @@ using System.Text.Json;
 using Discovery.Cli.Bench;
 using Discovery.Cli.Simulation;
 using Discovery.Placement;
+using Discovery.Scheduling;
 
 namespace Discovery.Cli;
 
@@ -138,8 +139,15 @@ public static class DiscoveryCommand
         var vmsPerNode = new Option<int>("--vms-per-node") { Description = "Background VMs of the seed's type per node (5 gives about 43 % CPU load).", DefaultValueFactory = _ => d.Infrastructure.VmsPerNode };
         vmsPerNode.Validators.Add(r => { if (r.GetValueOrDefault<int>() is var v && v < 0) r.AddError($"--vms-per-node must not be negative, got {v}"); });
         var sites = Positive("--sites", d.Infrastructure.Sites, "Sites: fence and latency constraints name a site's nodes.");
-        var ves = Positive("--ves", d.Ves, "VEs to submit.");
-        var minVms = Positive("--min-vms", d.MinVms, "Fewest VMs of a VE (1 vCPU, 1 GiB each).");
+        var ves = new Option<int>("--ves") { Description = "VEs to submit; 0 runs the same infrastructure without VEs (what --observe counts then is DVMS's work without them).", DefaultValueFactory = _ => d.Ves };
+        ves.Validators.Add(r => { if (r.GetValueOrDefault<int>() is var v && v < 0) r.AddError($"--ves must not be negative, got {v}"); });
+        var minVms = Positive("--min-vms", d.MinVms, "Fewest VMs of a VE (1 GiB each; vCPUs from --vcpus).");
+        var vcpus = new Option<string>("--vcpus") { Description = "vCPUs of each VE VM: N, or MIN-MAX drawn uniformly (seeded), e.g. 1-4.", DefaultValueFactory = _ => $"{d.MinVCpus}" };
+        vcpus.Validators.Add(r => { if (ParseRange(r.GetValueOrDefault<string>() ?? "") is null) r.AddError($"--vcpus must be N or MIN-MAX with 1 <= MIN <= MAX <= 64, got '{r.GetValueOrDefault<string>()}'"); });
+        var cpu = new Option<int>("--cpu") { Description = "Expected CPU demand each VE VM declares (cpu: N%), in percent of its vCPUs; the simulated VM starts at it.", DefaultValueFactory = _ => d.CpuPercent };
+        cpu.Validators.Add(r => { if (r.GetValueOrDefault<int>() is var v && v is < 0 or > 100) r.AddError($"--cpu must be within 0..100 (percent of the VM's vCPUs), got {v}"); });
+        var observe = new Option<double>("--observe") { Description = "Infrastructure seconds, from the first submission, over which DVMS's overload episodes, violation and migrations are counted before the crash (0: not counted). Compare with --ves 0.", DefaultValueFactory = _ => d.ObserveSeconds };
+        observe.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var v && !(v >= 0 && v <= 86400)) r.AddError($"--observe must be within [0, 86400] seconds, got {v}"); });
         var maxVms = Positive("--max-vms", d.MaxVms, "Most VMs of a VE.");
         var parallel = Positive("--parallel", d.Parallel, "Submissions in flight at once.");
         var crash = new Option<double>("--crash") { Description = "Share of the nodes crashed at once after the submissions.", DefaultValueFactory = _ => d.CrashFraction };
@@ -162,7 +170,9 @@ public static class DiscoveryCommand
             again and its nodes' stale copies must go (grain state is kept outside the silos, as PostgreSQL does).
             Example: discovery bench ve --nodes 1024 --vms-per-node 5 --ves 1000 --crash 0.05 --json ve.json
             Example: discovery bench ve --nodes 1024 --sites 8 --silos 4 --kill-silo --json kill.json
-            """) { nodes, vmsPerNode, sites, ves, minVms, maxVms, parallel, crash, speedup, seed, silos, killSilo, json };
+            Admission (issue 22): --vcpus 1-4 --cpu 50 --observe 300, and the same with --ves 0, give what admitting the VEs costs DVMS.
+            Example: discovery bench ve --nodes 1024 --vms-per-node 10 --ves 1000 --vcpus 1-4 --crash 0 --observe 300
+            """) { nodes, vmsPerNode, sites, ves, minVms, maxVms, vcpus, cpu, observe, parallel, crash, speedup, seed, silos, killSilo, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(minVms) > parse.GetValue(maxVms))
@@ -194,8 +204,11 @@ public static class DiscoveryCommand
                     Speedup = parse.GetValue(speedup), Seed = parse.GetValue(seed),
                 },
                 Ves = parse.GetValue(ves), MinVms = parse.GetValue(minVms), MaxVms = parse.GetValue(maxVms),
+                MinVCpus = ParseRange(parse.GetValue(vcpus)!)!.Value.Min, MaxVCpus = ParseRange(parse.GetValue(vcpus)!)!.Value.Max,
+                CpuPercent = parse.GetValue(cpu), ObserveSeconds = parse.GetValue(observe),
                 Parallel = parse.GetValue(parallel), CrashFraction = parse.GetValue(crash),
             };
+            Console.Error.WriteLine($"VE VMs of {settings.MinVCpus}-{settings.MaxVCpus} vCPU(s) expecting cpu: {settings.CpuPercent}%; admission {new DvmsOptions().Admission.Describe()}");
             Console.Error.WriteLine($"{settings.Ves} VE(s) of {settings.MinVms}-{settings.MaxVms} VMs on {settings.Infrastructure.Nodes} nodes x {settings.Infrastructure.VmsPerNode} VMs in {settings.Infrastructure.Sites} site(s) and {settings.Silos} silo(s), then " +
                 (settings.KillSilo ? "the last silo is killed" : $"{settings.CrashFraction:P0} of the nodes crash") + $"; seed {settings.Infrastructure.Seed}");
             var phase = "";
@@ -215,6 +228,9 @@ public static class DiscoveryCommand
             Console.WriteLine(string.Format(c, "submit to running: p50 {0:0.0} ms, p99 {1:0.0} ms (simulated boot time 0); CPU load after: {2:P1}",
                 report.SubmitToRunningP50Ms, report.SubmitToRunningP99Ms, report.LoadAfterSubmit));
             foreach (var (reason, count) in report.PendingReasons) Console.WriteLine($"  not running at the end x{count}: {reason}");
+            if (report.Observed is { } o)
+                Console.WriteLine(string.Format(c, "DVMS over {0:0} infrastructure s from the first submission: {1} overload episodes ({2} re-overloads), {3:0.0} s of violation, {4} migrations; at the end {5:P1} CPU load, {6} node(s) overloaded",
+                    o.Seconds, o.OverloadEpisodes, o.ReOverloads, o.ViolationSeconds, o.Migrations, o.MeanCpuLoadAtEnd, o.OverloadedNodesAtEnd));
             Console.WriteLine(string.Format(c, (report.KilledSilo ? "killed a silo driving {0} nodes" : "crashed {0} nodes") + ": {1} VE VMs of {2} VEs; running again after p50 {3:0.0} s, p99 {4:0.0} s, max {5:0.0} s (infrastructure time, grace {6:0} s)",
                 report.CrashedNodes, report.AffectedVeVms, report.AffectedVes, report.RecoveryP50Seconds, report.RecoveryP99Seconds, report.RecoveryMaxSeconds, report.NodeDownGraceSeconds));
             Console.WriteLine($"VE VMs lost: {report.VeVmsLost}; fenced into the lost nodes only, waiting for them: {report.StrandedVeVms}; VMs of no VE lost with their node: {report.BackgroundVmsLost}; constraint violations: {report.ConstraintViolations}; running twice: {report.RunningTwice}");
@@ -240,6 +256,15 @@ public static class DiscoveryCommand
             Console.WriteLine(string.Format(c, "{0,-8} {1,7} {2,8} {3,9:0.0} {4,9:0.0} {5,9:0.0} {6,7:0.00} {7,10:0} {8,8} {9,8} {10,7} {11,8}",
                 name, $"{f.Solved}/{r.Instances}", f.Optimal, f.P50Ms, f.P95Ms, f.MaxMs, f.MeanMigrations, f.MeanMovedMiB, f.NoSolution, f.TimedOut, f.NoSafePlan, f.CheckerFailures));
         Console.WriteLine($"solved by cpsat only: {r.SolvedByCpsatOnly}; by greedy only: {r.SolvedByGreedyOnly}; cpsat moved less memory on {r.CpsatMovedLessThanGreedy}, more on {r.CpsatMovedMoreThanGreedy} of the instances both solved");
+    }
+
+    /// <summary>"N" or "MIN-MAX" with 1 &lt;= MIN &lt;= MAX &lt;= 64, else null.</summary>
+    public static (int Min, int Max)? ParseRange(string text)
+    {
+        var parts = text.Split('-');
+        if (parts.Length is < 1 or > 2 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _))) return null;
+        var (min, max) = (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[^1], CultureInfo.InvariantCulture));
+        return min >= 1 && min <= max && max <= 64 ? (min, max) : null;
     }
 
     private static Option<int> Positive(string name, int fallback, string description)

@@ -33,9 +33,22 @@ public sealed record VeBenchmarkSettings
     public bool KillSilo { get; init; }
     /// <summary>Infrastructure seconds to wait for recovery before counting what is still down as lost.</summary>
     public double RecoveryDeadlineSeconds { get; init; } = 300;
-    /// <summary>The VE VMs: the seed's VM type.</summary>
+    /// <summary>The VE VMs: the seed's VM type, expecting half its vCPU (<c>cpu: 50%</c>).</summary>
     public VmSpec Vm { get; init; } = new("vm", 1, 1024, "simulated.qcow2", 50);
+    /// <summary>vCPUs of each VE VM, drawn uniformly in this range (seeded); its expected demand is <see cref="CpuPercent"/> of them.</summary>
+    public int MinVCpus { get; init; } = 1;
+    public int MaxVCpus { get; init; } = 1;
+    /// <summary>Each VE VM's declared expected demand, in percent of its vCPUs (the demand it starts at).</summary>
+    public int CpuPercent { get; init; } = 50;
+    /// <summary>
+    /// Infrastructure seconds, from the first submission, over which DVMS's work is counted (overload episodes,
+    /// violation, migrations) before the crash; 0: not counted. The same run with no VE gives what the VEs cost.
+    /// </summary>
+    public double ObserveSeconds { get; init; }
 }
+
+/// <summary>What DVMS did over the observation window (infrastructure time): the cost of admitting the VEs, against a run without them.</summary>
+public sealed record ObservedWindow(double Seconds, long OverloadEpisodes, long ReOverloads, double ViolationSeconds, long Migrations, double MeanCpuLoadAtEnd, int OverloadedNodesAtEnd);
 
 /// <summary>The figures of <c>discovery bench ve</c>; times are wall seconds unless named infrastructure.</summary>
 public sealed record VeBenchmarkReport
@@ -55,6 +68,8 @@ public sealed record VeBenchmarkReport
     public required double SubmitToRunningP50Ms { get; init; }
     public required double SubmitToRunningP99Ms { get; init; }
     public required double LoadAfterSubmit { get; init; }
+    /// <summary>DVMS's work from the first submission over <see cref="VeBenchmarkSettings.ObserveSeconds"/>; null when not asked.</summary>
+    public ObservedWindow? Observed { get; init; }
     /// <summary>Silos in the process; with <see cref="KilledSilo"/>, the last one was killed instead of crashing nodes.</summary>
     public int Silos { get; init; } = 1;
     public bool KilledSilo { get; init; }
@@ -112,7 +127,9 @@ public static class VeBenchmark
 
         // 1. Submit.
         var sites = allNodes.GroupBy(SiteOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Order(StringComparer.Ordinal).ToImmutableArray()).ToList();
-        var workload = VeWorkload.Generate(settings.Ves, settings.MinVms, settings.MaxVms, settings.Vm, sites, infrastructure.Seed);
+        var workload = VeWorkload.Generate(settings.Ves, settings.MinVms, settings.MaxVms, settings.Vm, sites, infrastructure.Seed,
+            (settings.MinVCpus, settings.MaxVCpus), settings.CpuPercent);
+        var before = SimulationRunner.Totals(parts);
         var latencies = new List<double>();
         var views = new Dictionary<string, VeView>();
         var done = 0;
@@ -132,6 +149,20 @@ public static class VeBenchmark
         var submitSeconds = submitClock.Elapsed.TotalSeconds;
         latencies.Sort();
         var load = SimulationRunner.Totals(parts).MeanCpuLoad;
+        ObservedWindow? observed = null;
+        if (settings.ObserveSeconds > 0)
+        {
+            var end = before.At + TimeSpan.FromSeconds(settings.ObserveSeconds);
+            while (clock.GetUtcNow() < end)
+            {
+                progress("observe", (long)(clock.GetUtcNow() - before.At).TotalSeconds, (long)settings.ObserveSeconds, "infrastructure s of DVMS counted");
+                await Task.Delay(clock.ToWall(TimeSpan.FromSeconds(1)), cancellationToken);
+            }
+            var after = SimulationRunner.Totals(parts);
+            observed = new ObservedWindow(Math.Round((after.At - before.At).TotalSeconds, 1), after.Overloads - before.Overloads, after.ReOverloads - before.ReOverloads,
+                Math.Round(after.ViolationSeconds - before.ViolationSeconds, 1), after.MigrationsCompleted - before.MigrationsCompleted,
+                Math.Round(after.MeanCpuLoad, 4), after.OverloadedNodes);
+        }
 
         // 2. Crash a share of the nodes at once, or kill the last silo (as Orleans' test cluster kills one in-process: an
         // ungraceful stop; its machines keep running, nothing drives them).
@@ -209,14 +240,15 @@ public static class VeBenchmark
             VeVms = workload.Sum(w => w.Spec.Vms.Length),
             Speedup = infrastructure.Speedup,
             SubmitWallSeconds = Math.Round(submitSeconds, 2),
-            VesPlacedPerSecond = Math.Round(latencies.Count / submitSeconds, 1),
+            VesPlacedPerSecond = workload.Count == 0 ? 0 : Math.Round(latencies.Count / submitSeconds, 1),
             Running = latencies.Count,
             Pending = workload.Count - latencies.Count,
-            PendingShare = Math.Round((workload.Count - latencies.Count) / (double)workload.Count, 4),
+            PendingShare = workload.Count == 0 ? 0 : Math.Round((workload.Count - latencies.Count) / (double)workload.Count, 4),
             PendingReasons = pending.GroupBy(v => Category(v.Reason)).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
             SubmitToRunningP50Ms = Math.Round(SolverBenchmark.Percentile(latencies, 0.50), 1),
             SubmitToRunningP99Ms = Math.Round(SolverBenchmark.Percentile(latencies, 0.99), 1),
             LoadAfterSubmit = Math.Round(load, 4),
+            Observed = observed,
             Silos = parts.Count,
             KilledSilo = settings.KillSilo,
             CrashedNodes = crashed.Count,
