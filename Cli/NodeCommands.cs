@@ -124,9 +124,26 @@ public static class NodeCommands
             return command;
         }
         fault.Subcommands.Add(One("vm-crash", "Makes a VM crash, as a guest kernel panic would (its VE restarts it).", "vm", (c, vm) => c.CrashVmAsync(vm), "{0}: crashed"));
-        fault.Subcommands.Add(One("node-crash", "Makes a node's hypervisor unreachable; after the grace period the node is marked down.", "node", (c, n) => c.CrashNodeAsync(n), "{0}: unreachable"));
+        fault.Subcommands.Add(NodeCrash());
         fault.Subcommands.Add(One("node-recover", "Makes a crashed node reachable again, with the VMs it had.", "node", (c, n) => c.RecoverNodeAsync(n), "{0}: reachable again"));
         return fault;
+    }
+
+    /// <summary><c>discovery fault node-crash NODE|VM</c>: a node, or the node that runs a VM, becomes unreachable.</summary>
+    private static Command NodeCrash()
+    {
+        var target = new Argument<string>("node") { Description = "The node, or a VM's id (tenant.ve.vm, as 've show' lists it): the node that runs it." };
+        var command = new Command("node-crash", "Makes a node's hypervisor unreachable; after the grace period the node is marked down and its VE VMs placed elsewhere.") { target };
+        var connection = ClusterConnection.AddTo(command);
+        command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
+        {
+            var name = parse.GetValue(target)!;
+            var node = await client.IsKnownNodeAsync(name, ct) ? name : await client.HostOfVmAsync(name, ct);
+            await client.CrashNodeAsync(node, ct);
+            Console.WriteLine(node == name ? $"{node}: unreachable" : $"{node} (runs {name}): unreachable");
+            return 0;
+        }, ct));
+        return command;
     }
 
     /// <summary><c>discovery watch [--json]</c>: live VE and VM transitions until Ctrl+C.</summary>

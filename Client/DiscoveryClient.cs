@@ -134,12 +134,14 @@ public sealed class DiscoveryClient : IAsyncDisposable
 
     /// <summary>Fault injection (simulated hypervisor only): VM <paramref name="vmId"/> crashes, on the node that runs it now.</summary>
     /// <exception cref="DiscoveryNotFoundException">No node runs it.</exception>
-    public async Task CrashVmAsync(string vmId, CancellationToken cancellationToken = default)
-    {
-        var host = (await ListNodesAsync(cancellationToken)).FirstOrDefault(n => n.LastSnapshot?.Vms.Any(v => v.Id == vmId && v.Host == n.Node) == true)?.Node
+    public async Task CrashVmAsync(string vmId, CancellationToken cancellationToken = default) =>
+        await CrashVmAsync(await HostOfVmAsync(vmId, cancellationToken), vmId, cancellationToken);
+
+    /// <summary>The node that runs VM <paramref name="vmId"/> (its hypervisor id: <c>tenant.ve.vm</c> for a VE's VM), as the nodes last reported.</summary>
+    /// <exception cref="DiscoveryNotFoundException">No node runs it.</exception>
+    public async Task<string> HostOfVmAsync(string vmId, CancellationToken cancellationToken = default) =>
+        (await ListNodesAsync(cancellationToken)).FirstOrDefault(n => n.LastSnapshot?.Vms.Any(v => v.Id == vmId && v.Host == n.Node) == true)?.Node
             ?? throw new DiscoveryNotFoundException($"no node runs VM '{vmId}' (VM ids of VEs are tenant.ve.vm)");
-        await CrashVmAsync(host, vmId, cancellationToken);
-    }
 
     /// <summary>Fault injection (simulated hypervisor only): <paramref name="node"/>'s hypervisor becomes unreachable; past the grace period the node is marked down.</summary>
     public Task CrashNodeAsync(string node, CancellationToken cancellationToken = default) =>
