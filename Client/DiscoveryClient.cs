@@ -218,7 +218,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <param name="ve">The VE, <c>tenant/name</c>.</param>
     /// <param name="progress">
     /// Gets the VE as first read, then each time its state, its reason, or a VM's state, host or reason changes (not every
-    /// read). Called on the waiting task, in order (a <see cref="Progress{T}"/> posts to the thread pool and may reorder them).
+    /// read). Called on the waiting task, in order: <see cref="InlineProgress{T}"/> keeps that order, a <see cref="Progress{T}"/> posts to a UI's context.
     /// </param>
     /// <param name="timeout"><see cref="DefaultVeWaitTimeout"/> when null; <see cref="Timeout.InfiniteTimeSpan"/> waits until cancelled.</param>
     /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
