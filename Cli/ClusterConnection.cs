@@ -12,6 +12,9 @@ public static class ClusterConnection
     /// <summary>Exit codes of cluster commands.</summary>
     public const int Invalid = 1, Usage = 2, Unavailable = 3, NotFound = 4, Conflict = 5, NotSupported = 6;
 
+    /// <summary>Exit codes of <c>ve submit --wait</c>: still Pending when the time ran out; ended neither Running nor Pending (stopped, failed, deleted).</summary>
+    public const int StillPending = 7, NotRunning = 8;
+
     /// <summary>The environment variable read when neither option is given.</summary>
     public const string Variable = "DISCOVERY_CLUSTER";
 

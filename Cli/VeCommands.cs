@@ -36,34 +36,64 @@ public static class VeCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "The VE file." };
         var name = new Option<string?>("--name") { Description = "The VE's key, tenant/name (default: default/FILE-NAME)." };
-        var wait = new Option<bool>("--wait") { Description = "Wait (up to 5 minutes) while the VE is Pending; exit 1 if it does not end Running." };
+        var wait = new Option<bool>("--wait") { Description = "Wait while the VE is Pending, printing each change (its state, its reason, a VM's state or host) as it happens." };
+        var timeout = new Option<TimeSpan?>("--timeout")
+        {
+            Description = $"With --wait: how long to wait ({Duration.Examples}; default {Duration.Format(DiscoveryClient.DefaultVeWaitTimeout)}).",
+            CustomParser = r =>
+            {
+                if (Duration.TryParse(r.Tokens.Single().Value, out var value, out var error)) return value;
+                r.AddError($"--timeout: {error}");
+                return null;
+            },
+        };
         var json = JsonOption();
-        var command = new Command("submit", """
+        var command = new Command("submit", $"""
             Submits a VE file to the cluster: it is compiled there against the cluster's nodes (every error as
             FILE:LINE:COL: message, exit 1), placed and started. Prints the VE: Running, or Pending with the reason.
-            Example: discovery ve submit shop.ve --name alice/shop --wait
-            """) { file, name, wait, json };
+            With --wait, prints the VE, then one line per change while it is Pending, then the VE as it ended: exit 0
+            when Running, {ClusterConnection.StillPending} when still Pending after --timeout (the VE stays submitted: the message says how to
+            follow or delete it), {ClusterConnection.NotRunning} when it ended otherwise (stopped, failed or deleted meanwhile). With --json, the
+            change lines go to stderr and only the final VE, as JSON, to stdout.
+            Example: discovery ve submit shop.ve --name alice/shop --wait --timeout 2m
+            """) { file, name, wait, timeout, json };
         var connection = ClusterConnection.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var path = parse.GetValue(file)!;
+            if (parse.GetValue(timeout) is not null && !parse.GetValue(wait))
+            {
+                Console.Error.WriteLine("discovery ve submit: --timeout applies to --wait: give both");
+                return Task.FromResult(ClusterConnection.Usage);
+            }
             if (Read(path) is not { } text) return Task.FromResult(ClusterConnection.Usage);
             var key = parse.GetValue(name) ?? $"default/{Path.GetFileNameWithoutExtension(path.Name).ToLowerInvariant()}";
+            var asJson = parse.GetValue(json);
             return ClusterConnection.RunAsync(parse, connection, async client =>
             {
-                var ve = await client.SubmitAsync(key, text, path.ToString(), ct);
-                if (parse.GetValue(wait))
+                if (!parse.GetValue(wait))
                 {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    timeout.CancelAfter(TimeSpan.FromMinutes(5));
-                    while (ve.State == VeState.Pending && !timeout.IsCancellationRequested)
-                    {
-                        try { await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token); } catch (OperationCanceledException) { break; }
-                        ve = await client.GetVeAsync(key, ct);
-                    }
+                    Print(await client.SubmitAsync(key, text, path.ToString(), ct), asJson);
+                    return 0;
                 }
-                Print(ve, parse.GetValue(json));
-                return !parse.GetValue(wait) || ve.State == VeState.Running ? 0 : 1;
+                var limit = parse.GetValue(timeout) ?? DiscoveryClient.DefaultVeWaitTimeout;
+                var printer = new WaitPrinter(asJson, TimeProvider.System);
+                VeView ended;
+                try
+                {
+                    ended = await client.SubmitAndWaitAsync(key, text, path.ToString(), printer, limit, ct);
+                }
+                catch (VeWaitTimeoutException e)
+                {
+                    if (asJson || printer.Changes > 0) Print(e.LastView, asJson); // else it is on screen as it stands
+                    Console.Error.WriteLine($"discovery: {key} still {e.LastView.State} after {Duration.Format(limit)}: {e.LastView.Reason ?? "no reason given"}. " +
+                        $"The VE stays submitted; follow it with `discovery ve show {key}` or `discovery watch`, or delete it with `discovery ve delete {key}`");
+                    return ClusterConnection.StillPending;
+                }
+                if (printer.Changes > 0 || asJson) Print(ended, asJson); // the VE as it ended, unless it was printed so already
+                if (ended.State == VeState.Running) return 0;
+                Console.Error.WriteLine($"discovery: {key} ended {ended.State}{(ended.Reason is null ? "" : $": {ended.Reason}")}, not Running");
+                return ClusterConnection.NotRunning;
             }, ct);
         });
         return command;
@@ -141,7 +171,8 @@ public static class VeCommands
         else Print(ve);
     }
 
-    private static void Print(VeView ve)
+    /// <summary>The VE as <c>ve show</c> prints it: its state and reason, then a line per VM.</summary>
+    internal static void Print(VeView ve)
     {
         Console.WriteLine($"{ve.Id}: {ve.State}{(ve.Reason is null ? "" : $" ({ve.Reason})")}");
         foreach (var vm in ve.Vms)

@@ -29,15 +29,23 @@ namespace Discovery.Client;
 public sealed class DiscoveryClient : IAsyncDisposable
 {
     private readonly IHost? _host;
+    private readonly TimeProvider _time;
 
-    private DiscoveryClient(IHost? host, IClusterClient cluster)
+    private DiscoveryClient(IHost? host, IClusterClient cluster, TimeProvider? time = null)
     {
         _host = host;
         Cluster = cluster;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>A client over an Orleans client the caller already runs (and disposes): a host with its own Orleans client, or a test cluster.</summary>
     public static DiscoveryClient FromCluster(IClusterClient cluster) => new(null, cluster);
+
+    /// <summary>
+    /// As <see cref="FromCluster(IClusterClient)"/>, timing its waits (<see cref="WaitForVeAsync"/>'s timeout and polls) on
+    /// <paramref name="time"/>: a fake clock in tests.
+    /// </summary>
+    public static DiscoveryClient FromCluster(IClusterClient cluster, TimeProvider time) => new(null, cluster, time);
 
     /// <summary>The underlying Orleans client, for grains this library does not wrap yet.</summary>
     public IClusterClient Cluster { get; }
@@ -175,6 +183,127 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <exception cref="DiscoveryConflictException">The VE already exists.</exception>
     public Task<VeView> SubmitAsync(string ve, VeSpec spec, CancellationToken cancellationToken = default) =>
         Call(() => Cluster.GetGrain<IVeGrain>(ve).SubmitAsync(spec), cancellationToken);
+
+    /// <summary>
+    /// Submits VE <paramref name="ve"/> from text (as <see cref="SubmitAsync(string, string, string, CancellationToken)"/>), then
+    /// waits while it is Pending (as <see cref="WaitForVeAsync"/>). <paramref name="progress"/> gets the submitted VE first, then
+    /// each change.
+    /// </summary>
+    /// <returns>The VE once it is no longer Pending: Running, or the state it ended in.</returns>
+    /// <exception cref="DiscoveryInvalidInputException">Every error of the text, each with its line and column.</exception>
+    /// <exception cref="DiscoveryConflictException">The VE already exists.</exception>
+    /// <exception cref="VeWaitTimeoutException">Still Pending after <paramref name="timeout"/> (the VE stays submitted).</exception>
+    public async Task<VeView> SubmitAndWaitAsync(string ve, string text, string file = "ve", IProgress<VeView>? progress = null,
+        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var limit = CheckTimeout(timeout);
+        var submitted = await SubmitAsync(ve, text, file, cancellationToken);
+        progress?.Report(submitted);
+        return submitted.State == VeState.Pending ? await WaitAsync(ve, submitted, progress, limit, cancellationToken) : submitted;
+    }
+
+    /// <summary>How long <see cref="WaitForVeAsync"/> and <see cref="SubmitAndWaitAsync"/> wait when given no timeout.</summary>
+    public static readonly TimeSpan DefaultVeWaitTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often <see cref="WaitForVeAsync"/> reads the VE besides reading it on each of its transitions: a VE that stays
+    /// Pending publishes no transition when only its reason changes.
+    /// </summary>
+    public static readonly TimeSpan VeWaitPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Waits while VE <paramref name="ve"/> is Pending and returns it once it is not: Running, or a state it will not leave by
+    /// itself (Stopped, Suspended, Failed, Deleted); the caller checks <see cref="VeView.State"/>. It follows the cluster's
+    /// event stream, reading the VE on each of its transitions and every <see cref="VeWaitPollInterval"/>, so no change
+    /// is missed and none is late.
+    /// </summary>
+    /// <param name="ve">The VE, <c>tenant/name</c>.</param>
+    /// <param name="progress">
+    /// Gets the VE as first read, then each time its state, its reason, or a VM's state, host or reason changes (not every
+    /// read). Called on the waiting task, in order: <see cref="InlineProgress{T}"/> keeps that order, a <see cref="Progress{T}"/> posts to a UI's context.
+    /// </param>
+    /// <param name="timeout"><see cref="DefaultVeWaitTimeout"/> when null; <see cref="Timeout.InfiniteTimeSpan"/> waits until cancelled.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The VE once it is no longer Pending.</returns>
+    /// <exception cref="DiscoveryNotFoundException">No such VE.</exception>
+    /// <exception cref="VeWaitTimeoutException">Still Pending after <paramref name="timeout"/>; it carries the last view and the VE stays submitted.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative (other than infinite).</exception>
+    public Task<VeView> WaitForVeAsync(string ve, IProgress<VeView>? progress = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitAsync(ve, null, progress, CheckTimeout(timeout), cancellationToken);
+
+    private static TimeSpan CheckTimeout(TimeSpan? timeout) => timeout switch
+    {
+        null => DefaultVeWaitTimeout,
+        { } t when t == Timeout.InfiniteTimeSpan || t > TimeSpan.Zero => t,
+        { } t => throw new ArgumentOutOfRangeException(nameof(timeout), t, "a wait's timeout must be positive (or Timeout.InfiniteTimeSpan)"),
+    };
+
+    /// <summary>The wait; <paramref name="reported"/>: the view the caller's progress has already seen (not reported again).</summary>
+    private async Task<VeView> WaitAsync(string ve, VeView? reported, IProgress<VeView>? progress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var expiry = new CancellationTokenSource(timeout, _time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
+        using var stopWatching = new CancellationTokenSource();
+        // Woken by the VE's own transitions; one pending signal is enough, since each wake reads the whole VE.
+        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watching = WatchVeAsync(ve, wake.Writer, subscribed, stopWatching.Token);
+        var last = reported;
+        void See(VeView view)
+        {
+            if (last is null || Changed(last, view)) progress?.Report(view);
+            last = view;
+        }
+        try
+        {
+            // Read only once subscribed: a transition between the read and the subscription would otherwise be missed.
+            await subscribed.Task.WaitAsync(waiting.Token);
+            while (true)
+            {
+                See(await GetVeAsync(ve, waiting.Token));
+                if (last!.State != VeState.Pending) return last;
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(waiting.Token);
+                var poll = Task.Delay(VeWaitPollInterval, _time, tick.Token);
+                await Task.WhenAny(wake.Reader.WaitToReadAsync(tick.Token).AsTask(), poll);
+                await tick.CancelAsync(); // the loser's timer or channel waiter goes now
+                waiting.Token.ThrowIfCancellationRequested();
+                wake.Reader.TryRead(out _);
+            }
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // One last read: a VE that got there just as the time ran out is returned, not reported as late.
+            See(await GetVeAsync(ve, cancellationToken));
+            if (last!.State != VeState.Pending) return last;
+            throw new VeWaitTimeoutException(last, timeout);
+        }
+        finally
+        {
+            await stopWatching.CancelAsync();
+            await watching;
+        }
+    }
+
+    /// <summary>Signals <paramref name="wake"/> on each transition of <paramref name="ve"/>; a stream that fails leaves the wait to its polls.</summary>
+    private async Task WatchVeAsync(string ve, ChannelWriter<bool> wake, TaskCompletionSource subscribed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in WatchAllAsync(announceSubscription: true, cancellationToken))
+            {
+                if (item is WatchSubscribed) subscribed.TrySetResult();
+                else if (item is VeTransition t && t.Ve == ve) wake.TryWrite(true);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        catch (Exception) { /* no event hub: the polls still see every change, a poll interval late at most */ }
+        finally { subscribed.TrySetResult(); }
+    }
+
+    /// <summary>Whether <paramref name="after"/> differs from <paramref name="before"/> in what a wait reports: the VE's state and reason, each VM's state, host and reason.</summary>
+    private static bool Changed(VeView before, VeView after) =>
+        before.State != after.State || before.Reason != after.Reason ||
+        !before.Vms.Select(v => (v.Name, v.State, v.Host, v.Reason)).SequenceEqual(after.Vms.Select(v => (v.Name, v.State, v.Host, v.Reason)));
 
     /// <summary>The VE with its VMs, states, hosts, constraints and last transitions.</summary>
     /// <exception cref="DiscoveryNotFoundException">No such VE.</exception>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Discovery.Environments;
 
 namespace Discovery.Client;
 
@@ -35,6 +36,28 @@ public sealed class DiscoveryUnavailableException(string message, Exception? inn
 
 /// <summary>The operation is not possible on this cluster (fault injection on a real hypervisor).</summary>
 public sealed class DiscoveryNotSupportedException(string message, Exception? inner = null) : DiscoveryException(message, inner);
+
+/// <summary>
+/// A wait for a VE (<see cref="DiscoveryClient.WaitForVeAsync"/>) ran out of time while the VE was still Pending. The VE stays
+/// submitted and is placed as soon as room appears; <see cref="LastView"/> says what it waits for.
+/// </summary>
+public sealed class VeWaitTimeoutException(VeView lastView, TimeSpan timeout, Exception? inner = null)
+    : DiscoveryException($"VE {lastView.Id} still {lastView.State} after {Describe(timeout)}: {lastView.Reason ?? "no reason given"}. " +
+        "It stays submitted and starts as soon as room appears: wait again, or delete it to give up.", inner)
+{
+    /// <summary>The VE as last read, Pending, with its reason.</summary>
+    public VeView LastView { get; } = lastView;
+
+    /// <summary>How long the wait lasted.</summary>
+    public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary><c>90 s</c>, <c>5 min</c>, <c>2 h</c>, <c>1 h 30 min</c>: a timeout as people write it.</summary>
+    private static string Describe(TimeSpan t) =>
+        t.Ticks % TimeSpan.TicksPerMinute != 0 ? $"{t.TotalSeconds:0.###} s"
+        : t.Ticks % TimeSpan.TicksPerHour == 0 ? $"{t.TotalHours:0} h"
+        : t >= TimeSpan.FromHours(1) ? $"{(int)t.TotalHours} h {t.Minutes} min"
+        : $"{t.TotalMinutes:0} min";
+}
 
 /// <summary>The first item of <see cref="DiscoveryClient.WatchAllAsync(bool, CancellationToken)"/> when asked for: the subscription is registered (at <paramref name="At"/>, UTC).</summary>
 public sealed record WatchSubscribed(DateTimeOffset At);

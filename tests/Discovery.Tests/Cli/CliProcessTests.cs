@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Discovery.Tests.Support;
 using static Discovery.Tests.Support.SiloProcess;
 
@@ -19,6 +20,15 @@ public sealed class CliProcessTests : IDisposable
     /// <summary>Runs the CLI's own build output; returns its exit code and what it printed.</summary>
     private static async Task<(int Exit, string Out, string Err)> Discovery(params string[] args)
     {
+        using var process = Process.Start(Cli(args))!;
+        var (stdout, stderr) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The CLI's own build output with <paramref name="args"/>, its output redirected.</summary>
+    private static ProcessStartInfo Cli(params string[] args)
+    {
         var testDir = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = testDir.Parent!.Name;
         var root = testDir;
@@ -27,11 +37,12 @@ public sealed class CliProcessTests : IDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add(cli);
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var (stdout, stderr) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, await stdout, await stderr);
+        return start;
     }
+
+    /// <summary>Output lines with their time stamp (<c>  12:01:03  </c>) replaced by <c>  [time]  </c>.</summary>
+    private static string[] Lines(string output) =>
+        Regex.Replace(output, @"^  \d\d:\d\d:\d\d  ", "  [time]  ", RegexOptions.Multiline).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
     public async Task Ve_and_node_commands_work_against_a_silo_and_fail_in_one_line_without_one()
@@ -99,6 +110,67 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal(4, hosts.Where(h => h.Key is "VM4" or "VM5" or "VM6" or "VM7").Select(h => h.Value).Distinct().Count());
         Assert.All(new[] { hosts["VM8"], hosts["VM9"] }, h => Assert.Contains(h, new[] { "WN9", "WN10", "WN11" })); // latency($T3, $small)
         Assert.NotEqual(hosts["VM8"], hosts["VM9"]);
+        silo.Process.Kill(entireProcessTree: true);
+    }
+
+    [Fact]
+    public async Task Submit_wait_prints_each_change_until_running_and_on_timeout_says_what_to_do()
+    {
+        // One node of 8 cores and 32 GiB; a 20 GiB hog leaves no room for a 16 GiB VE until it is deleted.
+        var (http, gateway) = (FreePort(), FreePort());
+        using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}",
+            "--Discovery:Simulated:Nodes=1", "--Discovery:Simulated:VmsPerNode=0", "--Discovery:Simulated:LoadInjector=false");
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        await PollUntilUp(web, "/healthz", silo.Process);
+        var g = gateway.ToString();
+        var (hog, shop) = (Path.Combine(_dir, "hog.ve"), Path.Combine(_dir, "shop.ve"));
+        File.WriteAllText(hog, "h1 : {vcpus: 1, memory: 20GiB, image: \"img\"};\n");
+        File.WriteAllText(shop, "w1 : {vcpus: 1, memory: 16GiB, image: \"img\"};\n");
+        Assert.Equal(0, (await Discovery("ve", "submit", hog, "--name", "alice/hog", "--gateway", g)).Exit);
+        const string reason = "alice.shop.w1 needs 1 vCPU / 16 GiB; no node has it; the roomiest has 8 vCPU / 12 GiB free (node-0000)";
+        const string pendingVm = "  w1               Stopped    -              1 vCPU  16384 MiB";
+
+        var late = await Discovery("ve", "submit", shop, "--name", "alice/shop", "--wait", "--timeout", "2s", "--gateway", g);
+        Assert.Equal(global::Discovery.Cli.ClusterConnection.StillPending, late.Exit);
+        Assert.Equal([$"alice/shop: Pending ({reason})", pendingVm], Lines(late.Out));
+        Assert.Equal([$"discovery: alice/shop still Pending after 2s: {reason}. The VE stays submitted; follow it with `discovery ve show alice/shop` or `discovery watch`, or delete it with `discovery ve delete alice/shop`"],
+            Lines(late.Err));
+        Assert.StartsWith("alice/shop: Pending (", (await Discovery("ve", "show", "alice/shop", "--gateway", g)).Out);
+
+        var lateJson = await Discovery("ve", "submit", shop, "--name", "alice/json", "--wait", "--timeout", "1s", "--json", "--gateway", g);
+        Assert.Equal(7, lateJson.Exit);
+        Assert.Equal("Pending", JsonDocument.Parse(lateJson.Out).RootElement.GetProperty("state").GetString());
+        Assert.Equal([$"alice/json: Pending ({reason.Replace("alice.shop", "alice.json")})",
+            $"discovery: alice/json still Pending after 1s: {reason.Replace("alice.shop", "alice.json")}. The VE stays submitted; follow it with `discovery ve show alice/json` or `discovery watch`, or delete it with `discovery ve delete alice/json`"],
+            Lines(lateJson.Err));
+        Assert.Equal(0, (await Discovery("ve", "delete", "alice/shop", "--gateway", g)).Exit);
+        Assert.Equal(0, (await Discovery("ve", "delete", "alice/json", "--gateway", g)).Exit);
+
+        // Waiting while the hog goes: the VE as submitted, a line per change, the VE as it ended.
+        using var waiting = Process.Start(Cli("ve", "submit", shop, "--name", "alice/web", "--wait", "--timeout", "60s", "--gateway", g))!;
+        var (stdout, stderr) = (new List<string>(), waiting.StandardError.ReadToEndAsync());
+        var reading = Task.Run(async () =>
+        {
+            while (await waiting.StandardOutput.ReadLineAsync() is { } line) lock (stdout) stdout.Add(line);
+        });
+        var printed = Stopwatch.StartNew();
+        while (stdout.Count < 2 && printed.Elapsed < TimeSpan.FromSeconds(60) && !waiting.HasExited) await Task.Delay(50);
+        Assert.Equal(0, (await Discovery("ve", "delete", "alice/hog", "--gateway", g)).Exit);
+        await waiting.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await reading;
+        Assert.Equal((0, ""), (waiting.ExitCode, await stderr));
+        Assert.Equal([
+            $"alice/web: Pending ({reason.Replace("alice.shop", "alice.web")})",
+            pendingVm,
+            "  [time]  w1 Running on node-0000",
+            "  [time]  Running",
+            "alice/web: Running",
+            "  w1               Running    node-0000      1 vCPU  16384 MiB",
+        ], Lines(string.Join("\n", stdout)));
+
+        Assert.Equal((2, "", "discovery ve submit: --timeout applies to --wait: give both\n"), await Discovery("ve", "submit", shop, "--timeout", "5m", "--gateway", g));
+        var bad = await Discovery("ve", "submit", shop, "--wait", "--timeout", "5x", "--gateway", g);
+        Assert.Equal((2, "discovery: --timeout: '5x' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00\n"), (bad.Exit, bad.Err.Split('\n')[0] + "\n"));
         silo.Process.Kill(entireProcessTree: true);
     }
 }
