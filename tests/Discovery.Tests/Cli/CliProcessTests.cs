@@ -127,7 +127,8 @@ public sealed class CliProcessTests : IDisposable
         File.WriteAllText(hog, "h1 : {vcpus: 1, memory: 20GiB, image: \"img\"};\n");
         File.WriteAllText(shop, "w1 : {vcpus: 1, memory: 16GiB, image: \"img\"};\n");
         Assert.Equal(0, (await Discovery("ve", "submit", hog, "--name", "alice/hog", "--gateway", g)).Exit);
-        const string reason = "alice.shop.w1 needs 1 vCPU / 16 GiB; no node has it; the roomiest has 8 vCPU / 12 GiB free (node-0000)";
+        const string reason = "alice.shop.w1 needs 1 vCPU / 16 GiB; no node has it: memory is short on every one; the roomiest has 31 vCPU / 12 GiB free (node-0000)"
+            + " (admission allocates vCPUs up to 4x a node's cores, memory up to 1x its memory)";
         const string pendingVm = "  w1               Stopped    -              1 vCPU  16384 MiB";
 
         var late = await Discovery("ve", "submit", shop, "--name", "alice/shop", "--wait", "--timeout", "2s", "--gateway", g);

@@ -60,7 +60,8 @@ public sealed class VeWaitTests
             $"Pending ({pending.Reason}) w1 Stopped - -",
             "Running (-) w1 Running n0 -",
         ], progress.Seen);
-        Assert.Equal("alice.shop.w1 needs 1 vCPU / 4 GiB; no node has it; the roomiest has 3.5 vCPU / 3.5 GiB free (n0)", pending.Reason);
+        Assert.Equal("alice.shop.w1 needs 1 vCPU / 4 GiB; no node has it: memory is short on every one; the roomiest has 14 vCPU / 3.5 GiB free (n0)"
+            + " (admission allocates vCPUs up to 4x a node's cores, memory up to 1x its memory)", pending.Reason);
     }
 
     [Fact]
