@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Discovery.Client;
+using Discovery.Environments;
 using Discovery.Monitoring;
 
 namespace Discovery.Cli;
@@ -157,9 +158,14 @@ public static class NodeCommands
         {
             try
             {
-                var events = parse.GetValue(scheduling) ? client.WatchAllAsync(ct) : client.WatchAsync(ct).Select(t => (object)t);
-                await foreach (var e in events)
-                    Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(e, e.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web)) : e.ToString());
+                var all = parse.GetValue(scheduling);
+                await foreach (var e in client.WatchAllAsync(announceSubscription: true, ct))
+                {
+                    // On stderr, so that stdout stays one event per line: from here on nothing published is missed.
+                    if (e is WatchSubscribed) Console.Error.WriteLine($"watching every VE and VM transition{(all ? " and partition" : "")} (Ctrl+C to stop)");
+                    else if (all || e is VeTransition)
+                        Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(e, e.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web)) : e.ToString());
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
             return 0;

@@ -55,6 +55,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // The application owns Ctrl+C and SIGTERM: the default console lifetime would take them for this inner host.
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.UseOrleansClient(client =>
         {
             if (options.PostgreSqlConnectionString is null && options.Gateways.Count > 0)
@@ -397,6 +399,14 @@ public sealed class DiscoveryClient : IAsyncDisposable
             try { await hub.UnsubscribeAsync(reference); } catch (Exception) { /* the cluster may be gone */ }
             Cluster.DeleteObjectReference<IVeEventObserver>(reference);
         }
+    }
+
+    /// <summary>A host lifetime that leaves the process's signals alone: the client's host starts and stops when told.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class ChannelObserver(ChannelWriter<object> writer) : IVeEventObserver
