@@ -26,17 +26,21 @@ public static partial class Duration
         {
             var numbers = match.Groups["n"].Captures;
             var units = match.Groups["unit"].Captures;
-            for (var i = 0; i < numbers.Count; i++)
+            try
             {
-                var n = double.Parse(numbers[i].Value, CultureInfo.InvariantCulture);
-                value += units[i].Value switch
+                for (var i = 0; i < numbers.Count; i++)
                 {
-                    "h" => TimeSpan.FromHours(n),
-                    "m" => TimeSpan.FromMinutes(n),
-                    "s" => TimeSpan.FromSeconds(n),
-                    _ => TimeSpan.FromMilliseconds(n),
-                };
+                    var n = double.Parse(numbers[i].Value, CultureInfo.InvariantCulture);
+                    value += units[i].Value switch
+                    {
+                        "h" => TimeSpan.FromHours(n),
+                        "m" => TimeSpan.FromMinutes(n),
+                        "s" => TimeSpan.FromSeconds(n),
+                        _ => TimeSpan.FromMilliseconds(n),
+                    };
+                }
             }
+            catch (OverflowException) { return Fail($"'{text}' is longer than a duration can be", out error); }
         }
         else return Fail($"'{text}' is not a duration: write {Examples}", out error);
         return value > TimeSpan.Zero || Fail($"a duration must be positive, got '{text}'", out error);

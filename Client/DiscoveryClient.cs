@@ -204,6 +204,9 @@ public sealed class DiscoveryClient : IAsyncDisposable
         return submitted.State == VeState.Pending ? await WaitAsync(ve, submitted, progress, limit, cancellationToken) : submitted;
     }
 
+    // The longest a timer takes (about 49.7 days); a longer timeout waits without one.
+    private static readonly TimeSpan MaxVeWaitTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     /// <summary>How long <see cref="WaitForVeAsync"/> and <see cref="SubmitAndWaitAsync"/> wait when given no timeout.</summary>
     public static readonly TimeSpan DefaultVeWaitTimeout = TimeSpan.FromMinutes(5);
 
@@ -236,7 +239,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
     private static TimeSpan CheckTimeout(TimeSpan? timeout) => timeout switch
     {
         null => DefaultVeWaitTimeout,
-        { } t when t == Timeout.InfiniteTimeSpan || t > TimeSpan.Zero => t,
+        { } t when t == Timeout.InfiniteTimeSpan => t,
+        { } t when t > TimeSpan.Zero => t < MaxVeWaitTimeout ? t : Timeout.InfiniteTimeSpan, // past a timer's range: no deadline
         { } t => throw new ArgumentOutOfRangeException(nameof(timeout), t, "a wait's timeout must be positive (or Timeout.InfiniteTimeSpan)"),
     };
 

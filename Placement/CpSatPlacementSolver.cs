@@ -264,7 +264,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             foreach (var (n, sum) in landing)
             {
                 var over = model.NewIntVar(0, total, $"over_{n}");
-                model.Add(over >= sum - Free(n));
+                model.Add(over >= sum - Math.Max(0, Free(n))); // on an overloaded node all that lands is beyond its room
                 objective.AddTerm(over, beyond);
             }
         }

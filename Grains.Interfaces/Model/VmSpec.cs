@@ -2,8 +2,11 @@ namespace Discovery.Model;
 
 /// <summary>
 /// What a user asks for one virtual machine: its id (unique in its VE, and the hypervisor's
-/// domain name), vCPUs, memory, the image it boots and its current CPU demand in hundredths
-/// of a core (0..100 per vCPU).
+/// domain name), vCPUs, memory, the image it boots and its CPU demand in hundredths of a core
+/// (0..100 per vCPU). For a VE's VM the demand is the one it is expected to have: admission prefers
+/// the nodes whose live load leaves room for it, and the simulated hypervisor starts the VM at it.
+/// The VE language and the JSON API assume all its vCPUs when a VM declares none (<c>cpu: 100%</c>);
+/// built in code, a spec says it explicitly (the default, 0, is an idle VM).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("discovery.vm-spec")]
 public sealed record VmSpec(

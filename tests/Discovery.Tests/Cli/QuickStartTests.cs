@@ -82,7 +82,7 @@ public sealed partial class QuickStartTests : IDisposable
         Assert.StartsWith("dotnet build Cli && alias discovery=", blocks[1].Text);
         File.WriteAllText(Path.Combine(_dir, "shop.ve"), blocks[2].Text);
         var commands = blocks[3].Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Arguments).ToList();
-        Assert.Equal(["ve submit", "ve show", "fault node-crash", "watch"], commands.Select(c => string.Join(' ', c.Take(2)).Replace(" acme/shop", "")));
+        Assert.Equal(["ve submit", "ve show", "watch &", "fault node-crash"], commands.Select(c => string.Join(' ', c.Take(2)).Replace(" acme/shop", "")));
 
         // The embedded default, as `dotnet run --project Silo` starts it: only the ports differ.
         var (http, gateway) = (FreePort(), FreePort());
@@ -116,16 +116,18 @@ public sealed partial class QuickStartTests : IDisposable
             "  constraint ban({acme.shop.db1, acme.shop.db2}, {node-0000})",
         ], shown.Out.Split('\n').Where(l => l.StartsWith("  constraint ", StringComparison.Ordinal)));
 
-        // 3. db1's node crashes (DVMS may have moved db1 since: the command finds its node now).
-        var crashed = await Run(gateway, commands[2]);
+        // 3. watch, in the background: it says on stderr once it is subscribed, before anything is crashed.
+        Assert.Equal("&", commands[2][^1]);
+        using var watch = Process.Start(Cli(gateway, commands[2][..^1]))!;
+        var subscribed = await watch.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("watching every VE and VM transition (Ctrl+C to stop)", subscribed);
+
+        // 4. db1's node crashes (DVMS may have moved db1 since: the command finds its node now); watch shows db1 stopped
+        // on it once it is marked down, then running on another node.
+        var crashed = await Run(gateway, commands[3]);
         Assert.Equal(0, crashed.Exit);
         var dead = Regex.Match(crashed.Out, @"^(node-\d{4}) \(runs acme\.shop\.db1\): unreachable\n$").Groups[1].Value;
         Assert.NotEqual("", dead);
-
-        // 4. watch: db1 stopped on the dead node once it is marked down, then running on another, then Ctrl+C.
-        using var watch = Process.Start(Cli(gateway, commands[3]))!;
-        var subscribed = await watch.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal("watching every VE and VM transition (Ctrl+C to stop)", subscribed);
         var seen = new List<string>();
         string? back = null;
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90)))

@@ -46,6 +46,7 @@ public sealed class WaitPrinterTests
     [InlineData("0s", "a duration must be positive, got '0s'")]
     [InlineData("-00:01:00", "a duration must be positive, got '-00:01:00'")]
     [InlineData("99:99", "'99:99' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00")]
+    [InlineData("99999999999h", "'99999999999h' is longer than a duration can be")]
     public void Bad_durations_say_what_to_write(string text, string message)
     {
         Assert.False(Duration.TryParse(text, out _, out var error));

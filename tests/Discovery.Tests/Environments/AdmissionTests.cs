@@ -101,6 +101,17 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void A_node_overloaded_beyond_the_ves_whole_demand_takes_nothing_and_leaves_the_rest_admissible()
+    {
+        // n1 asks for 900 of its 400 (5 cores beyond), more than the VE's 50 together: it admits nothing, n2 does.
+        var nodes = new[] { Node("n1", "pop-a", Vm("hot1", "n1", 4, 400), Vm("hot2", "n1", 4, 400), Vm("hot3", "n1", 1, 100)), Node("n2", "pop-a", Vm("r2", "n2", 2, 150)) };
+        var result = Place(VePlacement.Admission(nodes, [New("a.b.new", 1, expected: 50)], [], AdmissionPolicy.Default));
+
+        Assert.True(result.IsSolved, result.Detail);
+        Assert.Equal("n2", result.Target["a.b.new"]);
+    }
+
+    [Fact]
     public void Each_pop_may_have_its_own_ratios()
     {
         // pop-a at 1:1 has no vCPU left to allocate (4 of 4); pop-b keeps the cluster's 4:1.
