@@ -10,9 +10,10 @@ namespace Discovery.Environments;
 /// VMs are placed under every constraint that concerns them, on top of what runs. A running VM that no
 /// given constraint names only takes room: it is folded into its node's capacity rather than modelled,
 /// so the problem stays the size of the VE whatever the cluster runs (and a VM caught migrating, which
-/// holds resources on both of its nodes, takes room on both). A node already overloaded (demand
-/// changes; DVMS is on it) offers no room, but is not an obstacle: the VMs on it fit by construction.
-/// Nor does a node a DVMS partition holds: its plan, computed on what the node ran, may be landing there.
+/// holds resources on both of its nodes, takes room on both). A node a DVMS partition holds offers no
+/// room: its plan, computed on what the node ran, may be landing there. In the live tier a node already
+/// overloaded (demand changes; DVMS is on it) offers none either, but is not an obstacle: the VMs on it fit
+/// by construction; admission still counts its allocation, and the preference puts it last.
 /// <para>
 /// Two tiers. <see cref="Admission"/>: by allocation within the <see cref="AdmissionPolicy"/>'s ratios, each
 /// node's live CPU room and each new VM's expected demand given so the solver prefers the nodes whose load of
@@ -40,7 +41,7 @@ public static class VePlacement
     public static PlacementProblem Admission(IEnumerable<NodeSnapshot> nodes, IEnumerable<VmSpec> toPlace, IEnumerable<PlacementConstraint> constraints,
         AdmissionPolicy policy) =>
         Build(nodes, constraints,
-            (node, running) => Room(node, running, policy.Allocatable(node.Capacity, node.Site), vm => AdmissionPolicy.Allocation(vm.VCpus, vm.MemoryMiB)),
+            (node, running) => Room(node, running, policy.Allocatable(node.Capacity, node.Site), vm => AdmissionPolicy.Allocation(vm.VCpus, vm.MemoryMiB), liveOverloadCloses: false),
             vm => AdmissionPolicy.Allocation(vm.VCpus, vm.MemoryMiB),
             toPlace.Select(v => new PlacementVm(v.Id, AdmissionPolicy.Allocation(v.VCpus, v.MemoryMiB), null, ExpectedCpu: AdmissionPolicy.ExpectedCpu(v))));
 
@@ -52,14 +53,17 @@ public static class VePlacement
     public static PlacementProblem Restoring(IEnumerable<NodeSnapshot> nodes, IEnumerable<VmSpec> toPlace, IEnumerable<PlacementConstraint> constraints,
         IReadOnlySet<string> restoring) =>
         Build(nodes, constraints,
-            (node, running) => Room(node, running, node.Capacity, vm => vm.Demand),
+            (node, running) => Room(node, running, node.Capacity, vm => vm.Demand, liveOverloadCloses: true),
             vm => vm.Demand,
             toPlace.Select(v => new PlacementVm(v.Id, restoring.Contains(v.Id) ? Restored(v) : Reserved(v), null)));
 
-    /// <summary>What <paramref name="node"/> offers beyond <paramref name="running"/>, each taking <paramref name="takes"/>, out of <paramref name="limit"/>.</summary>
-    private static Resources Room(NodeSnapshot node, IEnumerable<VmSnapshot> running, Resources limit, Func<VmSnapshot, Resources> takes)
+    /// <summary>
+    /// What <paramref name="node"/> offers beyond <paramref name="running"/>, each taking <paramref name="takes"/>, out of
+    /// <paramref name="limit"/>; nothing while a partition holds it, nor, with <paramref name="liveOverloadCloses"/>, while it is overloaded.
+    /// </summary>
+    private static Resources Room(NodeSnapshot node, IEnumerable<VmSnapshot> running, Resources limit, Func<VmSnapshot, Resources> takes, bool liveOverloadCloses)
     {
-        if (node.ReservedBy is not null || node.Overloaded) return Resources.Zero;
+        if (node.ReservedBy is not null || (liveOverloadCloses && node.Overloaded)) return Resources.Zero;
         var taken = running.Aggregate(Resources.Zero, (sum, vm) => sum + takes(vm));
         var spare = limit - taken;
         return new Resources(Math.Max(0, spare.Cpu), Math.Max(0, spare.MemoryMiB));

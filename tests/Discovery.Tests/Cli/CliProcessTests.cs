@@ -29,13 +29,8 @@ public sealed class CliProcessTests : IDisposable
     /// <summary>The CLI's own build output with <paramref name="args"/>, its output redirected.</summary>
     private static ProcessStartInfo Cli(params string[] args)
     {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = testDir.Parent!.Name;
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Discovery.sln"))) root = root.Parent;
-        var cli = Path.Combine(root!.FullName, "Cli", "bin", configuration, "net10.0", "discovery.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(cli);
+        start.ArgumentList.Add(CliDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         return start;
     }

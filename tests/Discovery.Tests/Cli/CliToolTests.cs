@@ -31,14 +31,11 @@ public sealed class CliToolTests : IDisposable
     [Fact]
     public async Task The_packed_tool_installs_from_a_folder_and_runs()
     {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = testDir.Parent!.Name;
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Discovery.sln"))) root = root.Parent;
+        var (configuration, root) = (Support.SiloProcess.Configuration, Support.SiloProcess.RepositoryRoot());
         var (packages, tools) = (Path.Combine(_dir, "packages"), Path.Combine(_dir, "tools"));
 
         // --no-build: the CLI this test run built (and the tests above ran) is the one packed; nothing is restored.
-        var pack = await Run("dotnet", "pack", Path.Combine(root!.FullName, "Cli", "Cli.csproj"), "-c", configuration, "--no-build", "-o", packages);
+        var pack = await Run("dotnet", "pack", Path.Combine(root, "Cli", "Cli.csproj"), "-c", configuration, "--no-build", "-o", packages);
         Assert.True(pack.Exit == 0, pack.Out + pack.Err);
         Assert.Equal([Package], Directory.GetFiles(packages).Select(Path.GetFileName));
         using (var zip = ZipFile.OpenRead(Path.Combine(packages, Package)))

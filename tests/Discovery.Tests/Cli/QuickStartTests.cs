@@ -18,17 +18,10 @@ public sealed partial class QuickStartTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Root()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Discovery.sln"))) root = root.Parent;
-        return root!.FullName;
-    }
-
     /// <summary>The section's fenced blocks, in order: (language, text).</summary>
     private static List<(string Language, string Text)> Blocks()
     {
-        var readme = File.ReadAllText(Path.Combine(Root(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
         var start = readme.IndexOf("\n## Try it in one minute\n", StringComparison.Ordinal);
         Assert.True(start >= 0, "README.md has a 'Try it in one minute' section");
         var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
@@ -49,9 +42,8 @@ public sealed partial class QuickStartTests : IDisposable
 
     private ProcessStartInfo Cli(int gateway, string[] args)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(Root(), "Cli", "bin", configuration, "net10.0", "discovery.dll"));
+        start.ArgumentList.Add(CliDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["DISCOVERY_CLUSTER"] = gateway.ToString(); // the README's silo is on the default port
         return start;

@@ -59,20 +59,32 @@ public sealed class VePlacementTests
     }
 
     [Fact]
-    public void An_overloaded_node_offers_no_room_but_does_not_make_the_problem_unsolvable()
+    public void An_overloaded_node_still_admits_by_allocation_but_comes_last()
     {
         var nodes = new[]
         {
             Node("n1", false, Running("own", "n1", 300), Running("hot", "n1", 250)), // 550 of 400 cores: overloaded, allocation to spare
-            Node("n2"),
+            Node("n2", false, Running("busy", "n2", 390)),                          // 10 free now
         };
-        var problem = VePlacement.Admission(nodes, [new VmSpec("a.b.new", 1, 1024, "img")], [new Spread(["own", "a.b.new"])], AdmissionPolicy.Default);
+        var problem = VePlacement.Admission(nodes, [new VmSpec("a.b.new", 1, 1024, "img", 100)], [], AdmissionPolicy.Default);
 
-        Assert.Equal([("n1", new Resources(400, 1024)), ("n2", new Resources(1600, 8192))], problem.Nodes.Select(n => (n.Name, n.Capacity)));
+        Assert.Equal([("n1", new Resources(800, 6144)), ("n2", new Resources(1200, 7168))], problem.Nodes.Select(n => (n.Name, n.Capacity)));
         var result = new CpSatPlacementSolver().Solve(problem, SolverOptions.Default);
-        Assert.True(result.IsSolved, result.Detail);
-        Assert.Equal("n2", result.Target["a.b.new"]);
-        Assert.Empty(PlacementChecker.CheckPlan(problem, result.Target, result.Plan));
+        Assert.Equal("n2", result.Target["a.b.new"]); // 90 beyond n2's room rather than all of it beyond n1's
+
+        // Alone with it, the VE still gets in: admission counts allocation; DVMS is on the overload.
+        var alone = VePlacement.Admission([nodes[0]], [new VmSpec("a.b.new", 1, 1024, "img", 100)], [new Spread(["own", "a.b.new"])], AdmissionPolicy.Default);
+        Assert.False(new CpSatPlacementSolver().Solve(alone, SolverOptions.Default).IsSolved); // the spread, not the load
+        Assert.Equal("n1", new CpSatPlacementSolver().Solve(VePlacement.Admission([nodes[0]], [new VmSpec("a.b.new", 1, 1024, "img", 100)], [], AdmissionPolicy.Default),
+            SolverOptions.Default).Target["a.b.new"]);
+    }
+
+    [Fact]
+    public void In_the_live_tier_an_overloaded_node_offers_no_room()
+    {
+        var problem = VePlacement.Restoring([Node("n1", false, Running("own", "n1", 300), Running("hot", "n1", 250))], [new VmSpec("a.b.back", 1, 1024, "img", 10)], [],
+            new HashSet<string> { "a.b.back" });
+        Assert.Equal([new Resources(0, 0)], problem.Nodes.Select(n => n.Capacity));
     }
 
     [Fact]

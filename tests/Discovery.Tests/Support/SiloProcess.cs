@@ -63,15 +63,25 @@ public static class SiloProcess
         }
     }
 
+    /// <summary>The clone this test assembly was built from (the folder of Discovery.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Discovery.sln"))) root = root.Parent;
+        Assert.NotNull(root);
+        return root.FullName;
+    }
+
+    /// <summary>The build configuration of this test assembly (bin/&lt;Configuration&gt;/net10.0): the executables run are built alike.</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    /// <summary>The <c>discovery</c> command's build output.</summary>
+    public static string CliDll => Path.Combine(RepositoryRoot(), "Cli", "bin", Configuration, "net10.0", "discovery.dll");
+
     public static RunningSilo StartSilo(params string[] args)
     {
         // The silo's own build output, same configuration as this test assembly.
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = testDir.Parent!.Name; // bin/<Configuration>/net10.0
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Discovery.sln"))) root = root.Parent;
-        Assert.NotNull(root);
-        var siloDir = Path.Combine(root.FullName, "Silo", "bin", configuration, "net10.0");
+        var siloDir = Path.Combine(RepositoryRoot(), "Silo", "bin", Configuration, "net10.0");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = siloDir, RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add(Path.Combine(siloDir, "Discovery.Silo.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);

@@ -1,6 +1,6 @@
 using Discovery.Placement.Admission;
 using Discovery.Silo.Configuration;
-using Microsoft.Extensions.Configuration;
+using static Discovery.Tests.Silo.Configuration.ConfigurationReading;
 
 namespace Discovery.Tests.Silo.Configuration;
 
@@ -10,15 +10,6 @@ namespace Discovery.Tests.Silo.Configuration;
 /// </summary>
 public sealed class AdmissionSettingsTests
 {
-    private static (DiscoveryOptions Settings, List<string> Problems) Read(params (string Key, string Value)[] values)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
-            .Build();
-        var settings = DiscoveryConfiguration.Load(configuration, out var problems);
-        return (settings, problems);
-    }
-
     [Fact]
     public void Without_keys_admission_is_four_vcpus_per_core_and_memory_one_to_one()
     {

@@ -2,20 +2,12 @@ using Discovery.Silo.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using static Discovery.Tests.Silo.Configuration.ConfigurationReading;
 
 namespace Discovery.Tests.Silo.Configuration;
 
 public sealed class DiscoveryConfigurationTests
 {
-    private static (DiscoveryOptions settings, List<string> problems) Read(params (string key, string value)[] values)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.key, v.value)))
-            .Build();
-        var settings = DiscoveryConfiguration.Load(configuration, out var problems);
-        return (settings, problems);
-    }
-
     [Fact]
     public void Defaults_are_the_embedded_single_silo()
     {
@@ -32,11 +24,11 @@ public sealed class DiscoveryConfigurationTests
     [Fact]
     public void The_pressure_threshold_is_read_off_at_zero_and_named_when_it_is_not_above_the_headroom_target()
     {
-        Assert.Equal(0.93, Read().settings.Scheduling.ToDvmsOptions().PressureThreshold);
-        Assert.Equal(0.97, Read(("Discovery:Scheduling:PressureThreshold", "0.97")).settings.Scheduling.ToDvmsOptions().PressureThreshold);
-        Assert.Null(Read(("Discovery:Scheduling:PressureThreshold", "0")).settings.Scheduling.ToDvmsOptions().PressureThreshold);
+        Assert.Equal(0.93, Read().Settings.Scheduling.ToDvmsOptions().PressureThreshold);
+        Assert.Equal(0.97, Read(("Discovery:Scheduling:PressureThreshold", "0.97")).Settings.Scheduling.ToDvmsOptions().PressureThreshold);
+        Assert.Null(Read(("Discovery:Scheduling:PressureThreshold", "0")).Settings.Scheduling.ToDvmsOptions().PressureThreshold);
         Assert.Equal(["Discovery:Scheduling:PressureThreshold: must be above HeadroomTarget (0.9), got 0.85: a relieved node must land under it"],
-            Read(("Discovery:Scheduling:PressureThreshold", "0.85")).problems);
+            Read(("Discovery:Scheduling:PressureThreshold", "0.85")).Problems);
     }
 
     [Fact]
@@ -57,7 +49,7 @@ public sealed class DiscoveryConfigurationTests
             "Discovery:Simulated:Slices: 3 slices of 2 site(s); each silo simulates whole sites, so at most 2",
         ], problems.Order(StringComparer.Ordinal));
         Assert.Equal(["Discovery:Simulated:Slice: 3 is not one of the 3 slices (0 to 2)"],
-            Read(("Discovery:Simulated:Sites", "4"), ("Discovery:Simulated:Slices", "3"), ("Discovery:Simulated:Slice", "3")).problems);
+            Read(("Discovery:Simulated:Sites", "4"), ("Discovery:Simulated:Slices", "3"), ("Discovery:Simulated:Slice", "3")).Problems);
 
         var (_, libvirt) = Read(("Discovery:Hypervisor", "Libvirt"), ("Discovery:Libvirt:Nodes:pm-1", "qemu:///system"),
             ("Discovery:Libvirt:MigrationUris:pm-9", "qemu+tcp://pm-9/system"), ("Discovery:Libvirt:DomainType", "kvmm"));
@@ -84,9 +76,9 @@ public sealed class DiscoveryConfigurationTests
 
             var bad = Path.Combine(dir, "bad.infra");
             File.WriteAllText(bad, "WN1 : {cores: 8};\n");
-            Assert.Equal([$"Discovery:Simulated:Infrastructure: {bad}:1:1: missing property memory"], Read(("Discovery:Simulated:Infrastructure", bad)).problems);
+            Assert.Equal([$"Discovery:Simulated:Infrastructure: {bad}:1:1: missing property memory"], Read(("Discovery:Simulated:Infrastructure", bad)).Problems);
             Assert.Equal([$"Discovery:Simulated:Infrastructure: no file '{Path.Combine(dir, "none.infra")}'"],
-                Read(("Discovery:Simulated:Infrastructure", Path.Combine(dir, "none.infra"))).problems);
+                Read(("Discovery:Simulated:Infrastructure", Path.Combine(dir, "none.infra"))).Problems);
         }
         finally
         {
@@ -161,7 +153,7 @@ public sealed class DiscoveryConfigurationTests
         Assert.False(dvms.Enabled);
         Assert.Equal("greedy", dvms.Solver.ToString(), ignoreCase: true);
         Assert.Equal(64, s.Simulated.Nodes);
-        Assert.Null(Read(("Discovery:Scheduling:UnderloadThreshold", " ")).settings.Scheduling.UnderloadThreshold);
+        Assert.Null(Read(("Discovery:Scheduling:UnderloadThreshold", " ")).Settings.Scheduling.UnderloadThreshold);
     }
 
     [Fact]
@@ -176,7 +168,7 @@ public sealed class DiscoveryConfigurationTests
         Assert.Contains(problems, p => p.StartsWith("Discovery:Scheduling:LeaseTimeout: must exceed LeaseRenewalPeriod"));
         Assert.Contains("Discovery:Scheduling:UnderloadThreshold: '1.5' is not a number within 0.001..0.999", problems);
         Assert.Equal(3, problems.Count);
-        Assert.Equal(["Discovery:Site: must not be empty"], Read(("Discovery:Site", "")).problems);
+        Assert.Equal(["Discovery:Site: must not be empty"], Read(("Discovery:Site", "")).Problems);
     }
 
     [Fact]

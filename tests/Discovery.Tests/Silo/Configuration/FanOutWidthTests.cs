@@ -1,22 +1,13 @@
 using Discovery.Grains;
 using Discovery.Scheduling;
 using Discovery.Silo.Configuration;
-using Microsoft.Extensions.Configuration;
+using static Discovery.Tests.Silo.Configuration.ConfigurationReading;
 
 namespace Discovery.Tests.Silo.Configuration;
 
 /// <summary><c>Discovery:Scheduling:FanOutWidth</c>: read from configuration into <see cref="DvmsOptions.FanOutWidth"/>, at least 1.</summary>
 public sealed class FanOutWidthTests
 {
-    private static (DiscoveryOptions Settings, List<string> Problems) Read(params (string Key, string Value)[] values)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
-            .Build();
-        var settings = DiscoveryConfiguration.Load(configuration, out var problems);
-        return (settings, problems);
-    }
-
     [Fact]
     public void The_width_defaults_to_the_fan_outs_default_and_is_read_from_its_key()
     {
