@@ -129,7 +129,7 @@ public sealed class DiscoveryClientTests
         var client = DiscoveryClient.FromCluster(c.Cluster.Client);
         using var stop = new CancellationTokenSource();
         var seen = new List<object>();
-        var events = client.WatchAllAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        var events = client.WatchAllAsync(announceSubscription: true, stop.Token).GetAsyncEnumerator(stop.Token);
         var watching = Task.Run(async () =>
         {
             try
@@ -139,14 +139,11 @@ public sealed class DiscoveryClientTests
             }
             catch (OperationCanceledException) { }
         });
-        // Subscribed once a VE transition comes through; then n0 is overloaded.
-        var pings = 0;
-        await c.WaitUntilAsync(async () =>
+        // The stream says when its subscription is in place: from then on nothing published is missed. Then n0 is overloaded.
+        await c.WaitUntilAsync(() =>
         {
-            lock (seen) if (seen.OfType<VeTransition>().Any()) return true;
-            // Until one is seen: the subscription is then in place. Idle (cpu: 0%), so that however many land, n0's overload is the same.
-            await client.SubmitAsync($"alice/ping{pings++}", "p1 : {vcpus: 1, memory: 512MiB, cpu: 0%};");
-            return false;
+            if (watching.IsFaulted) throw watching.Exception!; // a failed subscription says why instead of timing out
+            lock (seen) return Task.FromResult(seen.OfType<WatchSubscribed>().Any());
         }, "the subscription in place");
         for (var j = 0; j < 5; j++) c.Datacenter.SetDemand($"v0-{j}", 100); // 500 of 400: overloaded
         List<Discovery.Scheduling.PartitionNotice> notices() { lock (seen) return [.. seen.OfType<Discovery.Scheduling.PartitionNotice>()]; }
