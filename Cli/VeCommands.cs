@@ -171,10 +171,13 @@ public static class VeCommands
         else Print(ve);
     }
 
+    /// <summary>A VE's first line as the CLI prints it: <c>alice/shop: Pending (REASON)</c>.</summary>
+    internal static string Headline(VeView ve) => $"{ve.Id}: {ve.State}{(ve.Reason is null ? "" : $" ({ve.Reason})")}";
+
     /// <summary>The VE as <c>ve show</c> prints it: its state and reason, then a line per VM.</summary>
     internal static void Print(VeView ve)
     {
-        Console.WriteLine($"{ve.Id}: {ve.State}{(ve.Reason is null ? "" : $" ({ve.Reason})")}");
+        Console.WriteLine(Headline(ve));
         foreach (var vm in ve.Vms)
             Console.WriteLine($"  {vm.Name,-16} {vm.State,-10} {vm.Host ?? "-",-14} {vm.Spec.VCpus} vCPU {vm.Spec.MemoryMiB,6} MiB{(vm.Reason is null ? "" : "  " + vm.Reason)}");
     }

@@ -21,7 +21,7 @@ public sealed class WaitPrinter(bool json, TimeProvider time) : IProgress<VeView
         if (_last is null)
         {
             if (!json) VeCommands.Print(value);
-            else _output.WriteLine($"{value.Id}: {value.State}{(value.Reason is null ? "" : $" ({value.Reason})")}");
+            else _output.WriteLine(VeCommands.Headline(value));
         }
         else
         {
