@@ -30,16 +30,24 @@ public sealed class DiscoveryClient : IAsyncDisposable
 {
     private readonly IHost? _host;
     private readonly TimeProvider _time;
+    private readonly string? _token;
 
-    private DiscoveryClient(IHost? host, IClusterClient cluster, TimeProvider? time = null)
+    private DiscoveryClient(IHost? host, IClusterClient cluster, TimeProvider? time = null, string? token = null)
     {
         _host = host;
         Cluster = cluster;
         _time = time ?? TimeProvider.System;
+        _token = token;
     }
 
     /// <summary>A client over an Orleans client the caller already runs (and disposes): a host with its own Orleans client, or a test cluster.</summary>
     public static DiscoveryClient FromCluster(IClusterClient cluster) => new(null, cluster);
+
+    /// <summary>
+    /// A client over the same connection whose calls carry <paramref name="token"/> (null: none), e.g. one per HTTP request
+    /// acting for its caller. Disposing it does not close the connection.
+    /// </summary>
+    public DiscoveryClient WithToken(string? token) => new(null, Cluster, _time, token);
 
     /// <summary>
     /// As <see cref="FromCluster(IClusterClient)"/>, timing its waits (<see cref="WaitForVeAsync"/>'s timeout and polls) on
@@ -108,7 +116,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
             host.Dispose();
             throw new DiscoveryUnavailableException($"cannot connect to a silo on {where} (cluster '{options.ClusterId}'): {e.Message}", e);
         }
-        return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>());
+        return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>(), token: Security.DiscoveryHome.FindToken(options.Token));
     }
 
     /// <summary>A <c>host:port</c> gateway (a name is resolved now); throws naming the bad entry.</summary>
@@ -364,7 +372,10 @@ public sealed class DiscoveryClient : IAsyncDisposable
     public IAsyncEnumerable<PartitionNotice> WatchSchedulingAsync(CancellationToken cancellationToken = default) =>
         WatchAllAsync(cancellationToken).OfType<PartitionNotice>();
 
-    /// <summary>VE transitions and scheduling events in the order they arrive: <see cref="VeTransition"/> or <see cref="PartitionNotice"/>.</summary>
+    /// <summary>
+    /// VE transitions, scheduling events and (for operators) audited calls in the order they arrive: <see cref="VeTransition"/>,
+    /// <see cref="PartitionNotice"/> or <see cref="Security.AuditEntry"/>. A tenant receives its own VEs' transitions only.
+    /// </summary>
     public IAsyncEnumerable<object> WatchAllAsync(CancellationToken cancellationToken = default) => WatchAllAsync(false, cancellationToken);
 
     /// <summary>
@@ -377,7 +388,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         var observer = new ChannelObserver(channel.Writer);
         var reference = Cluster.CreateObjectReference<IVeEventObserver>(observer);
         var hub = Cluster.EventHub();
-        await hub.SubscribeAsync(reference);
+        await Call(async () => { await hub.SubscribeAsync(reference); return 0; }, cancellationToken);
         if (announceSubscription) channel.Writer.TryWrite(new WatchSubscribed(DateTimeOffset.UtcNow));
         using var renewal = new PeriodicTimer(TimeSpan.FromSeconds(30));
         var renew = Task.Run(async () =>
@@ -386,7 +397,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
             try
             {
                 while (await renewal.WaitForNextTickAsync(cancellationToken))
-                    try { await hub.SubscribeAsync(reference); }
+                    try { await Call(async () => { await hub.SubscribeAsync(reference); return 0; }, cancellationToken); }
                     catch (Exception) when (!cancellationToken.IsCancellationRequested) { }
             }
             catch (OperationCanceledException) { }
@@ -400,7 +411,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         {
             renewal.Dispose();
             await renew;
-            try { await hub.UnsubscribeAsync(reference); } catch (Exception) { /* the cluster may be gone */ }
+            try { await Call(async () => { await hub.UnsubscribeAsync(reference); return 0; }, CancellationToken.None); } catch (Exception) { /* the cluster may be gone */ }
             Cluster.DeleteObjectReference<IVeEventObserver>(reference);
         }
     }
@@ -418,14 +429,21 @@ public sealed class DiscoveryClient : IAsyncDisposable
         public void OnTransition(VeTransition transition) => writer.TryWrite(transition);
 
         public void OnPartition(PartitionNotice notice) => writer.TryWrite(notice);
+
+        public void OnAudit(Security.AuditEntry entry) => writer.TryWrite(entry);
     }
 
-    /// <summary>Maps what grains throw to the library's typed exceptions.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="call"/> with this client's token in the request context, mapping what grains throw to the library's typed exceptions.</summary>
+    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
+            if (_token is not null) RequestContext.Set(Security.CallerContext.TokenKey, _token);
             return await call().WaitAsync(cancellationToken);
+        }
+        catch (Security.AccessDeniedException e)
+        {
+            throw new DiscoveryAccessDeniedException(e.Message, e.Kind, TimeSpan.FromSeconds(e.RetryAfterSeconds), e);
         }
         catch (InvalidVeTextException e)
         {

@@ -21,6 +21,12 @@ public sealed record DiscoveryClientOptions
     /// <summary>How long <see cref="DiscoveryClient.ConnectAsync"/> waits for a silo before giving up (10 s).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The bearer token (JWT) every call carries. Null: <c>$DISCOVERY_TOKEN</c>, else the file the embedded default writes
+    /// at its first start (<c>~/.discovery/token</c>, or under <c>$DISCOVERY_HOME</c>); a cluster without tokens needs none.
+    /// </summary>
+    public string? Token { get; init; }
+
     /// <summary>Orleans service id, as configured on the silos.</summary>
     public string ServiceId { get; init; } = "discovery";
 }

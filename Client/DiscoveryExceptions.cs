@@ -31,6 +31,21 @@ public sealed class DiscoveryNotFoundException(string message, Exception? inner 
 /// <summary>The operation conflicts with the VE's state (it already exists, or is stopped when resumed): the message says what to do.</summary>
 public sealed class DiscoveryConflictException(string message, Exception? inner = null) : DiscoveryException(message, inner);
 
+/// <summary>
+/// The cluster refused the call: no token or one that does not validate (<see cref="Refusal"/> Unauthenticated), a role or
+/// tenant that does not allow it (Forbidden), a quota (QuotaExceeded) or the tenant's rate (RateLimited: wait
+/// <see cref="RetryAfter"/>). The message says which and what to do.
+/// </summary>
+public sealed class DiscoveryAccessDeniedException(string message, Security.AccessRefusal refusal, TimeSpan retryAfter, Exception? inner = null)
+    : DiscoveryException(message, inner)
+{
+    /// <summary>Why the call was refused.</summary>
+    public Security.AccessRefusal Refusal { get; } = refusal;
+
+    /// <summary>For RateLimited: how long to wait before calling again.</summary>
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
 /// <summary>No silo answered: the message names where the client looked and how long it waited.</summary>
 public sealed class DiscoveryUnavailableException(string message, Exception? inner = null) : DiscoveryException(message, inner);
 

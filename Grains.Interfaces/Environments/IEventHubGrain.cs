@@ -1,3 +1,4 @@
+using Discovery.Security;
 using System.Collections.Immutable;
 using Orleans.Concurrency;
 
@@ -18,11 +19,20 @@ public interface IEventHubGrain : IGrainWithIntegerKey
     [Alias("PublishPartition"), OneWay]
     Task PublishPartitionAsync(Scheduling.PartitionNotice notice);
 
-    /// <summary>Subscribes (or renews) <paramref name="observer"/>.</summary>
+    /// <summary>Publishes an audited call to the operators who watch.</summary>
+    [Alias("PublishAudit"), OneWay]
+    Task PublishAuditAsync(AuditEntry entry);
+
+    /// <summary>
+    /// Subscribes (or renews) <paramref name="observer"/>. A tenant's observer receives its own VEs' transitions only; audit
+    /// entries go to operators; partitions to operators and readers.
+    /// </summary>
+    [ClientAccess(Access.Watch)]
     [Alias("Subscribe")]
     Task SubscribeAsync(IVeEventObserver observer);
 
     /// <summary>Unsubscribes <paramref name="observer"/>.</summary>
+    [ClientAccess(Access.Watch)]
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IVeEventObserver observer);
 

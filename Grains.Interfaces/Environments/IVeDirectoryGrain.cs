@@ -1,3 +1,4 @@
+using Discovery.Security;
 using System.Collections.Immutable;
 using Orleans.Concurrency;
 
@@ -12,6 +13,7 @@ public interface IVeDirectoryGrain : IGrainWithIntegerKey
     Task UpdateAsync(string ve, VeState state);
 
     /// <summary>Every VE with its state, ordered by key; <paramref name="tenant"/> null for all tenants.</summary>
+    [ClientAccess(Access.ListVes)]
     [Alias("List"), AlwaysInterleave]
     Task<ImmutableArray<VeSummary>> ListAsync(string? tenant = null);
 

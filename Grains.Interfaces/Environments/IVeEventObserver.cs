@@ -11,4 +11,8 @@ public interface IVeEventObserver : IGrainObserver
     /// <summary>One DVMS partition ended.</summary>
     [Alias("OnPartition")]
     void OnPartition(Scheduling.PartitionNotice notice);
+
+    /// <summary>One audited call (operators only).</summary>
+    [Alias("OnAudit")]
+    void OnAudit(Security.AuditEntry entry);
 }

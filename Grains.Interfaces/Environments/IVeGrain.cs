@@ -1,3 +1,4 @@
+using Discovery.Security;
 using Discovery.Model;
 using Orleans.Concurrency;
 
@@ -17,6 +18,7 @@ public interface IVeGrain : IGrainWithStringKey
     /// nothing stored), stores it, places its VMs and starts them. Returns Running, or Pending with the reason.
     /// VM names in the spec are the VE's own (<c>web1</c>); constraints name them the same way.
     /// </summary>
+    [ClientAccess(Access.SubmitVe)]
     [Alias("Submit")]
     Task<VeView> SubmitAsync(VeSpec spec);
 
@@ -25,30 +27,37 @@ public interface IVeGrain : IGrainWithStringKey
     /// names checked against the cluster's nodes) and submits it: <see cref="Validation.InvalidVeTextException"/>
     /// with every error of the text, else as <see cref="SubmitAsync"/>.
     /// </summary>
+    [ClientAccess(Access.SubmitVe)]
     [Alias("SubmitText")]
     Task<VeView> SubmitTextAsync(string text, string file);
 
     /// <summary>Starts a stopped (or failed) VE; re-places VMs whose node no longer has room.</summary>
+    [ClientAccess(Access.OperateVe)]
     [Alias("Start")]
     Task<VeView> StartAsync();
 
     /// <summary>Stops every VM (they release CPU and memory, keep their definition).</summary>
+    [ClientAccess(Access.OperateVe)]
     [Alias("Stop")]
     Task<VeView> StopAsync();
 
     /// <summary>Pauses every VM (memory kept, CPU released).</summary>
+    [ClientAccess(Access.OperateVe)]
     [Alias("Suspend")]
     Task<VeView> SuspendAsync();
 
     /// <summary>Resumes a suspended VE.</summary>
+    [ClientAccess(Access.OperateVe)]
     [Alias("Resume")]
     Task<VeView> ResumeAsync();
 
     /// <summary>Destroys and forgets every VM and the VE's constraints.</summary>
+    [ClientAccess(Access.OperateVe)]
     [Alias("Delete")]
     Task<VeView> DeleteAsync();
 
     /// <summary>The VE now, with the operation under way if any (<see cref="VeRefusedException"/> when it was never submitted).</summary>
+    [ClientAccess(Access.ReadVe)]
     [Alias("Get"), AlwaysInterleave]
     Task<VeView> GetAsync();
 

@@ -1,3 +1,4 @@
+using Discovery.Security;
 namespace Discovery.Monitoring;
 
 /// <summary>
@@ -8,6 +9,7 @@ namespace Discovery.Monitoring;
 public interface INodeFaults : IGrainWithStringKey
 {
     /// <summary>Makes a VM of this node crash, as a guest kernel panic would.</summary>
+    [ClientAccess(Access.InjectFaults)]
     [Alias("CrashVm")]
     Task CrashVmAsync(string vmId);
 
@@ -15,10 +17,12 @@ public interface INodeFaults : IGrainWithStringKey
     /// Makes this node's hypervisor unreachable, as a crashed or cut-off machine: its VMs are frozen
     /// there (still defined, perhaps still running) until <see cref="RecoverNodeAsync"/>.
     /// </summary>
+    [ClientAccess(Access.InjectFaults)]
     [Alias("CrashNode")]
     Task CrashNodeAsync();
 
     /// <summary>Makes a node crashed by <see cref="CrashNodeAsync"/> reachable again, with the VMs it had.</summary>
+    [ClientAccess(Access.InjectFaults)]
     [Alias("RecoverNode")]
     Task RecoverNodeAsync();
 }

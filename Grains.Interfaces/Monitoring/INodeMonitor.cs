@@ -1,3 +1,4 @@
+using Discovery.Security;
 using Discovery.Model;
 
 namespace Discovery.Monitoring;
@@ -10,6 +11,7 @@ namespace Discovery.Monitoring;
 public interface INodeMonitor : IGrainWithStringKey
 {
     /// <summary>Capacity, hosted VMs and their current demand, read from the hypervisor now.</summary>
+    [ClientAccess(Access.ReadCluster)]
     [Alias("GetSnapshot")]
     Task<NodeSnapshot> GetSnapshotAsync();
 
@@ -32,6 +34,7 @@ public interface INodeMonitor : IGrainWithStringKey
     Task StopMonitoringAsync();
 
     /// <summary>Reservation, pending event and last snapshot.</summary>
+    [ClientAccess(Access.ReadCluster)]
     [Alias("GetStatus")]
     Task<NodeStatus> GetStatusAsync();
 
@@ -40,6 +43,7 @@ public interface INodeMonitor : IGrainWithStringKey
     Task<NodeCell> GetCellAsync();
 
     /// <summary>Asks for (or cancels) maintenance: the node must be drained.</summary>
+    [ClientAccess(Access.OperateCluster)]
     [Alias("SetMaintenance")]
     Task SetMaintenanceAsync(bool maintenance);
 }

@@ -1,3 +1,4 @@
+using Discovery.Security;
 using System.Collections.Immutable;
 using Orleans.Concurrency;
 
@@ -36,6 +37,7 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     Task<bool> IsDownAsync(string node);
 
     /// <summary>Whether the directory knows <paramref name="node"/> at all (joined once, or marked down).</summary>
+    [ClientAccess(Access.ReadCluster)]
     [Alias("IsKnown"), AlwaysInterleave]
     Task<bool> IsKnownAsync(string node);
 
@@ -48,6 +50,7 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     Task<ImmutableDictionary<string, Model.Resources>> CapacitiesAsync();
 
     /// <summary>Every node, in name order.</summary>
+    [ClientAccess(Access.ReadCluster)]
     [Alias("Nodes"), AlwaysInterleave]
     Task<ImmutableArray<string>> NodesAsync();
 

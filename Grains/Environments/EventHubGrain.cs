@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Discovery.Security;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 
@@ -15,6 +16,8 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(1);
 
     private readonly ObserverManager<IVeEventObserver> _observers = new(SubscriptionLifetime, logger);
+    // Who subscribed each observer (null: the cluster's own code, or a cluster without tokens): what it may receive.
+    private readonly Dictionary<IVeEventObserver, Caller?> _subscribers = [];
     private readonly Queue<VeTransition> _recent = new();
     private readonly Queue<Scheduling.PartitionNotice> _partitions = new();
     private Scheduling.SchedulingTotals _totals = Scheduling.SchedulingTotals.None;
@@ -23,7 +26,8 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
     {
         _recent.Enqueue(transition);
         while (_recent.Count > Kept) _recent.Dequeue();
-        _observers.Notify(o => o.OnTransition(transition));
+        var tenant = VeId.Parse(transition.Ve)?.Tenant;
+        _observers.Notify(o => o.OnTransition(transition), o => Subscriber(o) is not { } c || tenant is null || c.MaySee(tenant));
         return Task.CompletedTask;
     }
 
@@ -32,21 +36,32 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
         _partitions.Enqueue(notice);
         while (_partitions.Count > Kept) _partitions.Dequeue();
         _totals = _totals.With(notice);
-        if (_observers.Count > 0) _observers.Notify(o => o.OnPartition(notice));
+        if (_observers.Count > 0) _observers.Notify(o => o.OnPartition(notice), o => Subscriber(o) is not { Role: Role.Tenant });
+        return Task.CompletedTask;
+    }
+
+    public Task PublishAuditAsync(AuditEntry entry)
+    {
+        if (_observers.Count > 0) _observers.Notify(o => o.OnAudit(entry), o => Subscriber(o) is not { } c || c.Role == Role.Operator);
         return Task.CompletedTask;
     }
 
     public Task SubscribeAsync(IVeEventObserver observer)
     {
         _observers.Subscribe(observer, observer);
+        _subscribers[observer] = CallerContext.Current;
         return Task.CompletedTask;
     }
 
     public Task UnsubscribeAsync(IVeEventObserver observer)
     {
         _observers.Unsubscribe(observer);
+        _subscribers.Remove(observer);
         return Task.CompletedTask;
     }
+
+    // An observer the manager dropped (expired) may linger here until it unsubscribes or renews: harmless, it gets nothing.
+    private Caller? Subscriber(IVeEventObserver observer) => _subscribers.GetValueOrDefault(observer);
 
     public Task<ImmutableArray<VeTransition>> RecentAsync(int count) =>
         Task.FromResult(_recent.Skip(Math.Max(0, _recent.Count - count)).ToImmutableArray());

@@ -34,10 +34,18 @@ public sealed class VeDirectoryGrain(
         return Task.CompletedTask;
     }
 
-    public Task<ImmutableArray<VeSummary>> ListAsync(string? tenant = null) =>
-        Task.FromResult(Ves.Where(v => tenant is null || v.Key.StartsWith(tenant + "/", StringComparison.Ordinal))
+    public Task<ImmutableArray<VeSummary>> ListAsync(string? tenant = null)
+    {
+        // A tenant lists its own VEs, whatever it asks for.
+        if (Security.CallerContext.Current is { Role: Security.Role.Tenant } caller)
+        {
+            if (tenant is not null && tenant != caller.Tenant) return Task.FromResult(ImmutableArray<VeSummary>.Empty);
+            tenant = caller.Tenant;
+        }
+        return Task.FromResult(Ves.Where(v => tenant is null || v.Key.StartsWith(tenant + "/", StringComparison.Ordinal))
             .OrderBy(v => v.Key, StringComparer.Ordinal)
             .Select(v => new VeSummary(v.Key, v.Value)).ToImmutableArray());
+    }
 
     public Task NodeDownAsync(string node)
     {

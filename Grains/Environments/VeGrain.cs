@@ -1,6 +1,7 @@
 using Discovery.Grains;
 using Discovery.Model;
 using Discovery.Monitoring;
+using Discovery.Security;
 using Discovery.Time;
 using Discovery.Validation;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,7 @@ public sealed class VeGrain(
     private VeNodeCalls? _calls;
 
     private string Key => this.GetPrimaryKeyString();
+    private ITenantGrain Tenant => GrainFactory.GetGrain<ITenantGrain>(VeId.Parse(Key)?.Tenant ?? Key);
     private VeRecord Ve => _ve ??= new(Key, state.State, clock.Time);
     private VePlacer Placer => _placer ??= new(Key, GrainFactory, clock, options.Admission, options.FanOutWidth, logger);
     private VeNodeCalls Calls => _calls ??= new(Ve, GrainFactory, logger, Publish);
@@ -103,6 +105,10 @@ public sealed class VeGrain(
         using var _ = Operation("submit");
         var problems = VeRecord.Validate(Key, spec, capacities ?? await GrainFactory.NodeDirectory().CapacitiesAsync());
         if (problems.Count > 0) throw new InvalidSpecException(problems);
+        var caller = CallerContext.Current;
+        if (caller is { Role: Role.Tenant } && TenantConstraints.Refusal(spec) is { } forbidden) throw new AccessDeniedException(forbidden, AccessRefusal.Forbidden);
+        if (await Tenant.ClaimAsync(Key, TenantUsage.Of(spec)) is { } overQuota) throw new AccessDeniedException(overQuota, AccessRefusal.QuotaExceeded);
+        state.State.Owner = caller?.Subject;
         Publish(Ve.Submit(spec));
         await GrainFactory.VeDirectory().UpdateAsync(Key, VeState.Pending);
         await GrainFactory.ConstraintDirectory().SetAsync(Key, [.. Ve.Constraints]);
@@ -175,6 +181,7 @@ public sealed class VeGrain(
         }
         await GrainFactory.ConstraintDirectory().RemoveAsync(Key);
         await ConcludeAsync(Ve.Deleted());
+        await Tenant.ReleaseAsync(Key);
         await GrainFactory.VeDirectory().RoomAppearedAsync($"VE {Key} deleted");
         return View();
     }

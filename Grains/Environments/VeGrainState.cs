@@ -24,4 +24,7 @@ public sealed class VeGrainState
 
     /// <summary>The constraints with hypervisor VM ids, as registered cluster-wide.</summary>
     [Id(6)] public List<Constraints.PlacementConstraint> Constraints { get; set; } = [];
+
+    /// <summary>Who submitted the VE (the token's subject; null without tokens). Its tenant is the first part of its key.</summary>
+    [Id(7)] public string? Owner { get; set; }
 }

@@ -39,6 +39,8 @@ public sealed record DiscoveryOptions
     /// <summary>Domain type written into VM definitions: kvm (the default), qemu (software emulation), or test (test:// URIs take it by default).</summary>
     [ConfigurationKeyName("Libvirt:DomainType")]
     public string? LibvirtDomainType { get; init; }
+    /// <summary>Tokens, the cluster key, rates and quotas.</summary>
+    public SecuritySettings Security { get; init; } = new();
     /// <summary>Distributed scheduling (DVMS) timings and switches, as configured (seconds).</summary>
     public SchedulingSettings Scheduling { get; init; } = new();
 

@@ -57,7 +57,23 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
             if (options.LibvirtDomainType is { } type && type is not ("kvm" or "qemu" or "test"))
                 problems.Add($"{Section}:Libvirt:DomainType: '{type}' is not one of kvm, qemu, test");
         }
+        CheckSecurity(options, problems);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void CheckSecurity(DiscoveryOptions options, List<string> problems)
+    {
+        var security = options.Security;
+        if (!security.Tokens)
+            foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                if (Uri.TryCreate(url, UriKind.Absolute, out var u) && !u.IsLoopback)
+                    problems.Add($"{Section}:Security:Tokens: false serves anyone who reaches {url}; without tokens, Urls must be loopback only (http://127.0.0.1:PORT)");
+        if (security.KeyFile is { } keyFile && !File.Exists(keyFile))
+            problems.Add($"{Section}:Security:KeyFile: no file '{keyFile}' (make one with `discovery token key --out {keyFile}` and give every silo the same)");
+        if (security.Authority is { Length: > 0 } authority && (!Uri.TryCreate(authority, UriKind.Absolute, out var a) || a.Scheme is not ("https" or "http")))
+            problems.Add($"{Section}:Security:Authority: '{authority}' is not an http(s) URL of an OpenID Connect authority");
+        foreach (var tenant in security.Quotas.Tenants.Keys.Where(t => !Discovery.Environments.VeId.IsValidName(t)))
+            problems.Add($"{Section}:Security:Quotas:Tenants:{tenant}: not a valid tenant name");
     }
 
     private static bool LooksLikeUri(string? uri) => !string.IsNullOrWhiteSpace(uri) && uri.Contains("://", StringComparison.Ordinal);

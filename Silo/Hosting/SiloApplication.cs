@@ -1,3 +1,4 @@
+using Discovery.Security;
 using Discovery.Silo.Configuration;
 using Discovery.Silo.Operations;
 using Orleans.Dashboard;
@@ -23,6 +24,13 @@ public static class SiloApplication
         problems = found;
         if (found.Count > 0) return null;
 
+        var security = SecurityBootstrap.Prepare(settings, out var keyProblem, out var operatorTokenFile);
+        if (security is null)
+        {
+            problems = [keyProblem!];
+            return null;
+        }
+
         builder.Services.AddDiscoveryOptions(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.WebHost.UseUrls(settings.Urls);
@@ -31,13 +39,27 @@ public static class SiloApplication
         if (schema.Count > 0)
             builder.Services.AddHostedService(sp => new PostgreSqlSchema(settings.ConnectionString!, schema, sp.GetRequiredService<ILogger<PostgreSqlSchema>>()));
         var infrastructure = builder.Services.AddHypervisors(settings);
-        builder.UseOrleans(silo => OrleansSetup.Configure(silo, settings, infrastructure));
-        builder.Services.AddOperations();
+        builder.UseOrleans(silo =>
+        {
+            OrleansSetup.Configure(silo, settings, infrastructure);
+            silo.AddDiscoverySecurity(security);
+        });
+        builder.Services.AddOperations(security);
 
         var app = builder.Build();
+        if (operatorTokenFile is not null)
+            app.Logger.LogInformation("Tokens required; an operator token is in {TokenFile} (the CLI and client read it from there)", operatorTokenFile);
+        if (settings.Security.KeyFile is null && settings.Clustering != ClusteringKind.Localhost)
+            app.Logger.LogWarning("Discovery:Security:KeyFile is not set: this silo uses {KeyFile}; every silo of the cluster needs the same key (copy it, and set KeyFile)", DiscoveryHome.KeyFile);
+        if (!security.RequireTokens)
+            app.Logger.LogWarning("Discovery:Security:Tokens is false: anyone who reaches {Urls} may do anything (loopback only)", settings.Urls);
         app.UseDashboardRoot("/dashboard");
+        app.UseDashboardSecurity("/dashboard");
         app.UseRouting();
-        app.MapOrleansDashboard("/dashboard");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDashboardLogin("/dashboard");
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(ApiSecurity.Operate);
         app.MapOperations();
         return app;
     }

@@ -14,6 +14,13 @@ public static class ApiProblems
     /// <summary>The problem response for an exception of the client library.</summary>
     public static IResult From(DiscoveryException e) => e switch
     {
+        DiscoveryAccessDeniedException denied => denied.Refusal switch
+        {
+            Security.AccessRefusal.Unauthenticated => Results.Problem(e.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthenticated"),
+            Security.AccessRefusal.RateLimited => new RetryAfter(denied.RetryAfter, Results.Problem(e.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests")),
+            Security.AccessRefusal.QuotaExceeded => Results.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden, title: "Quota exceeded"),
+            _ => Results.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+        },
         DiscoveryInvalidInputException invalid => Invalid([.. invalid.Problems.Select(p => new Problem(p.Where, p.Line, p.Column, p.Message))]),
         DiscoveryNotFoundException => Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         DiscoveryConflictException => Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict with the current state"),
@@ -21,6 +28,16 @@ public static class ApiProblems
         DiscoveryUnavailableException => Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Cluster unavailable"),
         _ => Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "A hypervisor or grain failed"),
     };
+
+    /// <summary>A 429 with its <c>Retry-After</c> header (whole seconds).</summary>
+    private sealed class RetryAfter(TimeSpan after, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     /// <summary>400 with every problem of the input.</summary>
     public static IResult Invalid(IReadOnlyList<Problem> problems) => Results.Problem(

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Discovery.Client;
 using Discovery.Environments;
 using Discovery.Scheduling;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
@@ -22,9 +23,9 @@ public static partial class OperationsSetup
     /// <summary>Meters exported at <c>/metrics</c>: Discovery's own and Orleans'.</summary>
     public static readonly string[] Meters = ["Discovery.*", "Microsoft.Orleans"];
 
-    public static IServiceCollection AddOperations(this IServiceCollection services)
+    public static IServiceCollection AddOperations(this IServiceCollection services, Security.SecurityOptions security)
     {
-        services.AddSingleton(sp => DiscoveryClient.FromCluster(sp.GetRequiredService<IClusterClient>()));
+        services.AddApiSecurity(security);
         services.AddSingleton<ClusterOverview>();
         services.AddSingleton<SiloHealth>();
         services.AddSingleton<SimulationMetrics>();
@@ -54,15 +55,17 @@ public static partial class OperationsSetup
         app.UseStatusCodePages(); // an error the framework answers (unknown route, wrong method) is problem details too
         app.MapOperatorPage();
         app.MapOpenApi(); // /openapi/v1.json
-        app.MapPrometheusScrapingEndpoint(); // /metrics
-        app.MapGet("/healthz", async Task<IResult> (SiloHealth health, CancellationToken ct) =>
+        app.MapPrometheusScrapingEndpoint().RequireAuthorization(ApiSecurity.Read); // /metrics
+        app.MapGet("/healthz", async Task<IResult> (SiloHealth health, HttpContext http, IAuthorizationService authorization, CancellationToken ct) =>
         {
             var report = await health.CheckAsync(ct);
-            return report.Status == "unhealthy" ? Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Json(report);
+            // Load balancers ask without a token and get the status; the details (membership, hypervisors) are for operators and readers.
+            object body = (await authorization.AuthorizeAsync(http.User, ApiSecurity.Read)).Succeeded ? report : new { report.Status };
+            return report.Status == "unhealthy" ? Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Json(body);
         }).WithSummary("Whether this silo is an active cluster member and its hypervisors answer (503 with the reasons when not).")
           .Produces<HealthJson>().Produces<HealthJson>(StatusCodes.Status503ServiceUnavailable);
 
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").RequireAuthorization(ApiSecurity.Any);
         api.AddEndpointFilter(async (context, next) =>
         {
             try { return await next(context); }
@@ -76,15 +79,15 @@ public static partial class OperationsSetup
 
     private static void MapOverview(RouteGroupBuilder api)
     {
-        api.MapGet("/overview", (ClusterOverview overview, CancellationToken ct) => overview.GetAsync(ct))
+        api.MapGet("/overview", (ClusterOverview overview, CancellationToken ct) => overview.GetAsync(ct)).RequireAuthorization(ApiSecurity.Read)
             .WithTags("page").WithSummary("What the operator page draws: every node column by column, partitions in progress, VEs, recent events, counters.");
-        api.MapGet("/partitions", async (ClusterOverview overview, CancellationToken ct) => ClusterOverview.Partitions(await overview.CellsAsync(ct)))
+        api.MapGet("/partitions", async (ClusterOverview overview, CancellationToken ct) => ClusterOverview.Partitions(await overview.CellsAsync(ct))).RequireAuthorization(ApiSecurity.Read)
             .WithTags("scheduling").WithSummary("DVMS partitions in progress: id, the node whose event started it, the nodes it holds.");
     }
 
     private static void MapNodes(RouteGroupBuilder api)
     {
-        var nodes = api.MapGroup("/nodes").WithTags("nodes");
+        var nodes = api.MapGroup("/nodes").WithTags("nodes").RequireAuthorization(ApiSecurity.Read);
         nodes.MapGet("/", async (ClusterOverview overview, CancellationToken ct) => (await overview.CellsAsync(ct)).Select(NodeJson.From).ToList())
             .WithSummary("Every node of the cluster, on every silo, in name order, as last monitored.");
         nodes.MapGet("/{node}", async Task<IResult> (string node, DiscoveryClient client, CancellationToken ct) =>
@@ -92,11 +95,11 @@ public static partial class OperationsSetup
             .WithSummary("One node: capacity, demand, VMs, reservation, pending event.")
             .Produces<NodeDetailJson>().ProducesProblem(StatusCodes.Status404NotFound);
         nodes.MapPost("/{node}/drain", (string node, DiscoveryClient client, CancellationToken ct) =>
-                Maintenance(node, true, client, ct))
+                Maintenance(node, true, client, ct)).RequireAuthorization(ApiSecurity.Operate)
             .WithSummary("Asks for maintenance: the node's VMs are moved away by DVMS, then it takes no VM until undrained.")
             .Produces<NodeDetailJson>().ProducesProblem(StatusCodes.Status404NotFound);
         nodes.MapPost("/{node}/undrain", (string node, DiscoveryClient client, CancellationToken ct) =>
-                Maintenance(node, false, client, ct))
+                Maintenance(node, false, client, ct)).RequireAuthorization(ApiSecurity.Operate)
             .WithSummary("Ends maintenance: the node takes VMs again.")
             .Produces<NodeDetailJson>().ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -248,6 +251,7 @@ public static partial class OperationsSetup
                 WatchSubscribed s => new SseItem<object>(s, "subscribed"),
                 VeTransition t => new SseItem<object>(TransitionJson.Of(t), "ve"),
                 PartitionNotice n => new SseItem<object>(PartitionEndedJson.From(n), "partition"),
+                Security.AuditEntry a => new SseItem<object>(a, "audit"),
                 _ => new SseItem<object>(item.ToString() ?? "", "other"),
             };
         }

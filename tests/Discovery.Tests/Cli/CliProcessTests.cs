@@ -49,7 +49,7 @@ public sealed class CliProcessTests : IDisposable
         var (http, gateway) = (FreePort(), FreePort());
         using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}",
             "--Discovery:Simulated:Nodes=8", "--Discovery:Simulated:VmsPerNode=2", "--Discovery:Simulated:LoadInjector=false");
-        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") }.WithToken();
         await PollUntilUp(web, "/healthz", silo.Process);
         var g = gateway.ToString();
 
@@ -93,7 +93,7 @@ public sealed class CliProcessTests : IDisposable
         var (http, gateway) = (FreePort(), FreePort());
         using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}",
             $"--Discovery:Simulated:Infrastructure={infra}", "--Discovery:Simulated:VmsPerNode=0");
-        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") }.WithToken();
         await PollUntilUp(web, "/healthz", silo.Process);
 
         var submitted = await Discovery("ve", "submit", ve, "--name", "seed/app", "--wait", "--gateway", gateway.ToString());
@@ -115,7 +115,7 @@ public sealed class CliProcessTests : IDisposable
         var (http, gateway) = (FreePort(), FreePort());
         using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}",
             "--Discovery:Simulated:Nodes=1", "--Discovery:Simulated:VmsPerNode=0", "--Discovery:Simulated:LoadInjector=false");
-        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") }.WithToken();
         await PollUntilUp(web, "/healthz", silo.Process);
         var g = gateway.ToString();
         var (hog, shop) = (Path.Combine(_dir, "hog.ve"), Path.Combine(_dir, "shop.ve"));

@@ -79,7 +79,7 @@ public sealed partial class QuickStartTests : IDisposable
         // The embedded default, as `dotnet run --project Silo` starts it: only the ports differ.
         var (http, gateway) = (FreePort(), FreePort());
         using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}");
-        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") }.WithToken();
         await PollUntilUp(web, "/healthz", silo.Process);
 
         // 1. Submitted on a cluster at the seed's load, every VM (2-vCPU ones included) runs at once.

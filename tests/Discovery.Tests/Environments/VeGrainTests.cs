@@ -290,5 +290,7 @@ public sealed class VeGrainTests
         public void OnTransition(VeTransition transition) => received.Enqueue(transition);
 
         public void OnPartition(Discovery.Scheduling.PartitionNotice notice) { }
+
+        public void OnAudit(Discovery.Security.AuditEntry entry) { }
     }
 }

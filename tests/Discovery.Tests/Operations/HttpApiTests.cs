@@ -220,7 +220,7 @@ public sealed class HttpApiTests(ApiSiloFixture fixture) : IClassFixture<ApiSilo
     [Fact]
     public async Task Events_stream_VE_transitions_as_server_sent_events()
     {
-        using var stream = new HttpClient { BaseAddress = fixture.Silo.Address, Timeout = Timeout.InfiniteTimeSpan };
+        using var stream = new HttpClient { BaseAddress = fixture.Silo.Address, Timeout = Timeout.InfiniteTimeSpan }.WithToken();
         using var response = await stream.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());

@@ -25,7 +25,7 @@ public sealed partial class OverviewAndMetricsTests
             before.GetProperty("counters").GetRawText());
         Assert.Equal("[]", before.GetProperty("partitions").GetRawText());
 
-        using var sse = new HttpClient { BaseAddress = silo.Address, Timeout = Timeout.InfiniteTimeSpan };
+        using var sse = new HttpClient { BaseAddress = silo.Address, Timeout = Timeout.InfiniteTimeSpan }.WithToken();
         using var stream = await sse.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
         using var timeout = new CancellationTokenSource(SiloProcess.StartTimeout);

@@ -20,10 +20,10 @@ public sealed class PostgreSqlClusteringTests
         ];
         var (http1, http2) = (FreePort(), FreePort());
         using var first = StartSilo(Args(http1, FreePort()));
-        using var web1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http1}") };
+        using var web1 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http1}") }.WithToken();
         Assert.Equal(HttpStatusCode.OK, (await PollUntilUp(web1, "/healthz", first.Process)).StatusCode);
         using var second = StartSilo(Args(http2, FreePort()));
-        using var web2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http2}") };
+        using var web2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http2}") }.WithToken();
         Assert.Equal(HttpStatusCode.OK, (await PollUntilUp(web2, "/healthz", second.Process)).StatusCode);
 
         // Both silos are Active (3) in the membership table, under one version row.

@@ -13,7 +13,7 @@ public sealed class SiloProcessTests
     {
         var http = FreePort();
         using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={FreePort()}");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") }.WithToken();
         try
         {
             var dashboard = await PollUntilUp(client, "/dashboard", silo.Process);
@@ -37,7 +37,7 @@ public sealed class SiloProcessTests
         using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={gateway}",
             // Four one-vCPU VMs on 8 cores stay under 50 %: no node overloads or nears it, so nothing moves before the drain.
             "--Discovery:Simulated:Speedup=10", "--Discovery:Simulated:Nodes=8", "--Discovery:Simulated:VmsPerNode=4");
-        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") }.WithToken();
         await PollUntilUp(web, "/healthz", silo.Process);
 
         await using var client = await Discovery.Client.DiscoveryClient.ConnectAsync(new Discovery.Client.DiscoveryClientOptions { GatewayPort = gateway });
@@ -72,7 +72,7 @@ public sealed class SiloProcessTests
         // Speedup 10 and many overloads: partitions are running when the operator stops the silo.
         using var silo = StartSilo($"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={FreePort()}", $"--Discovery:GatewayPort={FreePort()}",
             "--Discovery:Simulated:Speedup=10");
-        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") };
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}") }.WithToken();
         await PollUntilUp(web, "/healthz", silo.Process);
         // Stop while a partition holds nodes: it must release them before the silo goes.
         var deadline = Stopwatch.StartNew();

@@ -18,7 +18,7 @@ public sealed class InProcessSilo : IAsyncDisposable
     {
         _app = app;
         Address = address;
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) }.WithToken();
     }
 
     public Uri Address { get; }
