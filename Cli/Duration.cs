@@ -3,13 +3,13 @@ using System.Text.RegularExpressions;
 
 namespace Discovery.Cli;
 
-/// <summary>Durations on the command line: <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1h30m</c>, <c>500ms</c>, or a TimeSpan such as <c>00:05:00</c>.</summary>
+/// <summary>Durations on the command line: <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>1h30m</c>, <c>7d</c>, <c>500ms</c>, or a TimeSpan such as <c>00:05:00</c>.</summary>
 public static partial class Duration
 {
     /// <summary>What a duration looks like, for error messages and help.</summary>
-    public const string Examples = "30s, 5m, 1h, 1h30m or 00:05:00";
+    public const string Examples = "30s, 5m, 1h, 1h30m, 7d or 00:05:00";
 
-    [GeneratedRegex(@"^(?:(?<n>\d+(?:\.\d+)?)(?<unit>ms|h|m|s))+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?<n>\d+(?:\.\d+)?)(?<unit>ms|d|h|m|s))+$", RegexOptions.CultureInvariant)]
     private static partial Regex Parts();
 
     /// <summary>Parses <paramref name="text"/>; false with the reason in <paramref name="error"/> when it is not a positive duration.</summary>
@@ -33,6 +33,7 @@ public static partial class Duration
                     var n = double.Parse(numbers[i].Value, CultureInfo.InvariantCulture);
                     value += units[i].Value switch
                     {
+                        "d" => TimeSpan.FromDays(n),
                         "h" => TimeSpan.FromHours(n),
                         "m" => TimeSpan.FromMinutes(n),
                         "s" => TimeSpan.FromSeconds(n),

@@ -152,18 +152,20 @@ public static class NodeCommands
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per line instead of text." };
         var scheduling = new Option<bool>("--scheduling") { Description = "Also print scheduling events: every DVMS partition that ends, with its outcome." };
-        var command = new Command("watch", "Prints every VE and VM transition of the cluster as it happens, until Ctrl+C.") { json, scheduling };
+        var audit = new Option<bool>("--audit") { Description = "Also print audit events (operators): every call that changed something or was refused, who made it and how it ended." };
+        var command = new Command("watch", "Prints every VE and VM transition of the cluster as it happens (a tenant's token: its own VEs'), until Ctrl+C.") { json, scheduling, audit };
         var connection = ClusterConnection.AddTo(command);
         command.SetAction((parse, ct) => ClusterConnection.RunAsync(parse, connection, async client =>
         {
             try
             {
                 var all = parse.GetValue(scheduling);
+                var audits = parse.GetValue(audit);
                 await foreach (var e in client.WatchAllAsync(announceSubscription: true, ct))
                 {
                     // On stderr, so that stdout stays one event per line: from here on nothing published is missed.
                     if (e is WatchSubscribed) Console.Error.WriteLine($"watching every VE and VM transition{(all ? " and partition" : "")} (Ctrl+C to stop)");
-                    else if (all || e is VeTransition)
+                    else if (e is VeTransition || (all && e is Discovery.Scheduling.PartitionNotice) || (audits && e is Discovery.Security.AuditEntry))
                         Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(e, e.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web)) : e.ToString());
                 }
             }

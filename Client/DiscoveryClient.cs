@@ -116,7 +116,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
             host.Dispose();
             throw new DiscoveryUnavailableException($"cannot connect to a silo on {where} (cluster '{options.ClusterId}'): {e.Message}", e);
         }
-        return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>(), token: Security.DiscoveryHome.FindToken(options.Token));
+        return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>(), token: options.Token is "" ? null : Security.DiscoveryHome.FindToken(options.Token));
     }
 
     /// <summary>A <c>host:port</c> gateway (a name is resolved now); throws naming the bad entry.</summary>

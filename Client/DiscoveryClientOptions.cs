@@ -23,7 +23,8 @@ public sealed record DiscoveryClientOptions
 
     /// <summary>
     /// The bearer token (JWT) every call carries. Null: <c>$DISCOVERY_TOKEN</c>, else the file the embedded default writes
-    /// at its first start (<c>~/.discovery/token</c>, or under <c>$DISCOVERY_HOME</c>); a cluster without tokens needs none.
+    /// at its first start (<c>~/.discovery/token</c>, or under <c>$DISCOVERY_HOME</c>); empty: none at all. A cluster without
+    /// tokens needs none.
     /// </summary>
     public string? Token { get; init; }
 

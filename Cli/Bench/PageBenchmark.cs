@@ -36,7 +36,9 @@ public static class PageBenchmark
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumFlags });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
-        await page.GotoAsync(url.ToString());
+        // The page keeps a token given in the address's fragment ($DISCOVERY_TOKEN or the embedded default's operator token).
+        var fragment = Discovery.Security.DiscoveryHome.FindToken() is { } pageToken ? "#token=" + Uri.EscapeDataString(pageToken) : "";
+        await page.GotoAsync(url + fragment);
         await page.WaitForSelectorAsync("body[data-ready='true']", new() { Timeout = 120_000 });
         progress(0, total, "page ready; measuring");
         await page.EvaluateAsync(CountFrames);
@@ -61,6 +63,7 @@ public static class PageBenchmark
     private static async Task<(long Bytes, double P50Ms)> FetchOverviewAsync(Uri url, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(1) };
+        if (Discovery.Security.DiscoveryHome.FindToken() is { } token) http.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var times = new List<double>();
         long bytes = 0;
         for (var i = 0; i < 5; i++)

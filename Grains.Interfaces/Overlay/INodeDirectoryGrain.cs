@@ -42,6 +42,7 @@ public interface INodeDirectoryGrain : IGrainWithIntegerKey
     Task<bool> IsKnownAsync(string node);
 
     /// <summary>The nodes marked down and not back, in name order.</summary>
+    [ClientAccess(Access.ReadCluster)]
     [Alias("Down"), AlwaysInterleave]
     Task<ImmutableArray<string>> DownAsync();
 

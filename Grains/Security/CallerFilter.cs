@@ -23,7 +23,8 @@ public sealed partial class CallerFilter(SecurityOptions options, TokenValidator
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (IsInternal())
+        // Observer callbacks to the silo's own hosted client (its HTTP API's event streams) arrive here too: the silo sent them.
+        if (IsInternal() || context.TargetId.IsClient() || context.InterfaceMethod.DeclaringType?.FullName == TimerTicks)
         {
             await context.Invoke();
             return;
@@ -31,7 +32,7 @@ public sealed partial class CallerFilter(SecurityOptions options, TokenValidator
         if (SystemTargetGrainId.TryParse(context.TargetId, out _))
         {
             // Orleans' own runtime services a client needs (the cluster manifest, its gateway's routing) are not grains.
-            if (ClientSystemTargets.Contains(context.InterfaceName)) { await context.Invoke(); return; }
+            if (ClientSystemTargets.Contains(context.InterfaceMethod.DeclaringType?.FullName ?? "")) { await context.Invoke(); return; }
             LogRefusedSystemTarget(logger, context.InterfaceName, context.MethodName);
             throw new AccessDeniedException($"{context.InterfaceName} is internal to the cluster: clients may not call it", AccessRefusal.Forbidden);
         }
@@ -93,6 +94,9 @@ public sealed partial class CallerFilter(SecurityOptions options, TokenValidator
         RequestContext.Get(CallerContext.InternalKey) is string mark && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(mark), _mark);
 
     private static string ShortName(string interfaceName) => interfaceName[(interfaceName.LastIndexOf('.') + 1)..];
+
+    /// <summary>A grain's own timer ticks: delivered as calls to itself, made by the runtime (never through a grain reference, so unmarked).</summary>
+    private const string TimerTicks = "Orleans.Runtime.IGrainTimerInvoker";
 
     /// <summary>Orleans system targets a client calls to connect and route (anything else is the cluster's own).</summary>
     private static readonly HashSet<string> ClientSystemTargets = new(StringComparer.Ordinal)

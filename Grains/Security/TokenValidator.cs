@@ -61,6 +61,7 @@ public sealed class TokenValidator
     {
         var now = _time.GetUtcNow();
         if (_valid.TryGetValue(token, out var known) && known.Expires > now) return known.Caller;
+        if (!_handler.CanReadToken(token)) throw new AccessDeniedException("the token was refused: it is not a JWT", AccessRefusal.Unauthenticated);
         var result = await _handler.ValidateTokenAsync(token, Parameters);
         if (!result.IsValid) throw new AccessDeniedException($"the token was refused: {Reason(result.Exception)}", AccessRefusal.Unauthenticated);
         var caller = CallerOf(result.Claims);

@@ -21,7 +21,34 @@ public sealed record DiscoveryOptions
     public string ServiceId { get; init; } = "discovery";
     public ClusteringKind Clustering { get; init; } = ClusteringKind.Localhost;
     public StorageKind Storage { get; init; } = StorageKind.Memory;
-    public string? ConnectionString { get; init; }
+    private readonly string? _connectionString;
+
+    /// <summary>The Npgsql connection string; unset, the content of <see cref="ConnectionStringFile"/> (a secret file, e.g. a systemd credential).</summary>
+    public string? ConnectionString
+    {
+        get => _connectionString ?? ReadSecret(ConnectionStringFile);
+        init => _connectionString = value;
+    }
+
+    /// <summary>A file holding <see cref="ConnectionString"/>, so that no password is needed on a command line or in appsettings.json.</summary>
+    public string? ConnectionStringFile { get; init; }
+
+    private readonly string? _schemaConnectionString;
+
+    /// <summary>
+    /// The connection string that applies the schema scripts at start (a role that may create tables); unset, <see cref="ConnectionString"/>.
+    /// With it, the runtime role of <see cref="ConnectionString"/> needs only to read and write rows.
+    /// </summary>
+    public string? SchemaConnectionString
+    {
+        get => _schemaConnectionString ?? ReadSecret(SchemaConnectionStringFile);
+        init => _schemaConnectionString = value;
+    }
+
+    /// <summary>A file holding <see cref="SchemaConnectionString"/>.</summary>
+    public string? SchemaConnectionStringFile { get; init; }
+
+    private static string? ReadSecret(string? file) => file is not null && File.Exists(file) ? File.ReadAllText(file).Trim() : null;
     [Range(1, 65535)] public int SiloPort { get; init; } = 11111;
     [Range(1, 65535)] public int GatewayPort { get; init; } = 30000;
     public HypervisorKind Hypervisor { get; init; } = HypervisorKind.Simulated;

@@ -63,6 +63,9 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
 
     private static void CheckSecurity(DiscoveryOptions options, List<string> problems)
     {
+        foreach (var (key, file) in new[] { ("ConnectionStringFile", options.ConnectionStringFile), ("SchemaConnectionStringFile", options.SchemaConnectionStringFile) })
+            if (file is not null && !File.Exists(file))
+                problems.Add($"{Section}:{key}: no file '{file}'");
         var security = options.Security;
         if (!security.Tokens)
             foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -37,7 +37,7 @@ public static class SiloApplication
         // Registered before Orleans, so the tables and queries exist when its providers start.
         var schema = PostgreSqlSchema.ScriptsFor(settings);
         if (schema.Count > 0)
-            builder.Services.AddHostedService(sp => new PostgreSqlSchema(settings.ConnectionString!, schema, sp.GetRequiredService<ILogger<PostgreSqlSchema>>()));
+            builder.Services.AddHostedService(sp => new PostgreSqlSchema(settings.SchemaConnectionString ?? settings.ConnectionString!, schema, sp.GetRequiredService<ILogger<PostgreSqlSchema>>()));
         var infrastructure = builder.Services.AddHypervisors(settings);
         builder.UseOrleans(silo =>
         {

@@ -98,6 +98,32 @@
 
   const stats = window.discoveryStats = { draws: 0, drawMs: [], lastOverviewAt: null };
 
+  // ---- token ----------------------------------------------------------------------------------------
+
+  // A token given in the address's fragment (/#token=...: never sent to the server nor logged) is kept for this tab.
+  const TOKEN_KEY = 'discovery.token';
+  if (location.hash.startsWith('#token=')) {
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice('#token='.length)));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  function authHeaders() {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  }
+  function askForToken(status) {
+    const form = $('signin');
+    $('signin-why').textContent = status === 403
+      ? 'This token may not read the cluster: give an operator or reader token.'
+      : (sessionStorage.getItem(TOKEN_KEY) ? 'The silo refused this token (expired, or from another cluster).' : 'This page needs an operator or reader token.');
+    form.hidden = false;
+  }
+  $('signin').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, $('signin-token').value.trim());
+    $('signin-token').value = '';
+    $('signin').hidden = true;
+  });
+
   // ---- polling ------------------------------------------------------------------------------------
 
   // The next request is scheduled only once the previous one has finished: never two in flight.
@@ -106,7 +132,8 @@
     const timer = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS);
     let next = null;
     try {
-      const res = await fetch('/api/overview', { cache: 'no-store', signal: abort.signal, headers: { Accept: 'application/json' } });
+      const res = await fetch('/api/overview', { cache: 'no-store', signal: abort.signal, headers: { Accept: 'application/json', ...authHeaders() } });
+      if (res.status === 401 || res.status === 403) askForToken(res.status);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       next = await res.json();
     } catch (err) {

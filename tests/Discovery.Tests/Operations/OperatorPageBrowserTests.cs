@@ -34,7 +34,7 @@ public sealed class OperatorPageBrowserTests(ITestOutputHelper output)
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); }; // the page logs render failures there
         var requests = new List<string>();
         page.Request += (_, r) => requests.Add(r.Url);
-        await page.GotoAsync(silo.Address.ToString());
+        await page.GotoAsync(silo.Address + "#token=" + Uri.EscapeDataString(TestSecurity.Operator));
         await page.WaitForSelectorAsync("body[data-ready='true']");
 
         var canvas = page.Locator("canvas#nodes");

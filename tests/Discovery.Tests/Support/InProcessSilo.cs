@@ -14,14 +14,18 @@ public sealed class InProcessSilo : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InProcessSilo(WebApplication app, Uri address)
+    private InProcessSilo(WebApplication app, Uri address, int gatewayPort)
     {
         _app = app;
         Address = address;
+        GatewayPort = gatewayPort;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) }.WithToken();
     }
 
     public Uri Address { get; }
+
+    /// <summary>The Orleans gateway port, for an external client.</summary>
+    public int GatewayPort { get; }
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
     public SimulatedDatacenter Datacenter => _app.Services.GetRequiredService<SimulatedDatacenter>();
@@ -29,15 +33,15 @@ public sealed class InProcessSilo : IAsyncDisposable
     /// <summary>Starts a silo with <paramref name="settings"/> (<c>Key=value</c> under <c>Discovery:</c>) on free ports.</summary>
     public static async Task<InProcessSilo> StartAsync(params string[] settings)
     {
-        var http = SiloProcess.FreePort();
+        var (http, gateway) = (SiloProcess.FreePort(), SiloProcess.FreePort());
         string[] args =
         [
-            $"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={SiloProcess.FreePort()}", $"--Discovery:GatewayPort={SiloProcess.FreePort()}",
+            $"--Discovery:Urls=http://127.0.0.1:{http}", $"--Discovery:SiloPort={SiloProcess.FreePort()}", $"--Discovery:GatewayPort={gateway}",
             "--Logging:LogLevel:Default=Warning", .. settings.Select(s => "--Discovery:" + s),
         ];
         var app = SiloApplication.Build(args, out var problems) ?? throw new InvalidOperationException(string.Join("; ", problems));
         await app.StartAsync();
-        return new InProcessSilo(app, new Uri($"http://127.0.0.1:{http}"));
+        return new InProcessSilo(app, new Uri($"http://127.0.0.1:{http}"), gateway);
     }
 
     /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
