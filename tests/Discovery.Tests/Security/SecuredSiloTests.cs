@@ -147,22 +147,17 @@ public sealed class SecuredSiloTests(SecuredSiloFixture fixture) : IClassFixture
     [Fact]
     public async Task A_tenant_watches_its_own_ves_transitions_only_and_operators_see_the_audit()
     {
-        await using var alice = await Client(Alice);
-        await using var ops = await Client(TestSecurity.Operator);
         using var stop = new CancellationTokenSource(SiloProcess.StartTimeout);
-        var aliceSeen = new List<object>();
+        // Alice over HTTP (server-sent events), the operator through the client library.
+        using var alice = Http(Alice);
+        alice.Timeout = Timeout.InfiniteTimeSpan;
+        using var response = await alice.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+        Assert.Equal("event: subscribed", await reader.ReadLineAsync(stop.Token));
+
+        await using var ops = await Client(TestSecurity.Operator);
         var opsSeen = new List<object>();
-        var aliceSubscribed = new TaskCompletionSource();
         var opsSubscribed = new TaskCompletionSource();
-        var aliceWatch = Task.Run(async () =>
-        {
-            await foreach (var item in alice.WatchAllAsync(announceSubscription: true, stop.Token))
-            {
-                if (item is WatchSubscribed) { aliceSubscribed.TrySetResult(); continue; }
-                lock (aliceSeen) aliceSeen.Add(item);
-                if (item is VeTransition { Ve: "alice/watched", Vm: null, To: "Running" }) return;
-            }
-        });
         var opsWatch = Task.Run(async () =>
         {
             await foreach (var item in ops.WatchAllAsync(announceSubscription: true, stop.Token))
@@ -173,20 +168,28 @@ public sealed class SecuredSiloTests(SecuredSiloFixture fixture) : IClassFixture
                     && opsSeen.OfType<VeTransition>().Any(t => t is { Ve: "alice/watched", Vm: null, To: "Running" })) return;
             }
         });
-        await aliceSubscribed.Task.WaitAsync(stop.Token);
         await opsSubscribed.Task.WaitAsync(stop.Token);
 
         await using var bob = await Client(Bob);
         Assert.Equal(VeState.Running, (await bob.SubmitAsync("bob/watched", "web1: {vcpus: 1, memory: 512MiB};")).State);
-        Assert.Equal(VeState.Running, (await alice.SubmitAsync("alice/watched", "web1: {vcpus: 1, memory: 512MiB};")).State);
-        try { await aliceWatch.WaitAsync(stop.Token); }
-        catch (TaskCanceledException) { Assert.Fail("alice saw: " + string.Join(" | ", aliceSeen)); }
-        try { await opsWatch.WaitAsync(stop.Token); }
-        catch (TaskCanceledException) { Assert.Fail("ops saw: " + string.Join(" | ", opsSeen)); }
+        using (var submitted = await alice.PostAsync("/api/ves/alice/watched", Text("web1: {vcpus: 1, memory: 512MiB};"), stop.Token))
+            Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
 
-        Assert.All(aliceSeen, item => Assert.Equal("alice/watched", Assert.IsType<VeTransition>(item).Ve));
+        var aliceSeen = new List<(string Event, JsonElement Data)>();
+        string? type = null;
+        while (!aliceSeen.Any(e => e.Data.GetProperty("ve").GetString() == "alice/watched" && e.Data.GetProperty("vm").ValueKind == JsonValueKind.Null
+                                   && e.Data.GetProperty("to").GetString() == "Running"))
+        {
+            var line = await reader.ReadLineAsync(stop.Token) ?? throw new InvalidOperationException("the stream ended");
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line["event: ".Length..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal)) aliceSeen.Add((type!, JsonDocument.Parse(line["data: ".Length..]).RootElement));
+        }
+        try { await opsWatch.WaitAsync(stop.Token); }
+        catch (TaskCanceledException) { Assert.Fail("the operator saw: " + string.Join(" | ", opsSeen)); }
+
+        Assert.All(aliceSeen, e => Assert.Equal(("ve", "alice/watched"), (e.Event, e.Data.GetProperty("ve").GetString())));
         var audits = opsSeen.OfType<AuditEntry>().Where(a => a.Target is "bob/watched" or "alice/watched").ToList();
-        Assert.Equal([("bob", Role.Tenant, "bob", "IVeGrain.SubmitText", "bob/watched", "ok"), ("alice", Role.Tenant, "alice", "IVeGrain.SubmitText", "alice/watched", "ok")],
+        Assert.Equal([("bob", Role.Tenant, "bob", "IVeGrain.SubmitTextAsync", "bob/watched", "ok"), ("alice", Role.Tenant, "alice", "IVeGrain.SubmitTextAsync", "alice/watched", "ok")],
             audits.Select(a => (a.Subject, a.Role, a.Tenant!, a.Action, a.Target, a.Outcome)).ToList());
         Assert.Contains(opsSeen, item => item is VeTransition { Ve: "bob/watched" });
         stop.Cancel();
@@ -244,7 +247,6 @@ public sealed class SecuredSiloTests(SecuredSiloFixture fixture) : IClassFixture
             ("IEventHubGrain.Recent", () => grains.EventHub().RecentAsync(10)),
             ("IConstraintDirectoryGrain.Set", () => grains.ConstraintDirectory().SetAsync("evil", [])),
             ("ITenantGrain.Claim", () => grains.GetGrain<ITenantGrain>("alice").ClaimAsync("alice/x", TenantUsage.None)),
-            ("IVeDirectoryGrain.RoomAppeared", () => grains.VeDirectory().RoomAppearedAsync("evil")),
         };
         foreach (var (name, call) in calls)
         {
