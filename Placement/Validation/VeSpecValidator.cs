@@ -30,12 +30,8 @@ public static class VeSpecValidator
             problems.Add(new("vms", "a VE needs at least one VM"));
         var constraints = spec.Constraints.IsDefault ? [] : spec.Constraints;
         // Past these, the spec is not read further: a million VMs or names would cost as much to check as to refuse.
-        if (vms.Length > limits.MaxVms)
-            problems.Add(new("vms", $"{vms.Length:N0} VMs, more than the {limits.MaxVms:N0} a VE may have"));
-        var names = constraints.Sum(c => c is null ? 0 : Count(c.VmIds) + (c is Latency l ? Count(l.Groups.IsDefault ? [] : l.Groups.SelectMany(g => g.IsDefault ? [] : g)) : Count(c.NodeNames)));
-        if (names > limits.MaxNames)
-            problems.Add(new("constraints", $"{names:N0} names in total, more than the {limits.MaxNames:N0} the constraints of a VE may give"));
-        if (vms.Length > limits.MaxVms || names > limits.MaxNames) return problems;
+        var sizes = SizeProblems(spec, limits);
+        if (sizes.Count > 0) return [.. problems, .. sizes];
 
         var largest = Largest.Of(nodes, limits);
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -98,6 +94,25 @@ public static class VeSpecValidator
 
         /// <summary><c>the largest node's 64 cores</c>, or <c>the 4,096 cores a VM may have</c>.</summary>
         public string Of(int amount, string unit) => OfNodes ? $"the largest node's {amount:N0} {unit}" : $"the {amount:N0} {unit} a VM may have";
+    }
+
+    /// <summary>
+    /// The problems of <paramref name="spec"/>'s size alone: more VMs than a VE may have, more names in its constraints than
+    /// <paramref name="limits"/> (<see cref="LanguageLimits.Default"/> when null) allow. Cheap: a caller can refuse a spec
+    /// on them before sending it anywhere.
+    /// </summary>
+    public static IReadOnlyList<ValidationProblem> SizeProblems(VeSpec spec, LanguageLimits? limits = null)
+    {
+        limits ??= LanguageLimits.Default;
+        var problems = new List<ValidationProblem>();
+        var vms = spec.Vms.IsDefault ? 0 : spec.Vms.Length;
+        if (vms > limits.MaxVms)
+            problems.Add(new("vms", $"{vms:N0} VMs, more than the {limits.MaxVms:N0} a VE may have"));
+        var constraints = spec.Constraints.IsDefault ? [] : spec.Constraints;
+        var names = constraints.Sum(c => c is null ? 0 : Count(c.VmIds) + (c is Latency l ? Count(l.Groups.IsDefault ? [] : l.Groups.SelectMany(g => g.IsDefault ? [] : g)) : Count(c.NodeNames)));
+        if (names > limits.MaxNames)
+            problems.Add(new("constraints", $"{names:N0} names in total, more than the {limits.MaxNames:N0} the constraints of a VE may give"));
+        return problems;
     }
 
     /// <summary>Throws <see cref="InvalidSpecException"/> listing every problem, if any.</summary>

@@ -25,7 +25,8 @@ public static partial class VeSubmissions
     public static async Task<Environments.VeView> SubmitAsync(DiscoveryClient client, string ve, VeSubmission submission, CancellationToken cancellationToken)
     {
         var parsed = Parse(ve, submission);
-        if (parsed.Problems.Count > 0)
+        // A spec past the size limits is refused here, not sent to the VE grain first.
+        if (parsed.Problems.Count > 0 || Validation.VeSpecValidator.SizeProblems(parsed.Spec).Count > 0)
         {
             // Every problem in one answer: what the spec validator finds in the parts that did parse joins the shape's
             // problems (a field already reported is not reported twice).
