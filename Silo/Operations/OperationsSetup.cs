@@ -180,7 +180,7 @@ public static partial class OperationsSetup
 
     // A misspelt field is a problem, not silently dropped (a VE stored without the constraints its author meant).
     // MaxDepth: a VeSubmission nests 5 deep; deeper JSON is refused as it is read, not after.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         MaxDepth = LanguageLimits.Default.MaxJsonDepth,
