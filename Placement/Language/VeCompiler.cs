@@ -247,11 +247,14 @@ public static class VeCompiler
             return false;
         }
 
-        /// <summary>The set of <paramref name="items"/>, paid for from the budget; null past the budget or the depth limit.</summary>
-        private SetValue? Make(Position at, IEnumerable<object> items, bool distinct = false)
+        /// <summary>
+        /// The set of <paramref name="items"/>, paid for from the budget unless <paramref name="paid"/> already (a range's
+        /// names, a chain's terms); null past the budget or the depth limit.
+        /// </summary>
+        private SetValue? Make(Position at, IEnumerable<object> items, bool distinct = false, bool paid = false)
         {
             var value = SetValue.Of(items, distinct);
-            if (!Spend(at, value.Items.Length)) return null;
+            if (!paid && !Spend(at, value.Items.Length)) return null;
             if (value.Depth <= limits.MaxDepth) return value;
             Error(at, $"sets of sets nest {value.Depth} deep here, more than the {limits.MaxDepth} a VE text may have");
             return null;
@@ -289,7 +292,7 @@ public static class VeCompiler
                     Error(v.At, $"undefined variable {v.Name}");
                     return null;
                 case RangeRef { Variables: false } r:
-                    return Range(r) is { } list ? Make(r.At, list, distinct: true) : null;
+                    return Range(r) is { } list ? Make(r.At, list, distinct: true, paid: true) : null;
                 case RangeRef r:
                 {
                     if (Range(r) is not { } names) return null;
@@ -320,7 +323,7 @@ public static class VeCompiler
                             if (op == '+') result.Add(item);
                             else result.Remove(item);
                     }
-                    return Make(c.At, result.Items, distinct: true);
+                    return Make(c.At, result.Items, distinct: true, paid: true);
                 }
                 default:
                     Error(e.At, "not a set");
@@ -370,7 +373,7 @@ public static class VeCompiler
         private ImmutableArray<string>? VmsOf(Call c, int index, SetValue value)
         {
             var at = c.Arguments[index].At;
-            if (Flatten(at, value) is not { } names) return null;
+            if (Flatten(at, value) is not { } names || !Spend(at, names.Length)) return null;
             var unknown = names.Where(n => !Vms.ContainsKey(n)).ToList();
             if (unknown.Count > 0)
             {
@@ -388,7 +391,7 @@ public static class VeCompiler
         private ImmutableArray<string>? NodesOf(Call c, int index, SetValue value)
         {
             var at = c.Arguments[index].At;
-            if (Flatten(at, value) is not { } names) return null;
+            if (Flatten(at, value) is not { } names || !Spend(at, names.Length)) return null;
             var vms = names.Where(Vms.ContainsKey).ToList();
             if (vms.Count > 0)
             {
