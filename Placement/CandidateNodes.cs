@@ -27,4 +27,28 @@ public static class CandidateNodes
             foreach (var n in domain) allowed[n] = true;
         return [.. nodes.Where((_, i) => allowed[i])];
     }
+
+    /// <summary>
+    /// <see cref="Allowed"/> for each group of <paramref name="vmGroups"/>, from one index over all their VMs: the
+    /// constraints are read once, however many groups there are.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> AllowedForEach(IReadOnlyList<string> nodes, IReadOnlyList<IReadOnlyCollection<string>> vmGroups,
+        IEnumerable<PlacementConstraint> constraints)
+    {
+        var vms = vmGroups.SelectMany(g => g).Distinct(StringComparer.Ordinal).ToList();
+        if (nodes.Count == 0 || vms.Count == 0) return [.. vmGroups.Select(_ => (IReadOnlyList<string>)[])];
+        var index = new ProblemIndex(new PlacementProblem(
+            [.. nodes.Select(n => new PlacementNode(n, Resources.Zero))],
+            [.. vms.Select(v => new PlacementVm(v, Resources.Zero, null))],
+            [.. constraints]));
+        var result = new List<IReadOnlyList<string>>(vmGroups.Count);
+        foreach (var group in vmGroups)
+        {
+            var allowed = new bool[nodes.Count];
+            foreach (var vm in group)
+                foreach (var n in index.Allowed[index.VmIndex[vm]]) allowed[n] = true;
+            result.Add([.. nodes.Where((_, i) => allowed[i])]);
+        }
+        return result;
+    }
 }

@@ -16,8 +16,11 @@ public sealed record VmSpec(
     [property: Id(3)] string Image,
     [property: Id(4)] int CpuDemand = 0)
 {
-    /// <summary>The largest CPU demand this VM can have: 100 per vCPU.</summary>
-    public int MaxCpuDemand => VCpus * 100;
+    /// <summary>
+    /// The largest CPU demand this VM can have: 100 per vCPU, at most <see cref="int.MaxValue"/> (42,949,673 vCPUs
+    /// would otherwise wrap round to 0.04 of a core; the spec validator refuses such a VM).
+    /// </summary>
+    public int MaxCpuDemand => (int)Math.Min((long)VCpus * 100, int.MaxValue);
 
     /// <summary>What the VM currently needs from its host.</summary>
     public Resources Demand => new(CpuDemand, MemoryMiB);

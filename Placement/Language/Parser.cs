@@ -5,6 +5,8 @@ namespace Discovery.Language;
 /// <summary>
 /// Recursive descent over the tokens of <see cref="Lexer"/>. A statement that does not parse is
 /// reported with what was expected and skipped up to its ';', so every error of a file is reported.
+/// Sets and parentheses nest at most <see cref="LanguageLimits.MaxDepth"/> deep, so no text drives the recursion
+/// deeper; a chain of <c>+</c> and <c>-</c> is read by a loop into one <see cref="Chain"/>, however long.
 /// <code>
 /// statement   = variable '=' expr ';' | names ':' (identifier | '{' property {',' property} '}') ';' | identifier '(' [expr {',' expr}] ')' ';'
 /// expr        = term {('+' | '-') term}
@@ -17,14 +19,20 @@ internal sealed class Parser
     private readonly IReadOnlyList<Token> _tokens;
     private readonly string _file;
     private readonly List<LanguageError> _errors;
+    private readonly int _maxDepth;
     private int _next;
+    private int _depth; // sets and parentheses open around the current token
 
-    private Parser(IReadOnlyList<Token> tokens, string file, List<LanguageError> errors) => (_tokens, _file, _errors) = (tokens, file, errors);
+    private Parser(IReadOnlyList<Token> tokens, string file, List<LanguageError> errors, int maxDepth) =>
+        (_tokens, _file, _errors, _maxDepth) = (tokens, file, errors, maxDepth);
 
-    /// <summary>The statements of <paramref name="text"/>; its lexical and syntax errors go to <paramref name="errors"/>.</summary>
-    public static ImmutableArray<Statement> Parse(string text, string file, List<LanguageError> errors)
+    /// <summary>
+    /// The statements of <paramref name="text"/>; its lexical and syntax errors go to <paramref name="errors"/>, and so does
+    /// nesting deeper than <paramref name="limits"/> allow (<see cref="LanguageLimits.Default"/> when null).
+    /// </summary>
+    public static ImmutableArray<Statement> Parse(string text, string file, List<LanguageError> errors, LanguageLimits? limits = null)
     {
-        var parser = new Parser(Lexer.Tokenize(text, file, errors), file, errors);
+        var parser = new Parser(Lexer.Tokenize(text, file, errors), file, errors, (limits ?? LanguageLimits.Default).MaxDepth);
         return parser.Statements();
     }
 
@@ -41,6 +49,7 @@ internal sealed class Parser
             }
             catch (SyntaxError e)
             {
+                _depth = 0;
                 _errors.Add(new(_file, e.At, e.Message));
                 while (Current.Kind is not (TokenKind.Semicolon or TokenKind.End)) _next++;
                 if (Current.Kind == TokenKind.Semicolon) _next++;
@@ -122,13 +131,25 @@ internal sealed class Parser
 
     private Expr Expr()
     {
-        var left = Term();
+        var first = Term();
+        if (Current.Kind is not (TokenKind.Plus or TokenKind.Minus)) return first;
+        var rest = ImmutableArray.CreateBuilder<(char, Expr)>();
+        var at = first.At;
         while (Current.Kind is TokenKind.Plus or TokenKind.Minus)
         {
             var op = Take();
-            left = new Binary(op.Kind == TokenKind.Plus ? '+' : '-', left, Term(), op.At);
+            at = op.At;
+            rest.Add((op.Kind == TokenKind.Plus ? '+' : '-', Term()));
         }
-        return left;
+        // At its last operator, where the tree of binary operators it replaces had its root.
+        return new Chain(first, rest.ToImmutable(), at);
+    }
+
+    /// <summary>One more set or parenthesis open at <paramref name="opening"/>: an error past the limit.</summary>
+    private void Open(Token opening)
+    {
+        if (++_depth > _maxDepth)
+            throw new SyntaxError(opening.At, $"sets and parentheses nest more than {_maxDepth} deep here: the limit of a VE text");
     }
 
     private Expr Term()
@@ -138,14 +159,19 @@ internal sealed class Parser
         {
             case TokenKind.LeftBrace:
             {
+                Open(token);
                 _next++;
-                return new SetLiteral(Separated(Expr, TokenKind.RightBrace, "',' or '}' in a set"), token.At);
+                var set = new SetLiteral(Separated(Expr, TokenKind.RightBrace, "',' or '}' in a set"), token.At);
+                _depth--;
+                return set;
             }
             case TokenKind.LeftParen:
             {
+                Open(token);
                 _next++;
                 var inner = Expr();
                 Expect(TokenKind.RightParen, "')'");
+                _depth--;
                 return inner;
             }
             case TokenKind.Variable or TokenKind.Identifier:

@@ -17,8 +17,11 @@ internal sealed record NameRef(string Name, Position At) : Expr(At);
 /// <summary><c>VM[4..7]</c> (names) or <c>$R[1..3]</c> (variables).</summary>
 internal sealed record RangeRef(string Prefix, bool Variables, int From, int To, Position At) : Expr(At);
 
-/// <summary><c>a + b</c> (union) or <c>a - b</c> (difference).</summary>
-internal sealed record Binary(char Operator, Expr Left, Expr Right, Position At) : Expr(At);
+/// <summary>
+/// <c>a + b - c</c>: unions (<c>+</c>) and differences (<c>-</c>) from left to right. One node for the whole chain,
+/// so a chain of any length is neither a deep tree nor evaluated by recursion.
+/// </summary>
+internal sealed record Chain(Expr First, ImmutableArray<(char Operator, Expr Term)> Rest, Position At) : Expr(At);
 
 /// <summary>A statement of a VE or infrastructure text.</summary>
 internal abstract record Statement(Position At);

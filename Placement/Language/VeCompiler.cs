@@ -39,12 +39,16 @@ public static class VeCompiler
     /// <summary>
     /// Compiles <paramref name="text"/> (named <paramref name="file"/> in errors) into VE <paramref name="name"/>.
     /// <paramref name="nodes"/>: the known nodes, to report unknown ones (null: any name that is not a VM is a node).
+    /// <paramref name="limits"/>: what a text may ask for (<see cref="LanguageLimits.Default"/> when null); past one, an error names it.
     /// </summary>
-    public static VeCompilation Compile(string text, string file, string name, IReadOnlySet<string>? nodes = null)
+    public static VeCompilation Compile(string text, string file, string name, IReadOnlySet<string>? nodes = null, LanguageLimits? limits = null)
     {
+        limits ??= LanguageLimits.Default;
+        // Before anything reads it: a text past the limit costs no more than counting its bytes.
+        if (TooLarge(text, file, limits) is { } tooLarge) return new VeCompilation(null, [tooLarge]);
         var errors = new List<LanguageError>();
-        var statements = Parser.Parse(text, file, errors);
-        var scope = new Scope(file, errors, nodes);
+        var statements = Parser.Parse(text, file, errors, limits);
+        var scope = new Scope(file, errors, nodes, limits);
         // Declarations first: $ALL_VMS means every VM of the VE wherever it is declared.
         foreach (var d in statements.OfType<Declaration>()) scope.Declare(d);
         var constraints = new List<PlacementConstraint>();
@@ -65,27 +69,93 @@ public static class VeCompiler
             }
         }
         // With the nodes known, a spread can be seen to never hold: fewer nodes allowed to its VMs than VMs.
-        if (nodes is not null && errors.Count == 0)
-            foreach (var (spread, at) in spreads)
-            {
-                var allowed = CandidateNodes.Allowed([.. nodes.Order(StringComparer.Ordinal)], spread.Vms, constraints);
+        if (nodes is not null && errors.Count == 0 && spreads.Count > 0)
+        {
+            // One index for every spread: a text of many spreads costs one pass over its constraints, not one per spread.
+            var allowedBySpread = CandidateNodes.AllowedForEach([.. nodes.Order(StringComparer.Ordinal)], [.. spreads.Select(s => (IReadOnlyCollection<string>)s.Spread.Vms)], constraints);
+            foreach (var ((spread, at), allowed) in spreads.Zip(allowedBySpread))
                 if (allowed.Count < spread.Vms.Length)
                     errors.Add(new(file, at, $"spread of {spread.Vms.Length} VMs can never hold: their constraints leave them {allowed.Count} node(s){(allowed.Count == 0 ? "" : $" ({string.Join(", ", allowed)})")}"));
-            }
+        }
         if (scope.Vms.Count == 0 && errors.Count == 0) errors.Add(new(file, new Position(1, 1), "a VE needs at least one VM: declare one, e.g. 'web1 : small;'"));
         var ordered = errors.OrderBy(e => e.At.Line).ThenBy(e => e.At.Column).ToImmutableArray();
         return new VeCompilation(ordered.IsEmpty ? new VeSpec(name, [.. scope.Vms.Values], [.. constraints]) : null, ordered);
     }
 
-    /// <summary>A set's value: names (VMs or nodes) and nested sets, in first-seen order without repeats.</summary>
-    private sealed record SetValue(ImmutableArray<object> Items)
+    /// <summary>
+    /// The error for a text larger than <paramref name="limits"/> allow, at the first character past the limit; null when it is not.
+    /// </summary>
+    public static LanguageError? TooLarge(string text, string file, LanguageLimits limits)
     {
-        public IEnumerable<string> Names => Items.OfType<string>();
-        public IEnumerable<SetValue> Sets => Items.OfType<SetValue>();
-        public static SetValue Of(IEnumerable<object> items) => new([.. items.Distinct()]);
+        // Most texts are far below the limit in UTF-16 units times 3 (the most UTF-8 bytes one unit takes): no count needed.
+        if ((long)text.Length * 3 <= limits.MaxTextBytes) return null;
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        if (bytes <= limits.MaxTextBytes) return null;
+        var (line, column, used) = (1, 1, 0);
+        for (var i = 0; i < text.Length; i++)
+        {
+            used += char.IsSurrogatePair(text, i) ? 4 : text[i] < 0x80 ? 1 : text[i] < 0x800 ? 2 : 3;
+            if (used > limits.MaxTextBytes) break;
+            if (char.IsSurrogatePair(text, i)) i++;
+            if (text[i] == '\n') (line, column) = (line + 1, 1);
+            else column++;
+        }
+        return new LanguageError(file, new Position(line, column),
+            $"the text is {bytes:N0} bytes, more than the {limits.MaxTextBytes:N0} a VE text may have");
     }
 
-    private sealed class Scope(string file, List<LanguageError> errors, IReadOnlySet<string>? nodes)
+    /// <summary>
+    /// A set's value: names (VMs or nodes) and nested sets, in first-seen order without repeats. Compared by reference, as a
+    /// variable's value is the one instance every use of it shares.
+    /// </summary>
+    private sealed class SetValue
+    {
+        private SetValue(ImmutableArray<object> items, int depth) => (Items, Depth) = (items, depth);
+
+        public ImmutableArray<object> Items { get; }
+
+        /// <summary>1 for a set of names; one more than its deepest set for a set of sets.</summary>
+        public int Depth { get; }
+
+        /// <summary>Every name of the set, nested sets included: computed once (<see cref="Scope.Flatten"/>).</summary>
+        public ImmutableArray<string>? Flattened { get; set; }
+
+        public IEnumerable<string> Names => Items.OfType<string>();
+        public IEnumerable<SetValue> Sets => Items.OfType<SetValue>();
+
+        /// <summary><paramref name="items"/> without repeats (the items must already be distinct when <paramref name="distinct"/>).</summary>
+        public static SetValue Of(IEnumerable<object> items, bool distinct = false)
+        {
+            ImmutableArray<object> list = distinct ? [.. items] : [.. items.Distinct()];
+            var depth = 1;
+            foreach (var item in list)
+                if (item is SetValue s && s.Depth + 1 > depth) depth = s.Depth + 1;
+            return new SetValue(list, depth);
+        }
+    }
+
+    /// <summary>Items in first-added order without repeats, removable: a chain of unions and differences in linear time.</summary>
+    private sealed class OrderedItems
+    {
+        private readonly List<object?> _slots = [];
+        private readonly Dictionary<object, int> _at = [];
+
+        public void Add(object item)
+        {
+            if (_at.ContainsKey(item)) return;
+            _at[item] = _slots.Count;
+            _slots.Add(item);
+        }
+
+        public void Remove(object item)
+        {
+            if (_at.Remove(item, out var slot)) _slots[slot] = null;
+        }
+
+        public IEnumerable<object> Items => _slots.OfType<object>();
+    }
+
+    private sealed class Scope(string file, List<LanguageError> errors, IReadOnlySet<string>? nodes, LanguageLimits limits)
     {
         public readonly Dictionary<string, SetValue> Variables = new(StringComparer.Ordinal);
         public readonly Dictionary<string, VmSpec> Vms = new(StringComparer.Ordinal);
@@ -95,9 +165,14 @@ public static class VeCompiler
 
         public void Declare(Declaration d)
         {
-            if (Ranges.Declared(d, "a VM name or a range like web[1..3]", Error) is not { } names || Size(d) is not { } size) return;
+            if (Ranges.Declared(d, "a VM name or a range like web[1..3]", Error, Spend) is not { } names || Size(d) is not { } size) return;
             foreach (var vm in names)
             {
+                if (Vms.Count >= limits.MaxVms && !_declaredAt.ContainsKey(vm))
+                {
+                    Error(d.At, $"{vm} is one VM more than the {limits.MaxVms:N0} a VE may have");
+                    return;
+                }
                 if (_declaredAt.TryGetValue(vm, out var first))
                 {
                     Error(d.At, $"VM {vm} is already declared at {first}");
@@ -125,8 +200,12 @@ public static class VeCompiler
             {
                 switch (p.Key, p.Value.Kind)
                 {
+                    case ("vcpus", TokenKind.Number) when p.Value.Value > limits.MaxVCpus:
+                        Error(p.At, $"vcpus: {p.Value.Value} is more than the {limits.MaxVCpus:N0} a VM may have"); ok = false; break;
+                    case ("memory", TokenKind.Size or TokenKind.Number) when p.Value.Value > limits.MaxMemoryMiB:
+                        Error(p.At, $"memory: {p.Value.Text} ({p.Value.Value:N0} MiB) is more than the {limits.MaxMemoryMiB:N0} MiB a VM may have"); ok = false; break;
                     case ("vcpus", TokenKind.Number) when p.Value.Value > 0: vcpus = (int)p.Value.Value; break;
-                    case ("memory", TokenKind.Size or TokenKind.Number) when p.Value.Value > 0 && p.Value.Value <= int.MaxValue: memory = (int)p.Value.Value; break;
+                    case ("memory", TokenKind.Size or TokenKind.Number) when p.Value.Value > 0: memory = (int)p.Value.Value; break;
                     case ("image", TokenKind.String) when p.Value.Text.Length > 0: image = p.Value.Text; break;
                     case ("cpu", TokenKind.Percent) when CpuPercent.TryDemand(p.Value.Text, 1, out _): cpu = p; break;
                     case ("vcpus", _): Error(p.At, $"vcpus must be a positive number, got {p.Value.Describe()}"); ok = false; break;
@@ -140,7 +219,7 @@ public static class VeCompiler
             if (ok && memory is null) { Error(d.At, "missing property memory"); ok = false; }
             if (!ok) return null;
             // Without cpu: the VM is assumed to use all its vCPUs.
-            var demand = vcpus!.Value * 100;
+            var demand = (int)Math.Min((long)vcpus!.Value * 100, int.MaxValue); // vcpus is at most limits.MaxVCpus: no overflow
             if (cpu is not null && !CpuPercent.TryDemand(cpu.Value.Text, vcpus.Value, out demand))
             {
                 Error(cpu.At, $"cpu {cpu.Value.Text} of {vcpus} vCPUs is more hundredths of a core than a VM can have");
@@ -149,7 +228,37 @@ public static class VeCompiler
             return (vcpus.Value, memory!.Value, image, demand);
         }
 
-        private IReadOnlyList<string>? Range(RangeRef r) => Ranges.Expand(r, Error);
+        private IReadOnlyList<string>? Range(RangeRef r) => Ranges.Expand(r, Error, Spend);
+
+        private long _spent; // names produced so far, against limits.MaxNames
+        private bool _overspent;
+
+        /// <summary>
+        /// Takes <paramref name="names"/> from the text's budget of names; false (and one error, at the first place that
+        /// overspends) when it is exhausted.
+        /// </summary>
+        public bool Spend(Position at, int names)
+        {
+            if (_overspent) return false;
+            _spent += names;
+            if (_spent <= limits.MaxNames) return true;
+            _overspent = true;
+            Error(at, $"more than {limits.MaxNames:N0} names in total from ranges and sets here: the limit of a VE text");
+            return false;
+        }
+
+        /// <summary>
+        /// The set of <paramref name="items"/>, paid for from the budget unless <paramref name="paid"/> already (a range's
+        /// names, a chain's terms); null past the budget or the depth limit.
+        /// </summary>
+        private SetValue? Make(Position at, IEnumerable<object> items, bool distinct = false, bool paid = false)
+        {
+            var value = SetValue.Of(items, distinct);
+            if (!paid && !Spend(at, value.Items.Length)) return null;
+            if (value.Depth <= limits.MaxDepth) return value;
+            Error(at, $"sets of sets nest {value.Depth} deep here, more than the {limits.MaxDepth} a VE text may have");
+            return null;
+        }
 
         private static string Show(RangeRef r) => Ranges.Show(r);
 
@@ -172,18 +281,18 @@ public static class VeCompiler
                         }
                         else ok = false;
                     }
-                    return ok ? SetValue.Of(items) : null;
+                    return ok ? Make(s.At, items) : null;
                 }
                 case NameRef n:
-                    return SetValue.Of([n.Name]);
+                    return Make(n.At, [n.Name]);
                 case VariableRef v when v.Name == AllVms:
-                    return SetValue.Of(Vms.Keys);
+                    return Make(v.At, Vms.Keys, distinct: true);
                 case VariableRef v:
                     if (Variables.TryGetValue(v.Name, out var value)) return value;
                     Error(v.At, $"undefined variable {v.Name}");
                     return null;
                 case RangeRef { Variables: false } r:
-                    return Range(r) is { } list ? SetValue.Of(list) : null;
+                    return Range(r) is { } list ? Make(r.At, list, distinct: true, paid: true) : null;
                 case RangeRef r:
                 {
                     if (Range(r) is not { } names) return null;
@@ -197,13 +306,24 @@ public static class VeCompiler
                             return null;
                         }
                     }
-                    return SetValue.Of(sets);
+                    return Make(r.At, sets);
                 }
-                case Binary b:
+                case Chain c:
                 {
-                    var (left, right) = (Evaluate(b.Left), Evaluate(b.Right));
-                    if (left is null || right is null) return null;
-                    return b.Operator == '+' ? SetValue.Of(left.Items.Concat(right.Items)) : SetValue.Of(left.Items.Except(right.Items));
+                    // Every term evaluated (so that each one's errors are reported), then folded from left to right.
+                    var first = Evaluate(c.First);
+                    var terms = c.Rest.Select(t => (t.Operator, Value: Evaluate(t.Term))).ToList();
+                    if (first is null || terms.Any(t => t.Value is null)) return null;
+                    var result = new OrderedItems();
+                    foreach (var item in first.Items) result.Add(item);
+                    foreach (var (op, term) in terms)
+                    {
+                        if (!Spend(c.At, term!.Items.Length)) return null;
+                        foreach (var item in term.Items)
+                            if (op == '+') result.Add(item);
+                            else result.Remove(item);
+                    }
+                    return Make(c.At, result.Items, distinct: true, paid: true);
                 }
                 default:
                     Error(e.At, "not a set");
@@ -253,25 +373,25 @@ public static class VeCompiler
         private ImmutableArray<string>? VmsOf(Call c, int index, SetValue value)
         {
             var at = c.Arguments[index].At;
-            var names = Flatten(value).ToList();
+            if (Flatten(at, value) is not { } names || !Spend(at, names.Length)) return null;
             var unknown = names.Where(n => !Vms.ContainsKey(n)).ToList();
             if (unknown.Count > 0)
             {
                 Error(at, $"{c.Name}: undeclared VM{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}");
                 return null;
             }
-            if (names.Count == 0)
+            if (names.Length == 0)
             {
                 Error(at, $"{c.Name}: the set of VMs is empty");
                 return null;
             }
-            return [.. names];
+            return names;
         }
 
         private ImmutableArray<string>? NodesOf(Call c, int index, SetValue value)
         {
             var at = c.Arguments[index].At;
-            var names = Flatten(value).ToList();
+            if (Flatten(at, value) is not { } names || !Spend(at, names.Length)) return null;
             var vms = names.Where(Vms.ContainsKey).ToList();
             if (vms.Count > 0)
             {
@@ -283,12 +403,12 @@ public static class VeCompiler
                 Error(at, $"{c.Name}: unknown node{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown)}");
                 return null;
             }
-            if (names.Count == 0)
+            if (names.Length == 0)
             {
                 Error(at, $"{c.Name}: the set of nodes is empty");
                 return null;
             }
-            return [.. names];
+            return names;
         }
 
         private ImmutableArray<ImmutableArray<string>>? GroupsOf(Call c, int index, SetValue value)
@@ -305,8 +425,29 @@ public static class VeCompiler
             return [.. groups];
         }
 
-        /// <summary>Every name of a set, nested sets included (a set of sets used where names are expected).</summary>
-        private static IEnumerable<string> Flatten(SetValue value) =>
-            value.Items.SelectMany(i => i is SetValue s ? Flatten(s) : [(string)i]).Distinct(StringComparer.Ordinal);
+        /// <summary>
+        /// Every name of a set, nested sets included (a set of sets used where names are expected), once per set: a set
+        /// named many times, or nested in many sets, is flattened once. The recursion is as deep as the set, at most
+        /// <see cref="LanguageLimits.MaxDepth"/>; the names read are paid for from the budget. Null past the budget.
+        /// </summary>
+        public ImmutableArray<string>? Flatten(Position at, SetValue value)
+        {
+            if (value.Flattened is { } done) return done;
+            var names = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in value.Items)
+            {
+                if (item is string name)
+                {
+                    if (seen.Add(name)) names.Add(name);
+                    continue;
+                }
+                if (Flatten(at, (SetValue)item) is not { } inner || !Spend(at, inner.Length)) return null;
+                foreach (var n in inner)
+                    if (seen.Add(n)) names.Add(n);
+            }
+            value.Flattened = [.. names];
+            return value.Flattened;
+        }
     }
 }

@@ -45,6 +45,11 @@ public static class ApiProblems
         statusCode: StatusCodes.Status400BadRequest, title: "The input has problems: nothing was stored",
         extensions: new Dictionary<string, object?> { ["problems"] = problems });
 
+    /// <summary>413 for one field (or the body) past a size limit, the limit named in <paramref name="message"/>.</summary>
+    public static IResult TooLarge(string where, string message) => Results.Problem($"{where}: {message}",
+        statusCode: StatusCodes.Status413PayloadTooLarge, title: "The input is too large: nothing was stored",
+        extensions: new Dictionary<string, object?> { ["problems"] = new[] { new Problem(where, null, null, message) } });
+
     /// <summary>400 for one bad field.</summary>
     public static IResult Invalid(string where, string message) => Invalid([new Problem(where, null, null, message)]);
 

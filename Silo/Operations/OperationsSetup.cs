@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Discovery.Language;
 using System.Text.Json.Serialization;
 using Discovery.Client;
 using Discovery.Environments;
@@ -181,7 +182,12 @@ public static partial class OperationsSetup
         $"'{value}' is not a valid name: lowercase letters, digits and '-', 1 to 63 characters, starting with a letter or digit";
 
     // A misspelt field is a problem, not silently dropped (a VE stored without the constraints its author meant).
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    // MaxDepth: a VeSubmission nests 5 deep; deeper JSON is refused as it is read, not after.
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = LanguageLimits.Default.MaxJsonDepth,
+    };
 
     private static async Task<IResult> Submit(string tenant, string name, HttpRequest request, DiscoveryClient client, CancellationToken ct)
     {
@@ -191,7 +197,9 @@ public static partial class OperationsSetup
         VeView view;
         if (type.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
         {
-            var text = await new StreamReader(request.Body).ReadToEndAsync(ct);
+            // Read no further than the limit: a larger text is refused whatever its length.
+            if (await VeSubmissions.ReadTextAsync(request.Body, LanguageLimits.Default.MaxTextBytes, ct) is not { } text)
+                return ApiProblems.TooLarge("body", VeSubmissions.TextTooLarge(LanguageLimits.Default.MaxTextBytes));
             if (string.IsNullOrWhiteSpace(text)) return ApiProblems.Invalid("body", "empty: the VE text in the VE language");
             view = await client.SubmitAsync(ve, text, name, ct);
         }
@@ -210,6 +218,8 @@ public static partial class OperationsSetup
             if (submission.Text is not null && (submission.Vms is not null || submission.Constraints is not null))
                 return ApiProblems.Invalid("text", "give either 'text' or 'vms' and 'constraints', not both");
             if (submission.Text is { } t && string.IsNullOrWhiteSpace(t)) return ApiProblems.Invalid("text", "empty: the VE text in the VE language");
+            if (submission.Text is { } large && System.Text.Encoding.UTF8.GetByteCount(large) > LanguageLimits.Default.MaxTextBytes)
+                return ApiProblems.TooLarge("text", VeSubmissions.TextTooLarge(LanguageLimits.Default.MaxTextBytes));
             view = submission.Text is not null
                 ? await client.SubmitAsync(ve, submission.Text, submission.File ?? name, ct)
                 : await VeSubmissions.SubmitAsync(client, ve, submission, ct);
@@ -226,6 +236,8 @@ public static partial class OperationsSetup
 
     private static string JsonProblem(JsonException e)
     {
+        if (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+            return $"{e.Path ?? "$"}: nested more than {LanguageLimits.Default.MaxJsonDepth} levels deep, more than a VeSubmission has";
         if (UnmappedProperty().Match(e.Message) is { Success: true } unmapped)
             return $"{(e.Path is { Length: > 1 } at ? at : "$." + unmapped.Groups[1].Value)}: unknown field (see VeSubmission in /openapi/v1.json)";
         return e.Path is { Length: > 1 } p ? $"{p}: not a value of the expected type (see VeSubmission in /openapi/v1.json)" : $"not JSON: {FirstSentence(e.Message)}";

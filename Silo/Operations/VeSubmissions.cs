@@ -25,7 +25,8 @@ public static partial class VeSubmissions
     public static async Task<Environments.VeView> SubmitAsync(DiscoveryClient client, string ve, VeSubmission submission, CancellationToken cancellationToken)
     {
         var parsed = Parse(ve, submission);
-        if (parsed.Problems.Count > 0)
+        // A spec past the size limits is refused here, not sent to the VE grain first.
+        if (parsed.Problems.Count > 0 || Validation.VeSpecValidator.SizeProblems(parsed.Spec).Count > 0)
         {
             // Every problem in one answer: what the spec validator finds in the parts that did parse joins the shape's
             // problems (a field already reported is not reported twice).
@@ -72,6 +73,23 @@ public static partial class VeSubmissions
     [System.Text.RegularExpressions.GeneratedRegex(@"^(constraints\[\d+\])\([a-z]+\)")]
     private static partial System.Text.RegularExpressions.Regex ConstraintName();
 
+    /// <summary>The message for a VE text larger than <paramref name="maxBytes"/>.</summary>
+    public static string TextTooLarge(int maxBytes) => $"a VE text may have at most {maxBytes:N0} bytes (UTF-8)";
+
+    /// <summary>
+    /// <paramref name="body"/> as UTF-8 text, read no further than <paramref name="maxBytes"/> + 1 bytes; null when it has
+    /// more than <paramref name="maxBytes"/>.
+    /// </summary>
+    public static async Task<string?> ReadTextAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[maxBytes + 1];
+        var read = 0;
+        while (read < buffer.Length && await body.ReadAsync(buffer.AsMemory(read), cancellationToken) is var n and > 0) read += n;
+        if (read > maxBytes) return null;
+        var bom = read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0; // as StreamReader would skip it
+        return System.Text.Encoding.UTF8.GetString(buffer, bom, read - bom);
+    }
+
     /// <summary>The spec of VE <paramref name="ve"/> and the problems of <paramref name="submission"/>'s shape.</summary>
     public static ParsedSubmission Parse(string ve, VeSubmission submission)
     {
@@ -84,12 +102,14 @@ public static partial class VeSubmissions
         {
             if (vm is null) { Problem($"vms[{i}]", "null"); continue; }
             if (string.IsNullOrEmpty(vm.Name)) Problem($"vms[{i}].name", "required");
-            // Without cpu the VM is assumed to use all its vCPUs, as in the VE language.
-            var demand = Math.Max(0, vm.VCpus) * 100;
+            // Without cpu the VM is assumed to use all its vCPUs, as in the VE language (at most int.MaxValue: the spec
+            // validator refuses a VM larger than the largest node, and must see its demand unwrapped to do so).
+            var all = (int)Math.Min((long)Math.Max(0, vm.VCpus) * 100, int.MaxValue);
+            var demand = all;
             if (vm.Cpu is not null && !CpuPercent.TryDemand(vm.Cpu, vm.VCpus, out demand))
             {
                 Problem($"vms[{i}].cpu", CpuPercent.Problem($"'{vm.Cpu}'"));
-                demand = Math.Max(0, vm.VCpus) * 100;
+                demand = all;
             }
             vms.Add(new VmSpec(vm.Name ?? "", vm.VCpus, vm.MemoryMiB, vm.Image ?? VeCompiler.DefaultImage, demand));
         }
