@@ -26,6 +26,7 @@ public static class DiscoveryCommand
         root.Subcommands.Add(NodeCommands.Fault());
         root.Subcommands.Add(NodeCommands.Watch());
         root.Subcommands.Add(VeCommands.Ve());
+        root.Subcommands.Add(Certs.CertsCommand.Build());
         return root;
     }
 

@@ -24,6 +24,15 @@ public sealed record DiscoveryOptions
     public string? ConnectionString { get; init; }
     [Range(1, 65535)] public int SiloPort { get; init; } = 11111;
     [Range(1, 65535)] public int GatewayPort { get; init; } = 30000;
+    /// <summary>
+    /// The IP address this silo publishes in the membership table (Clustering=PostgreSql); 127.0.0.1 by default.
+    /// Anything but a loopback address needs <see cref="Tls"/>.
+    /// </summary>
+    public string? AdvertisedAddress { get; init; }
+    /// <summary>The IP address the silo and gateway ports bind to (0.0.0.0: every interface); <see cref="AdvertisedAddress"/> by default.</summary>
+    public string? ListenAddress { get; init; }
+    /// <summary>Mutual TLS on the silo and gateway ports.</summary>
+    public TlsSettings Tls { get; init; } = new();
     public HypervisorKind Hypervisor { get; init; } = HypervisorKind.Simulated;
     /// <summary>The simulated infrastructure, for <see cref="HypervisorKind.Simulated"/>.</summary>
     public SimulatedInfrastructure Simulated { get; init; } = new();

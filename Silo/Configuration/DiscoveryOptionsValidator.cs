@@ -28,6 +28,8 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
             problems.Add($"{Section}:ConnectionString: required when Clustering or Storage is PostgreSql (e.g. Host=127.0.0.1;Database=discovery;Username=discovery;Password=...)");
         if (options.SiloPort == options.GatewayPort)
             problems.Add($"{Section}:GatewayPort: must differ from SiloPort ({options.SiloPort})");
+        problems.AddRange(SiloEndpoints.Problems(options));
+        CheckTls(options.Tls, problems);
         if (options.Hypervisor == HypervisorKind.Simulated && options.Simulated.Infrastructure is { } file)
         {
             if (!File.Exists(file)) problems.Add($"{Section}:Simulated:Infrastructure: no file '{file}'");
@@ -58,6 +60,32 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
                 problems.Add($"{Section}:Libvirt:DomainType: '{type}' is not one of kvm, qemu, test");
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>All of certificate and CA or nothing; the files readable, the key present, the certificate issued by the CA.</summary>
+    private static void CheckTls(TlsSettings tls, List<string> problems)
+    {
+        if (!tls.Configured) return;
+        if (tls.CertificateFile is null) problems.Add($"{Section}:Tls:CertificateFile: required with the other {Section}:Tls keys (this silo's certificate, e.g. from discovery certs issue)");
+        if (tls.CaFile is null) problems.Add($"{Section}:Tls:CaFile: required with the other {Section}:Tls keys (the cluster's CA certificate, e.g. ca.pem from discovery certs ca)");
+        if (tls.CertificateFile is null || tls.CaFile is null) return;
+        try
+        {
+            Discovery.Client.ClusterCertificates.LoadAuthority(tls.CaFile);
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"{Section}:Tls:CaFile: {e.Message}");
+            return;
+        }
+        try
+        {
+            Discovery.Client.ClusterCertificates.Load(tls.CertificateFile, tls.KeyFile, tls.CaFile);
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"{Section}:Tls:CertificateFile: {e.Message}");
+        }
     }
 
     private static bool LooksLikeUri(string? uri) => !string.IsNullOrWhiteSpace(uri) && uri.Contains("://", StringComparison.Ordinal);
