@@ -41,10 +41,14 @@ public sealed record DiscoveryOptions
     public IReadOnlyDictionary<string, string> LibvirtNodes { get; init; } = new Dictionary<string, string>();
     /// <summary>
     /// Per node, the URI other nodes' daemons connect to, peer to peer, to migrate a VM to it (e.g.
-    /// <c>qemu+tcp://pm-1/system</c>); a node not listed publishes its connection URI.
+    /// <c>qemu+tls://pm-1/system</c>); a node of this silo not listed publishes its connection URI. Nodes of other
+    /// silos are listed too: a migration goes to a remote node only when the URI it publishes is the one listed here.
     /// </summary>
     [ConfigurationKeyName("Libvirt:MigrationUris")]
     public IReadOnlyDictionary<string, string> LibvirtMigrationUris { get; init; } = new Dictionary<string, string>();
+    /// <summary>Live migrations between libvirt daemons over TLS (<c>VIR_MIGRATE_TLS</c>; the daemons need their migration certificates).</summary>
+    [ConfigurationKeyName("Libvirt:MigrateTls")]
+    public bool LibvirtMigrateTls { get; init; }
     /// <summary>Domain type written into VM definitions: kvm (the default), qemu (software emulation), or test (test:// URIs take it by default).</summary>
     [ConfigurationKeyName("Libvirt:DomainType")]
     public string? LibvirtDomainType { get; init; }
