@@ -42,6 +42,8 @@ public sealed class ClusterCertificates
     {
         Exists(file);
         if (keyFile is not null) Exists(keyFile);
+        if (keyFile is null && IsPem(file) && !File.ReadAllText(file).Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+            throw new InvalidDataException($"'{file}' holds no private key: name the key file too");
         X509Certificate2 certificate;
         try
         {
