@@ -5,7 +5,7 @@ namespace Discovery.Cli;
 
 /// <summary>
 /// How cluster commands connect (<c>--gateway</c>, <c>--postgres</c>, or <c>DISCOVERY_CLUSTER</c>: a gateway port or a
-/// PostgreSQL connection string) and how their failures end: one line on stderr and an exit code that says which.
+/// PostgreSQL connection string; <c>--tls-cert</c>, <c>--tls-key</c>, <c>--tls-ca</c> or <c>DISCOVERY_TLS_*</c> for a cluster with TLS) and how their failures end: one line on stderr and an exit code that says which.
 /// </summary>
 public static class ClusterConnection
 {
@@ -30,23 +30,26 @@ public static class ClusterConnection
         Description = $"Bearer token (JWT) of the caller (or ${Discovery.Security.DiscoveryHome.TokenVariable}, else the operator token the embedded default wrote to ~/.discovery/token).",
     };
 
-    /// <summary>The options of a cluster command.</summary>
-    public sealed record Options(Option<int?> Gateway, Option<string?> Postgres, Option<string?> Token);
+    /// <summary>Environment variables read when the <c>--tls-*</c> options are not given.</summary>
+    public const string TlsCertVariable = "DISCOVERY_TLS_CERT", TlsKeyVariable = "DISCOVERY_TLS_KEY", TlsCaVariable = "DISCOVERY_TLS_CA";
+
+    /// <summary>The options of a cluster command: where the cluster is, the caller's token, and this client's TLS certificate.</summary>
+    public sealed record Connection(Option<int?> Gateway, Option<string?> Postgres, Option<string?> Token, Option<string?> TlsCert, Option<string?> TlsKey, Option<string?> TlsCa);
 
     /// <summary>Adds the connection options to <paramref name="command"/>.</summary>
-    public static Options AddTo(Command command)
+    public static Connection AddTo(Command command)
     {
-        var options = new Options(Gateway(), Postgres(), Token());
-        command.Options.Add(options.Gateway);
-        command.Options.Add(options.Postgres);
-        command.Options.Add(options.Token);
-        return options;
+        var connection = new Connection(Gateway(), Postgres(), Token(),
+            new Option<string?>("--tls-cert") { Description = $"This client's certificate (PEM, from 'discovery certs issue') for a cluster with TLS (or ${TlsCertVariable})." },
+            new Option<string?>("--tls-key") { Description = $"Its private key (PEM) (or ${TlsKeyVariable})." },
+            new Option<string?>("--tls-ca") { Description = $"The cluster's CA certificate (ca.pem): a silo it did not sign is refused (or ${TlsCaVariable})." });
+        foreach (var option in new Option[] { connection.Gateway, connection.Postgres, connection.Token, connection.TlsCert, connection.TlsKey, connection.TlsCa })
+            command.Options.Add(option);
+        return connection;
     }
 
-    /// <summary>The client options: the options given, else <c>DISCOVERY_CLUSTER</c>, else localhost:30000; the token given, else the client's default.</summary>
-    public static DiscoveryClientOptions ClientOptions(int? gateway, string? postgres, string? token = null) => Where(gateway, postgres) with { Token = token };
-
-    private static DiscoveryClientOptions Where(int? gateway, string? postgres)
+    /// <summary>The client options: the options given, else <c>DISCOVERY_CLUSTER</c>, else localhost:30000.</summary>
+    public static DiscoveryClientOptions Options(int? gateway, string? postgres)
     {
         if (gateway is { } port) return new DiscoveryClientOptions { GatewayPort = port };
         if (postgres is not null) return new DiscoveryClientOptions { PostgreSqlConnectionString = postgres };
@@ -55,13 +58,24 @@ public static class ClusterConnection
         return int.TryParse(variable, out var p) ? new DiscoveryClientOptions { GatewayPort = p } : new DiscoveryClientOptions { PostgreSqlConnectionString = variable };
     }
 
+    /// <summary>The client options of <paramref name="parse"/>, with the TLS files from the options, else the <c>DISCOVERY_TLS_*</c> variables.</summary>
+    public static DiscoveryClientOptions Options(ParseResult parse, Connection connection) =>
+        Options(parse.GetValue(connection.Gateway), parse.GetValue(connection.Postgres)) with
+        {
+            Token = parse.GetValue(connection.Token),
+            TlsCertificateFile = parse.GetValue(connection.TlsCert) ?? FromEnvironment(TlsCertVariable),
+            TlsKeyFile = parse.GetValue(connection.TlsKey) ?? FromEnvironment(TlsKeyVariable),
+            TlsCaFile = parse.GetValue(connection.TlsCa) ?? FromEnvironment(TlsCaVariable),
+        };
+
+    private static string? FromEnvironment(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
     /// <summary>Connects, runs <paramref name="action"/>, and turns every client failure into its line and exit code.</summary>
-    public static async Task<int> RunAsync(ParseResult parse, Options connection, Func<DiscoveryClient, Task<int>> action, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ParseResult parse, Connection connection, Func<DiscoveryClient, Task<int>> action, CancellationToken cancellationToken)
     {
         try
         {
-            await using var client = await DiscoveryClient.ConnectAsync(
-                ClientOptions(parse.GetValue(connection.Gateway), parse.GetValue(connection.Postgres), parse.GetValue(connection.Token)), cancellationToken);
+            await using var client = await DiscoveryClient.ConnectAsync(Options(parse, connection), cancellationToken);
             return await action(client);
         }
         catch (DiscoveryInvalidInputException e)

@@ -28,6 +28,7 @@ public static class DiscoveryCommand
         root.Subcommands.Add(NodeCommands.Watch());
         root.Subcommands.Add(VeCommands.Ve());
         root.Subcommands.Add(TokenCommands.Token());
+        root.Subcommands.Add(Certs.CertsCommand.Build());
         return root;
     }
 

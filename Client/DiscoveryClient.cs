@@ -61,6 +61,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <summary>Connects; throws with the gateway or database it tried when no silo answers.</summary>
     public static async Task<DiscoveryClient> ConnectAsync(DiscoveryClientOptions options, CancellationToken cancellationToken = default)
     {
+        var certificates = Certificates(options);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         // The application owns Ctrl+C and SIGTERM: the default console lifetime would take them for this inner host.
@@ -93,6 +94,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
                     o.ServiceId = options.ServiceId;
                 });
             }
+            if (certificates is not null) client.UseTls(certificates.Apply);
         });
         var host = builder.Build();
         var where = options.PostgreSqlConnectionString is not null ? "the PostgreSQL membership table"
@@ -117,6 +119,22 @@ public sealed class DiscoveryClient : IAsyncDisposable
             throw new DiscoveryUnavailableException($"cannot connect to a silo on {where} (cluster '{options.ClusterId}'): {e.Message}", e);
         }
         return new DiscoveryClient(host, host.Services.GetRequiredService<IClusterClient>(), token: options.Token is "" ? null : Security.DiscoveryHome.FindToken(options.Token));
+    }
+
+    /// <summary>The TLS certificates the options name, or null for plain TCP; throws a <see cref="DiscoveryException"/> naming the option or the file that is wrong.</summary>
+    private static ClusterCertificates? Certificates(DiscoveryClientOptions options)
+    {
+        if (options.TlsCertificateFile is null && options.TlsCaFile is null && options.TlsKeyFile is null) return null;
+        if (options.TlsCertificateFile is null || options.TlsCaFile is null)
+            throw new DiscoveryException($"TLS needs both {nameof(options.TlsCertificateFile)} and {nameof(options.TlsCaFile)} (and {nameof(options.TlsKeyFile)} unless the certificate file holds the key)");
+        try
+        {
+            return ClusterCertificates.Load(options.TlsCertificateFile, options.TlsKeyFile, options.TlsCaFile);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DiscoveryException($"TLS: {e.Message}", e);
+        }
     }
 
     /// <summary>A <c>host:port</c> gateway (a name is resolved now); throws naming the bad entry.</summary>

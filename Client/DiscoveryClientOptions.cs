@@ -30,4 +30,17 @@ public sealed record DiscoveryClientOptions
 
     /// <summary>Orleans service id, as configured on the silos.</summary>
     public string ServiceId { get; init; } = "discovery";
+
+    /// <summary>
+    /// This client's certificate for a cluster whose silos require TLS (PEM, its key in <see cref="TlsKeyFile"/> or the
+    /// same file; or a PKCS#12 .pfx without a password), issued by the cluster's CA (<c>discovery certs issue</c>). Null: plain TCP,
+    /// which only a silo without TLS accepts. Needs <see cref="TlsCaFile"/>.
+    /// </summary>
+    public string? TlsCertificateFile { get; init; }
+
+    /// <summary>The private key of <see cref="TlsCertificateFile"/> (PEM); null when that file holds it.</summary>
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>The cluster's CA certificate (PEM): a silo whose certificate does not chain to it is refused.</summary>
+    public string? TlsCaFile { get; init; }
 }

@@ -440,11 +440,20 @@ public sealed class NodeGrain : Grain, INodeGrain
         return outcome.Duration;
     }
 
-    /// <summary>A node of another silo: the URI its hypervisor publishes, and its grain to hand a simulated VM over to.</summary>
+    /// <summary>
+    /// A node of another silo: the URI its hypervisor publishes, and its grain to hand a simulated VM over to. The URI
+    /// must be the one this silo's configuration gives for that node (<see cref="MigrationUris"/>), else the migration is refused.
+    /// </summary>
     private async Task<MigrationTarget> RemoteTargetAsync(string node)
     {
         var grain = GrainFactory.GetGrain<IMigrationDestination>(node);
-        return new MigrationTarget(node, Uri: await grain.GetMigrationUriAsync(), Remote: new DestinationGrainHandOver(grain));
+        var uri = await grain.GetMigrationUriAsync();
+        if ((ServiceProvider.GetService(typeof(MigrationUris)) as MigrationUris ?? MigrationUris.None).Refusal(node, uri) is { } refusal)
+        {
+            _logger.LogWarning("Node {Node}: migration to {Destination} refused: {Reason}", Node, node, refusal);
+            throw new HypervisorException(Node, HypervisorErrorKind.Other, $"migration to {node} refused: {refusal}");
+        }
+        return new MigrationTarget(node, Uri: uri, Remote: new DestinationGrainHandOver(grain));
     }
 
     public Task<string?> GetMigrationUriAsync() => Task.FromResult(Hypervisor().MigrationUri);

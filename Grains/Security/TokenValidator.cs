@@ -94,9 +94,9 @@ public sealed class TokenValidator
         SecurityTokenInvalidAudienceException => "it is for another audience",
         SecurityTokenInvalidIssuerException => "it is from another issuer",
         SecurityTokenMalformedException or ArgumentException => "it is not a JWT",
-        _ when e.Message.StartsWith("IDX141", StringComparison.Ordinal) => "it is not a JWT", // the decoder's own errors (IDX14100-14199)
         SecurityTokenInvalidAlgorithmException => "it is signed with an algorithm this cluster does not accept",
         null => "unknown reason",
+        _ when e.Message.StartsWith("IDX141", StringComparison.Ordinal) => "it is not a JWT", // the decoder's own errors (IDX14100-14199)
         _ => e.Message.Split(". ", 2)[0],
     };
 }

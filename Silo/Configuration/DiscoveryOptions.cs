@@ -51,6 +51,15 @@ public sealed record DiscoveryOptions
     private static string? ReadSecret(string? file) => file is not null && File.Exists(file) ? File.ReadAllText(file).Trim() : null;
     [Range(1, 65535)] public int SiloPort { get; init; } = 11111;
     [Range(1, 65535)] public int GatewayPort { get; init; } = 30000;
+    /// <summary>
+    /// The IP address this silo publishes in the membership table (Clustering=PostgreSql); 127.0.0.1 by default.
+    /// Anything but a loopback address needs <see cref="Tls"/>.
+    /// </summary>
+    public string? AdvertisedAddress { get; init; }
+    /// <summary>The IP address the silo and gateway ports bind to (0.0.0.0: every interface); <see cref="AdvertisedAddress"/> by default.</summary>
+    public string? ListenAddress { get; init; }
+    /// <summary>Mutual TLS on the silo and gateway ports.</summary>
+    public TlsSettings Tls { get; init; } = new();
     public HypervisorKind Hypervisor { get; init; } = HypervisorKind.Simulated;
     /// <summary>The simulated infrastructure, for <see cref="HypervisorKind.Simulated"/>.</summary>
     public SimulatedInfrastructure Simulated { get; init; } = new();
@@ -59,10 +68,14 @@ public sealed record DiscoveryOptions
     public IReadOnlyDictionary<string, string> LibvirtNodes { get; init; } = new Dictionary<string, string>();
     /// <summary>
     /// Per node, the URI other nodes' daemons connect to, peer to peer, to migrate a VM to it (e.g.
-    /// <c>qemu+tcp://pm-1/system</c>); a node not listed publishes its connection URI.
+    /// <c>qemu+tls://pm-1/system</c>); a node of this silo not listed publishes its connection URI. Nodes of other
+    /// silos are listed too: a migration goes to a remote node only when the URI it publishes is the one listed here.
     /// </summary>
     [ConfigurationKeyName("Libvirt:MigrationUris")]
     public IReadOnlyDictionary<string, string> LibvirtMigrationUris { get; init; } = new Dictionary<string, string>();
+    /// <summary>Live migrations between libvirt daemons over TLS (<c>VIR_MIGRATE_TLS</c>; the daemons need their migration certificates).</summary>
+    [ConfigurationKeyName("Libvirt:MigrateTls")]
+    public bool LibvirtMigrateTls { get; init; }
     /// <summary>Domain type written into VM definitions: kvm (the default), qemu (software emulation), or test (test:// URIs take it by default).</summary>
     [ConfigurationKeyName("Libvirt:DomainType")]
     public string? LibvirtDomainType { get; init; }

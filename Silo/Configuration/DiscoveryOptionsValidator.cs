@@ -28,6 +28,8 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
             problems.Add($"{Section}:ConnectionString: required when Clustering or Storage is PostgreSql (e.g. Host=127.0.0.1;Database=discovery;Username=discovery;Password=...)");
         if (options.SiloPort == options.GatewayPort)
             problems.Add($"{Section}:GatewayPort: must differ from SiloPort ({options.SiloPort})");
+        problems.AddRange(SiloEndpoints.Problems(options));
+        CheckTls(options.Tls, problems);
         if (options.Hypervisor == HypervisorKind.Simulated && options.Simulated.Infrastructure is { } file)
         {
             if (!File.Exists(file)) problems.Add($"{Section}:Simulated:Infrastructure: no file '{file}'");
@@ -49,10 +51,9 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
             foreach (var (node, uri) in options.LibvirtNodes)
                 if (!LooksLikeUri(uri))
                     problems.Add($"{Section}:Libvirt:Nodes:{node}: '{uri}' is not a libvirt URI such as qemu:///system or test:///default");
+            // Nodes of other silos are listed too: the URI each must publish for a migration to go to it.
             foreach (var (node, uri) in options.LibvirtMigrationUris)
-                if (!options.LibvirtNodes.ContainsKey(node))
-                    problems.Add($"{Section}:Libvirt:MigrationUris:{node}: no such node in Libvirt:Nodes ({string.Join(", ", options.LibvirtNodes.Keys)})");
-                else if (!LooksLikeUri(uri))
+                if (!LooksLikeUri(uri))
                     problems.Add($"{Section}:Libvirt:MigrationUris:{node}: '{uri}' is not a libvirt URI such as qemu+tcp://pm-1/system");
             if (options.LibvirtDomainType is { } type && type is not ("kvm" or "qemu" or "test"))
                 problems.Add($"{Section}:Libvirt:DomainType: '{type}' is not one of kvm, qemu, test");
@@ -77,6 +78,32 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
             problems.Add($"{Section}:Security:Authority: '{authority}' is not an http(s) URL of an OpenID Connect authority");
         foreach (var tenant in security.Quotas.Tenants.Keys.Where(t => !Discovery.Environments.VeId.IsValidName(t)))
             problems.Add($"{Section}:Security:Quotas:Tenants:{tenant}: not a valid tenant name");
+    }
+
+    /// <summary>All of certificate and CA or nothing; the files readable, the key present, the certificate issued by the CA.</summary>
+    private static void CheckTls(TlsSettings tls, List<string> problems)
+    {
+        if (!tls.Configured) return;
+        if (tls.CertificateFile is null) problems.Add($"{Section}:Tls:CertificateFile: required with the other {Section}:Tls keys (this silo's certificate, e.g. from discovery certs issue)");
+        if (tls.CaFile is null) problems.Add($"{Section}:Tls:CaFile: required with the other {Section}:Tls keys (the cluster's CA certificate, e.g. ca.pem from discovery certs ca)");
+        if (tls.CertificateFile is null || tls.CaFile is null) return;
+        try
+        {
+            Discovery.Client.ClusterCertificates.LoadAuthority(tls.CaFile);
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"{Section}:Tls:CaFile: {e.Message}");
+            return;
+        }
+        try
+        {
+            Discovery.Client.ClusterCertificates.Load(tls.CertificateFile, tls.KeyFile, tls.CaFile);
+        }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"{Section}:Tls:CertificateFile: {e.Message}");
+        }
     }
 
     private static bool LooksLikeUri(string? uri) => !string.IsNullOrWhiteSpace(uri) && uri.Contains("://", StringComparison.Ordinal);

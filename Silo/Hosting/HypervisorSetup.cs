@@ -15,6 +15,7 @@ internal static class HypervisorSetup
         TimeProvider infrastructure = TimeProvider.System;
         var directory = new HypervisorDirectory();
         services.AddSingleton(directory);
+        services.AddSingleton(new MigrationUris(ConfiguredMigrationUris(settings)));
         if (settings.Hypervisor == HypervisorKind.Simulated)
         {
             var sim = settings.Simulated;
@@ -32,6 +33,14 @@ internal static class HypervisorSetup
         return infrastructure;
     }
 
+    /// <summary>Per node, the migration URI it must publish: its Libvirt:MigrationUris entry, else (a node of this silo) its Libvirt:Nodes URI.</summary>
+    internal static Dictionary<string, string> ConfiguredMigrationUris(DiscoveryOptions settings)
+    {
+        var uris = new Dictionary<string, string>(settings.LibvirtNodes, StringComparer.Ordinal);
+        foreach (var (node, uri) in settings.LibvirtMigrationUris) uris[node] = uri;
+        return uris;
+    }
+
     /// <summary>Opens every configured libvirt connection before the silo starts; fails the start naming the node and URI.</summary>
     private sealed class LibvirtConnector(DiscoveryOptions settings, HypervisorDirectory directory, ILoggerFactory loggers) : IHostedService
     {
@@ -45,7 +54,7 @@ internal static class HypervisorSetup
                 try
                 {
                     var hypervisor = await LibvirtHypervisor.OpenAsync(node, uri, logger, domainType: settings.LibvirtDomainType,
-                        migrationUri: settings.LibvirtMigrationUris.GetValueOrDefault(node));
+                        migrationUri: settings.LibvirtMigrationUris.GetValueOrDefault(node), migrateTls: settings.LibvirtMigrateTls);
                     _open.Add(hypervisor);
                     directory.Register(hypervisor, settings.Site);
                     logger.LogInformation("Connected node {Node} through {Uri}", node, uri);

@@ -1,4 +1,5 @@
 using System.Net;
+using Discovery.Client;
 using Discovery.Hosting;
 using Discovery.Silo.Configuration;
 using Orleans.Configuration;
@@ -31,7 +32,22 @@ internal static class OrleansSetup
                 o.Invariant = "Npgsql";
                 o.ConnectionString = settings.ConnectionString;
             });
-            silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            // Loopback unless configured otherwise, which the validator allows only with TLS.
+            var (advertised, listening) = (SiloEndpoints.Advertised(settings), SiloEndpoints.Listening(settings));
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = advertised;
+                o.SiloPort = settings.SiloPort;
+                o.GatewayPort = settings.GatewayPort;
+                o.SiloListeningEndpoint = new IPEndPoint(listening, settings.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(listening, settings.GatewayPort);
+            });
+        }
+        if (settings.Tls.Configured)
+        {
+            // The validator has read these files already: a failure here is a file changed since.
+            var certificates = ClusterCertificates.Load(settings.Tls.CertificateFile!, settings.Tls.KeyFile, settings.Tls.CaFile!);
+            silo.UseTls(certificates.Apply);
         }
 
         AddStorage(silo, settings);

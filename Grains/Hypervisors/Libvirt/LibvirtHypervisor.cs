@@ -43,6 +43,14 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
 
     private string? _migrationUri;
 
+    /// <summary>The <c>virDomainMigrateFlags</c> this node migrates with: live, peer to peer, persistent there, undefined here; over TLS when configured.</summary>
+    public uint MigrationFlags { get; private init; }
+
+    /// <summary>The flags of a migration, with <c>VIR_MIGRATE_TLS</c> (1 &lt;&lt; 16) when <paramref name="tls"/>.</summary>
+    public static uint FlagsFor(bool tls) =>
+        LibvirtNative.MigrateLive | LibvirtNative.MigratePeer2Peer | LibvirtNative.MigratePersistDest | LibvirtNative.MigrateUndefineSource
+        | (tls ? LibvirtNative.MigrateTls : 0);
+
     /// <summary>The domain type written into definitions (<c>test</c> or <c>kvm</c>).</summary>
     public string DomainType { get; }
 
@@ -51,12 +59,13 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
 
     /// <summary>Opens a connection to <paramref name="uri"/> for node <paramref name="node"/> and subscribes to lifecycle events.</summary>
     /// <param name="migrationUri">What other nodes' daemons connect to for a migration here; null: <paramref name="uri"/>.</param>
+    /// <param name="migrateTls">Migrate from this node over TLS (<c>VIR_MIGRATE_TLS</c>).</param>
     public static async Task<LibvirtHypervisor> OpenAsync(string node, string uri, ILogger? logger = null, TimeProvider? time = null, string? domainType = null,
-        string? migrationUri = null)
+        string? migrationUri = null, bool migrateTls = false)
     {
         var connection = await LibvirtConnection.OpenAsync(node, uri);
         var hypervisor = new LibvirtHypervisor(connection, domainType ?? (uri.StartsWith("test:", StringComparison.Ordinal) ? "test" : "kvm"),
-            logger ?? NullLogger.Instance, time ?? TimeProvider.System) { _migrationUri = migrationUri };
+            logger ?? NullLogger.Instance, time ?? TimeProvider.System) { _migrationUri = migrationUri, MigrationFlags = FlagsFor(migrateTls) };
         try
         {
             await hypervisor.SubscribeAsync();
@@ -252,7 +261,7 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         var uri = destination.Uri ?? (destination.Local as LibvirtHypervisor)?.MigrationUri
             ?? throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"migrate '{vmId}': destination {destination.Node} publishes no libvirt migration URI");
         var started = Stopwatch.GetTimestamp();
-        const uint flags = LibvirtNative.MigrateLive | LibvirtNative.MigratePeer2Peer | LibvirtNative.MigratePersistDest | LibvirtNative.MigrateUndefineSource;
+        var flags = MigrationFlags;
         try
         {
             // Peer-to-peer: the source daemon connects to the destination itself (production QEMU/KVM).

@@ -19,7 +19,7 @@ internal static unsafe partial class LibvirtNative
         StateShutdown = 4, StateShutoff = 5, StateCrashed = 6, StatePmSuspended = 7;
 
     // virDomainMigrateFlags
-    internal const uint MigrateLive = 1, MigratePeer2Peer = 2, MigratePersistDest = 8, MigrateUndefineSource = 16;
+    internal const uint MigrateLive = 1, MigratePeer2Peer = 2, MigratePersistDest = 8, MigrateUndefineSource = 16, MigrateTls = 1 << 16;
 
     // virConnectListAllDomainsFlags: 0 = all domains, active and inactive.
     internal const uint ListAllDomains = 0;

@@ -49,13 +49,15 @@ public sealed class LiveMigrationTests
         {
             await InProcessSilo.WaitUntil(() => Task.FromResult(LastTick(console) > 0), "the guest's console ticking", TimeSpan.FromSeconds(60));
 
-            string[] Settings(string site, string node, string uri) =>
+            // Each silo also names the other's node and the URI it must publish: a migration goes nowhere else.
+            string[] Settings(string site, string node, string uri, string otherNode, string otherUri) =>
             [
                 "Clustering=PostgreSql", "Storage=PostgreSql", $"ConnectionString={db.ConnectionString}", "ClusterId=live", $"Site={site}",
-                "Hypervisor=Libvirt", $"Libvirt:Nodes:{node}={uri}", "Libvirt:DomainType=qemu", "Scheduling:LeaseTimeoutSeconds=5",
+                "Hypervisor=Libvirt", $"Libvirt:Nodes:{node}={uri}", $"Libvirt:MigrationUris:{otherNode}={otherUri}", "Libvirt:DomainType=qemu",
+                "Scheduling:LeaseTimeoutSeconds=5",
             ];
-            await using var paris = await InProcessSilo.StartAsync(Settings("paris", "pm-a", a));
-            await using var lyon = await InProcessSilo.StartAsync(Settings("lyon", "pm-b", b));
+            await using var paris = await InProcessSilo.StartAsync(Settings("paris", "pm-a", a, "pm-b", b));
+            await using var lyon = await InProcessSilo.StartAsync(Settings("lyon", "pm-b", b, "pm-a", a));
             var grains = paris.Services.GetRequiredService<IGrainFactory>();
             await InProcessSilo.WaitUntil(() => Task.FromResult(paris.Services.GetRequiredService<Discovery.Overlay.ClusterOverlay>().Current.Count == 2),
                 "paris's overlay holds lyon's node", TimeSpan.FromSeconds(60));

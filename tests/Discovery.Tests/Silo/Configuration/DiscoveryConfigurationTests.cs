@@ -52,11 +52,14 @@ public sealed class DiscoveryConfigurationTests
             Read(("Discovery:Simulated:Sites", "4"), ("Discovery:Simulated:Slices", "3"), ("Discovery:Simulated:Slice", "3")).Problems);
 
         var (_, libvirt) = Read(("Discovery:Hypervisor", "Libvirt"), ("Discovery:Libvirt:Nodes:pm-1", "qemu:///system"),
-            ("Discovery:Libvirt:MigrationUris:pm-9", "qemu+tcp://pm-9/system"), ("Discovery:Libvirt:DomainType", "kvmm"));
+            ("Discovery:Libvirt:MigrationUris:pm-9", "pm-9:16509"), ("Discovery:Libvirt:DomainType", "kvmm"));
         Assert.Equal([
             "Discovery:Libvirt:DomainType: 'kvmm' is not one of kvm, qemu, test",
-            "Discovery:Libvirt:MigrationUris:pm-9: no such node in Libvirt:Nodes (pm-1)",
+            "Discovery:Libvirt:MigrationUris:pm-9: 'pm-9:16509' is not a libvirt URI such as qemu+tcp://pm-1/system",
         ], libvirt.Order(StringComparer.Ordinal));
+        // A node of another silo is listed with the URI it must publish.
+        Assert.Empty(Read(("Discovery:Hypervisor", "Libvirt"), ("Discovery:Libvirt:Nodes:pm-1", "qemu:///system"),
+            ("Discovery:Libvirt:MigrationUris:pm-9", "qemu+tls://pm-9/system")).Problems);
     }
 
     [Fact]
