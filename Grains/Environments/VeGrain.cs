@@ -19,6 +19,7 @@ public sealed class VeGrain(
     [PersistentState("ve", VeGrain.StorageName)] IPersistentState<VeGrainState> state,
     InfrastructureClock clock,
     Scheduling.DvmsOptions options,
+    ImageCatalog images,
     ILogger<VeGrain> logger) : Grain, IVeGrain
 {
     /// <summary>The grain storage provider VE grains persist in (memory or ADO.NET, by silo configuration).</summary>
@@ -101,7 +102,7 @@ public sealed class VeGrain(
     {
         Ve.EnsureSubmittable();
         using var _ = Operation("submit");
-        var problems = VeRecord.Validate(Key, spec, capacities ?? await GrainFactory.NodeDirectory().CapacitiesAsync());
+        var problems = VeRecord.Validate(Key, spec, capacities ?? await GrainFactory.NodeDirectory().CapacitiesAsync(), images);
         if (problems.Count > 0) throw new InvalidSpecException(problems);
         Publish(Ve.Submit(spec));
         await GrainFactory.VeDirectory().UpdateAsync(Key, VeState.Pending);

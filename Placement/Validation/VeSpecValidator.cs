@@ -11,9 +11,11 @@ namespace Discovery.Validation;
 public static class VeSpecValidator
 {
     /// <summary>Validates <paramref name="spec"/>; <paramref name="nodes"/> (name to capacity), when
-    /// given, lets it also reject VMs larger than every node and constraints naming unknown nodes.</summary>
-    public static IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null)
+    /// given, lets it also reject VMs larger than every node and constraints naming unknown nodes; <paramref name="images"/>
+    /// (default <see cref="ImageCatalog.Open"/>) are the images a VM may boot: a path is always refused.</summary>
+    public static IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null, ImageCatalog? images = null)
     {
+        images ??= ImageCatalog.Open;
         var problems = new List<ValidationProblem>();
         if (string.IsNullOrWhiteSpace(spec.Id))
             problems.Add(new("id", "must not be empty"));
@@ -40,8 +42,8 @@ public static class VeSpecValidator
                 problems.Add(new($"{at}.memoryMiB", $"must be positive, got {vm.MemoryMiB}"));
             if (vm.CpuDemand < 0 || (vm.VCpus > 0 && vm.CpuDemand > vm.MaxCpuDemand))
                 problems.Add(new($"{at}.cpuDemand", $"must be within 0..{Math.Max(0, vm.MaxCpuDemand)} (100 per vCPU), got {vm.CpuDemand}"));
-            if (string.IsNullOrWhiteSpace(vm.Image))
-                problems.Add(new($"{at}.image", "must not be empty"));
+            if (images.Problem(vm.Image) is { } image)
+                problems.Add(new($"{at}.image", image));
 
             if (nodes is { Count: > 0 } && vm.VCpus > 0 && vm.MemoryMiB > 0)
             {
@@ -61,9 +63,9 @@ public static class VeSpecValidator
     }
 
     /// <summary>Throws <see cref="InvalidSpecException"/> listing every problem, if any.</summary>
-    public static void EnsureValid(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null)
+    public static void EnsureValid(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null, ImageCatalog? images = null)
     {
-        var problems = Validate(spec, nodes);
+        var problems = Validate(spec, nodes, images);
         if (problems.Count > 0) throw new InvalidSpecException(problems);
     }
 

@@ -39,6 +39,11 @@ public sealed record DiscoveryOptions
     /// <summary>Domain type written into VM definitions: kvm (the default), qemu (software emulation), or test (test:// URIs take it by default).</summary>
     [ConfigurationKeyName("Libvirt:DomainType")]
     public string? LibvirtDomainType { get; init; }
+    /// <summary>
+    /// The operator's image allow-list: the names tenants may boot and the file each resolves to (absolute paths, e.g.
+    /// <c>"debian-12": "/var/lib/discovery/images/debian-12.qcow2"</c>). Empty: any plain name, no disk (simulated).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>();
     /// <summary>Distributed scheduling (DVMS) timings and switches, as configured (seconds).</summary>
     public SchedulingSettings Scheduling { get; init; } = new();
 
