@@ -298,6 +298,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
             await foreach (var item in WatchAllAsync(announceSubscription: true, cancellationToken))
             {
                 if (item is WatchSubscribed) subscribed.TrySetResult();
+                else if (item is WatchLagged) { subscribed.TrySetResult(); wake.TryWrite(true); } // the VE's own transition may be among those dropped
                 else if (item is VeTransition t && t.Ve == ve) wake.TryWrite(true);
             }
         }
@@ -364,7 +365,17 @@ public sealed class DiscoveryClient : IAsyncDisposable
     public IAsyncEnumerable<PartitionNotice> WatchSchedulingAsync(CancellationToken cancellationToken = default) =>
         WatchAllAsync(cancellationToken).OfType<PartitionNotice>();
 
-    /// <summary>VE transitions and scheduling events in the order they arrive: <see cref="VeTransition"/> or <see cref="PartitionNotice"/>.</summary>
+    /// <summary>
+    /// Items a watch holds for a slow reader before dropping the oldest (<see cref="WatchBuffer.DefaultCapacity"/>): the
+    /// reader then gets a <see cref="WatchLagged"/> with the count where they were.
+    /// </summary>
+    public int WatchCapacity { get; set; } = WatchBuffer.DefaultCapacity;
+
+    /// <summary>
+    /// VE transitions and scheduling events in the order they arrive: <see cref="VeTransition"/> or <see cref="PartitionNotice"/>, and
+    /// <see cref="WatchLagged"/> where events were dropped because the reader fell <see cref="WatchCapacity"/> items behind.
+    /// </summary>
+    /// <exception cref="DiscoveryUnavailableException">The event hub has as many watchers as it allows.</exception>
     public IAsyncEnumerable<object> WatchAllAsync(CancellationToken cancellationToken = default) => WatchAllAsync(false, cancellationToken);
 
     /// <summary>
@@ -373,12 +384,20 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<object> WatchAllAsync(bool announceSubscription, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateUnbounded<object>();
-        var observer = new ChannelObserver(channel.Writer);
+        var buffer = new WatchBuffer(WatchCapacity);
+        var observer = new BufferObserver(buffer);
         var reference = Cluster.CreateObjectReference<IVeEventObserver>(observer);
         var hub = Cluster.EventHub();
-        await hub.SubscribeAsync(reference);
-        if (announceSubscription) channel.Writer.TryWrite(new WatchSubscribed(DateTimeOffset.UtcNow));
+        try
+        {
+            await hub.SubscribeAsync(reference);
+        }
+        catch (WatchRefusedException e)
+        {
+            Cluster.DeleteObjectReference<IVeEventObserver>(reference);
+            throw new DiscoveryUnavailableException(e.Message, e);
+        }
+        if (announceSubscription) buffer.Add(new WatchSubscribed(DateTimeOffset.UtcNow));
         using var renewal = new PeriodicTimer(TimeSpan.FromSeconds(30));
         var renew = Task.Run(async () =>
         {
@@ -393,7 +412,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         }, CancellationToken.None);
         try
         {
-            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken))
+            await foreach (var item in buffer.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken))
                 yield return item;
         }
         finally
@@ -413,11 +432,11 @@ public sealed class DiscoveryClient : IAsyncDisposable
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private sealed class ChannelObserver(ChannelWriter<object> writer) : IVeEventObserver
+    private sealed class BufferObserver(WatchBuffer buffer) : IVeEventObserver
     {
-        public void OnTransition(VeTransition transition) => writer.TryWrite(transition);
+        public void OnTransition(VeTransition transition) => buffer.Add(transition);
 
-        public void OnPartition(PartitionNotice notice) => writer.TryWrite(notice);
+        public void OnPartition(PartitionNotice notice) => buffer.Add(notice);
     }
 
     /// <summary>Maps what grains throw to the library's typed exceptions.</summary>

@@ -40,6 +40,7 @@ public static class GrainsSetup
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);
         silo.Services.AddSingleton(options);
         silo.Services.TryAddSingleton(Validation.ImageCatalog.Open); // a silo with an operator's allow-list registers it first
+        silo.Services.TryAddSingleton(new Environments.EventHubLimits()); // likewise a silo's configured limits
         silo.Services.AddPlacementDirector<HomeSiloPlacement, HomeSiloPlacementDirector>();
         silo.Services.AddSingleton<NodeHomes>();
         silo.Services.AddSingleton(new SiteDistances(options.SiteDistances));
