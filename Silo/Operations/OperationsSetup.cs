@@ -59,7 +59,8 @@ public static partial class OperationsSetup
         {
             var report = await health.CheckAsync(ct);
             return report.Status == "unhealthy" ? Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Json(report);
-        }).WithSummary("Whether this silo is an active cluster member and its hypervisors answer (503 with the reasons when not).")
+        }).WithSummary("Whether this silo is an active cluster member and its hypervisors answered monitoring, from monitoring's last readings " +
+                        "(their oldest age in oldestReadingSeconds; no hypervisor is asked): 503 with the reasons when not.")
           .Produces<HealthJson>().Produces<HealthJson>(StatusCodes.Status503ServiceUnavailable);
 
         var api = app.MapGroup("/api");
