@@ -26,6 +26,7 @@ public static class SiloApplication
         builder.Services.AddDiscoveryOptions(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
         // Registered before Orleans, so the tables and queries exist when its providers start.
         var schema = PostgreSqlSchema.ScriptsFor(settings);
         if (schema.Count > 0)
@@ -35,6 +36,7 @@ public static class SiloApplication
         builder.Services.AddOperations();
 
         var app = builder.Build();
+        app.UseSecurityHeaders("/dashboard");
         app.UseDashboardRoot("/dashboard");
         app.UseRouting();
         app.MapOrleansDashboard("/dashboard");
