@@ -51,12 +51,17 @@ public sealed class SolverLanesTests
             [new PlacementVm("v1", new Resources(100, 512), "a"), new PlacementVm("v2", new Resources(100, 512), "a"), new PlacementVm("v3", new Resources(100, 512), "a")],
             []);
         var admissions = Enumerable.Range(0, 20).Select(_ => solver.SolveAdmissionAsync(problem, SolverOptions.Default)).ToList();
+        try
+        {
+            var partition = await solver.SolveAsync(problem, SolverOptions.Default).WaitAsync(Wait);
 
-        var partition = await solver.SolveAsync(problem, SolverOptions.Default).WaitAsync(Wait);
-
-        Assert.True(partition.IsSolved, partition.Status.ToString());
-        Assert.Equal(0, admissions.Count(t => t.IsCompleted));
-        gate.Set();
+            Assert.True(partition.IsSolved, partition.Status.ToString());
+            Assert.Equal(0, admissions.Count(t => t.IsCompleted));
+        }
+        finally
+        {
+            gate.Set(); // else the silo cannot stop: its admission solves would wait for ever
+        }
         Assert.Equal(20, (await Task.WhenAll(admissions).WaitAsync(Wait)).Count(r => r.IsSolved));
         await blocker;
     }
