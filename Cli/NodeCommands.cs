@@ -165,6 +165,7 @@ public static class NodeCommands
                 {
                     // On stderr, so that stdout stays one event per line: from here on nothing published is missed.
                     if (e is WatchSubscribed) Console.Error.WriteLine($"watching every VE and VM transition{(all ? " and partition" : "")} (Ctrl+C to stop)");
+                    else if (e is WatchLagged lagged) Console.Error.WriteLine($"lagged: {lagged.Dropped} event(s) dropped here, this watch fell behind");
                     else if (e is VeTransition || (all && e is Discovery.Scheduling.PartitionNotice) || (audits && e is Discovery.Security.AuditEntry))
                         Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(e, e.GetType(), new JsonSerializerOptions(JsonSerializerDefaults.Web)) : e.ToString());
                 }

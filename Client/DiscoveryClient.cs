@@ -324,6 +324,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
             await foreach (var item in WatchAllAsync(announceSubscription: true, cancellationToken))
             {
                 if (item is WatchSubscribed) subscribed.TrySetResult();
+                else if (item is WatchLagged) { subscribed.TrySetResult(); wake.TryWrite(true); } // the VE's own transition may be among those dropped
                 else if (item is VeTransition t && t.Ve == ve) wake.TryWrite(true);
             }
         }
@@ -391,9 +392,17 @@ public sealed class DiscoveryClient : IAsyncDisposable
         WatchAllAsync(cancellationToken).OfType<PartitionNotice>();
 
     /// <summary>
-    /// VE transitions, scheduling events and (for operators) audited calls in the order they arrive: <see cref="VeTransition"/>,
-    /// <see cref="PartitionNotice"/> or <see cref="Security.AuditEntry"/>. A tenant receives its own VEs' transitions only.
+    /// Items a watch holds for a slow reader before dropping the oldest (<see cref="WatchBuffer.DefaultCapacity"/>): the
+    /// reader then gets a <see cref="WatchLagged"/> with the count where they were.
     /// </summary>
+    public int WatchCapacity { get; set; } = WatchBuffer.DefaultCapacity;
+
+    /// <summary>
+    /// VE transitions, scheduling events and (for operators) audited calls in the order they arrive: <see cref="VeTransition"/>,
+    /// <see cref="PartitionNotice"/> or <see cref="Security.AuditEntry"/>, and <see cref="WatchLagged"/> where events were dropped
+    /// because the reader fell <see cref="WatchCapacity"/> items behind. A tenant receives its own VEs' transitions only.
+    /// </summary>
+    /// <exception cref="DiscoveryUnavailableException">The event hub has as many watchers as it allows.</exception>
     public IAsyncEnumerable<object> WatchAllAsync(CancellationToken cancellationToken = default) => WatchAllAsync(false, cancellationToken);
 
     /// <summary>
@@ -402,12 +411,25 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<object> WatchAllAsync(bool announceSubscription, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateUnbounded<object>();
-        var observer = new ChannelObserver(channel.Writer);
+        var buffer = new WatchBuffer(WatchCapacity);
+        var observer = new BufferObserver(buffer);
         var reference = Cluster.CreateObjectReference<IVeEventObserver>(observer);
         var hub = Cluster.EventHub();
-        await Call(async () => { await hub.SubscribeAsync(reference); return 0; }, cancellationToken);
-        if (announceSubscription) channel.Writer.TryWrite(new WatchSubscribed(DateTimeOffset.UtcNow));
+        try
+        {
+            await Call(async () => { await hub.SubscribeAsync(reference); return 0; }, cancellationToken);
+        }
+        catch (WatchRefusedException e)
+        {
+            Cluster.DeleteObjectReference<IVeEventObserver>(reference);
+            throw new DiscoveryUnavailableException(e.Message, e);
+        }
+        catch (DiscoveryException)
+        {
+            Cluster.DeleteObjectReference<IVeEventObserver>(reference);
+            throw;
+        }
+        if (announceSubscription) buffer.Add(new WatchSubscribed(DateTimeOffset.UtcNow));
         using var renewal = new PeriodicTimer(TimeSpan.FromSeconds(30));
         var renew = Task.Run(async () =>
         {
@@ -422,7 +444,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         }, CancellationToken.None);
         try
         {
-            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken))
+            await foreach (var item in buffer.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken))
                 yield return item;
         }
         finally
@@ -442,13 +464,13 @@ public sealed class DiscoveryClient : IAsyncDisposable
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private sealed class ChannelObserver(ChannelWriter<object> writer) : IVeEventObserver
+    private sealed class BufferObserver(WatchBuffer buffer) : IVeEventObserver
     {
-        public void OnTransition(VeTransition transition) => writer.TryWrite(transition);
+        public void OnTransition(VeTransition transition) => buffer.Add(transition);
 
-        public void OnPartition(PartitionNotice notice) => writer.TryWrite(notice);
+        public void OnPartition(PartitionNotice notice) => buffer.Add(notice);
 
-        public void OnAudit(Security.AuditEntry entry) => writer.TryWrite(entry);
+        public void OnAudit(Security.AuditEntry entry) => buffer.Add(entry);
     }
 
     /// <summary>Runs <paramref name="call"/> with this client's token in the request context, mapping what grains throw to the library's typed exceptions.</summary>

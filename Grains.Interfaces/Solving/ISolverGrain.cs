@@ -12,4 +12,11 @@ public interface ISolverGrain : IGrainWithIntegerKey
     /// <summary>Solves <paramref name="problem"/> with <paramref name="solver"/>.</summary>
     [Alias("Solve")]
     Task<PlacementResult> SolveAsync(PlacementProblem problem, SolverOptions options, SolverKind solver = SolverKind.CpSat);
+
+    /// <summary>
+    /// Solves a VE's admission problem as <see cref="SolveAsync"/> does, in a queue of its own: however many Pending VEs try
+    /// again, a DVMS partition's solve never waits behind them.
+    /// </summary>
+    [Alias("SolveAdmission")]
+    Task<PlacementResult> SolveAdmissionAsync(PlacementProblem problem, SolverOptions options, SolverKind solver = SolverKind.CpSat);
 }

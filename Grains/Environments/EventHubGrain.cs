@@ -5,9 +5,12 @@ using Orleans.Utilities;
 
 namespace Discovery.Environments;
 
-/// <summary>Fans every VE and VM transition and every ended partition out to the subscribed observers (any silo, any client) and keeps the recent ones.</summary>
+/// <summary>
+/// Fans every VE and VM transition and every ended partition out to the subscribed observers (any silo, any client) and keeps the recent ones.
+/// At most <see cref="EventHubLimits.MaxWatchers"/> observers at once: each costs a callback per event.
+/// </summary>
 [CollectionAgeLimit(AlwaysActive = true)] // cluster-wide, in memory: never collected when idle
-public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEventHubGrain
+public sealed class EventHubGrain(EventHubLimits limits, ILogger<EventHubGrain> logger) : Grain, IEventHubGrain
 {
     /// <summary>Transitions kept for <see cref="RecentAsync"/>.</summary>
     public const int Kept = 1000;
@@ -48,6 +51,12 @@ public sealed class EventHubGrain(ILogger<EventHubGrain> logger) : Grain, IEvent
 
     public Task SubscribeAsync(IVeEventObserver observer)
     {
+        if (_observers.Count >= limits.MaxWatchers) _observers.ClearExpired(); // those that stopped renewing make room first
+        if (_observers.Count >= limits.MaxWatchers && !_observers.Observers.ContainsKey(observer)) // a renewal is never refused
+        {
+            logger.LogWarning("Event hub: a watcher refused, {Count} subscribed (the limit, Discovery:Events:MaxWatchers)", _observers.Count);
+            throw new WatchRefusedException($"the cluster's event hub already has {_observers.Count} watchers, as many as it allows: stop another watch or try again later");
+        }
         _observers.Subscribe(observer, observer);
         _subscribers[observer] = CallerContext.Current;
         return Task.CompletedTask;

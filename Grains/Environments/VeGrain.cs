@@ -20,25 +20,25 @@ public sealed class VeGrain(
     [PersistentState("ve", VeGrain.StorageName)] IPersistentState<VeGrainState> state,
     InfrastructureClock clock,
     Scheduling.DvmsOptions options,
+    ImageCatalog images,
     ILogger<VeGrain> logger) : Grain, IVeGrain
 {
     /// <summary>The grain storage provider VE grains persist in (memory or ADO.NET, by silo configuration).</summary>
     public const string StorageName = "discovery";
-
-    /// <summary>A pending VE tries to place its VMs again this often, besides being woken when room appears.</summary>
-    public static readonly TimeSpan PendingRetry = TimeSpan.FromSeconds(10);
 
     private string? _operation;
     private IGrainTimer? _retry;
     private VeRecord? _ve;
     private VePlacer? _placer;
     private VeNodeCalls? _calls;
+    private PendingBackoff? _backoff;
 
     private string Key => this.GetPrimaryKeyString();
     private ITenantGrain Tenant => GrainFactory.GetGrain<ITenantGrain>(VeId.Parse(Key)?.Tenant ?? Key);
     private VeRecord Ve => _ve ??= new(Key, state.State, clock.Time);
     private VePlacer Placer => _placer ??= new(Key, GrainFactory, clock, options.Admission, options.FanOutWidth, logger);
     private VeNodeCalls Calls => _calls ??= new(Ve, GrainFactory, logger, Publish);
+    private PendingBackoff Backoff => _backoff ??= new(options.PendingRetry, new Random(VePlacer.StableHash(Key) ^ options.PendingRetry.Seed));
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -103,7 +103,7 @@ public sealed class VeGrain(
     {
         Ve.EnsureSubmittable();
         using var _ = Operation("submit");
-        var problems = VeRecord.Validate(Key, spec, capacities ?? await GrainFactory.NodeDirectory().CapacitiesAsync());
+        var problems = VeRecord.Validate(Key, spec, capacities ?? await GrainFactory.NodeDirectory().CapacitiesAsync(), images);
         if (problems.Count > 0) throw new InvalidSpecException(problems);
         var caller = CallerContext.Current;
         if (caller is { Role: Role.Tenant } && TenantConstraints.Refusal(spec) is { } forbidden) throw new AccessDeniedException(forbidden, AccessRefusal.Forbidden);
@@ -279,8 +279,20 @@ public sealed class VeGrain(
         await state.WriteStateAsync();
     }
 
+    /// <summary>Room appeared (a VE stopped or deleted, a node back): a Pending VE tries at once and its backoff starts over.</summary>
     public async Task RetryPlacementAsync()
     {
+        if (!Ve.Exists || Ve.State != VeState.Pending) return;
+        StopRetry();
+        using var _ = Operation("place");
+        await PlaceAndStartAsync();
+    }
+
+    /// <summary>The backoff's own try: the next wait is longer (<see cref="PendingBackoff"/>), armed again if still Pending.</summary>
+    private async Task RetryOnItsOwnAsync(CancellationToken cancellationToken)
+    {
+        _retry?.Dispose();
+        _retry = null;
         if (!Ve.Exists || Ve.State != VeState.Pending) return;
         using var _ = Operation("place");
         await PlaceAndStartAsync();
@@ -343,13 +355,16 @@ public sealed class VeGrain(
 
     private VeView View() => new(Key, Ve.State, [.. Ve.Vms], [.. Ve.Constraints], Ve.Reason, _operation, [.. Ve.Transitions]);
 
-    private void ArmRetry() => _retry ??= this.RegisterGrainTimer(_ => RetryPlacementAsync(),
-        new GrainTimerCreationOptions { DueTime = PendingRetry, Period = PendingRetry, KeepAlive = true });
+    /// <summary>Arms the next try of a Pending VE, after the backoff's next wait (one at a time).</summary>
+    private void ArmRetry() => _retry ??= this.RegisterGrainTimer(RetryOnItsOwnAsync,
+        new GrainTimerCreationOptions { DueTime = Backoff.Next(), Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
 
+    /// <summary>No try armed, and the next Pending spell waits the first wait again.</summary>
     private void StopRetry()
     {
         _retry?.Dispose();
         _retry = null;
+        _backoff?.Reset();
     }
 
     private OperationScope Operation(string name) => new(this, name);

@@ -23,10 +23,12 @@ public sealed class VeNodeCalls(VeRecord ve, IGrainFactory grains, ILogger logge
         {
             // Someone took the room meanwhile, or the node did not answer: it stays without a node and is
             // placed again later. A launch that timed out may have started all the same: remove it there.
-            if (e is not HypervisorException) await RemoveAsync(vm.Id, node, $"start on {node} failed: {e.Message}", vm.Restoring); // forgets the node too
+            // The tenant sees which node failed; the hypervisor's own text (host paths, daemon internals) goes to the log.
+            var reason = HypervisorFailures.Report(logger, ve.Key, vm.Id, node, "start", e);
+            if (e is not HypervisorException) await RemoveAsync(vm.Id, node, reason, vm.Restoring); // forgets the node too
             else
             {
-                publish(ve.StartFailed(vm.Id, node, $"start on {node} failed: {e.Message}"));
+                publish(ve.StartFailed(vm.Id, node, reason));
                 await PlacedAsync(vm.Id, null);
             }
         }
@@ -41,7 +43,7 @@ public sealed class VeNodeCalls(VeRecord ve, IGrainFactory grains, ILogger logge
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await RemoveAsync(vmId, host, $"cannot start on {host} ({e.Message}): placed again", restoring);
+            await RemoveAsync(vmId, host, HypervisorFailures.Report(logger, ve.Key, vmId, host, "start", e) + ": placed again", restoring);
             return false;
         }
         publish(ve.VmStarted(vmId, host, started));

@@ -68,16 +68,16 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
             var sample = own.Concat(shuffled.Take(size)).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
             var nodes = await SnapshotNodesAsync(sample.Order(StringComparer.Ordinal));
             var problem = VePlacement.Admission(nodes, toPlace.Select(v => v.Spec), constraints, admission);
-            var result = await grains.Solver().SolveAsync(problem, AdmissionSolve, SolverKind.CpSat);
+            var result = await grains.Solver().SolveAdmissionAsync(problem, AdmissionSolve, SolverKind.CpSat);
             if (result.Status == PlacementStatus.TimedOut) // nothing found that fast: the full time before a larger sample
-                result = await grains.Solver().SolveAsync(problem, SolverOptions.Default, SolverKind.CpSat);
+                result = await grains.Solver().SolveAdmissionAsync(problem, SolverOptions.Default, SolverKind.CpSat);
             if (result.IsSolved) return (problem, result);
             if (!last) continue;
             if (toPlace.Any(v => v.Restoring))
             {
                 // VMs that were running come back beyond the ratios when admission has no room: on the live load, at their expected demand.
                 var relaxed = VePlacement.Restoring(nodes, toPlace.Select(v => v.Spec), constraints, toPlace.Where(v => v.Restoring).Select(v => v.Id).ToHashSet());
-                var second = await grains.Solver().SolveAsync(relaxed, SolverOptions.Default, SolverKind.CpSat);
+                var second = await grains.Solver().SolveAdmissionAsync(relaxed, SolverOptions.Default, SolverKind.CpSat);
                 if (second.IsSolved) return (relaxed, second);
             }
             // Explained over every node: those the constraints exclude count too (empty here: excluded all the same).
@@ -97,7 +97,8 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
         return [.. answered.Select(a => a.Result)];
     }
 
-    private static int StableHash(string text)
+    /// <summary>A hash of <paramref name="text"/> that is the same in every process (string.GetHashCode is not).</summary>
+    internal static int StableHash(string text)
     {
         var hash = 2166136261u; // FNV-1a: string.GetHashCode differs from one process to the next
         foreach (var c in text) hash = (hash ^ c) * 16777619u;

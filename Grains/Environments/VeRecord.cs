@@ -83,8 +83,8 @@ public sealed class VeRecord(string key, VeGrainState state, TimeProvider time)
         return Become(VeState.Pending, null, "submitted", shownFrom: "none");
     }
 
-    /// <summary>What is wrong with <paramref name="spec"/> submitted as <paramref name="key"/> on nodes of <paramref name="capacities"/>.</summary>
-    public static IReadOnlyList<ValidationProblem> Validate(string key, VeSpec spec, IReadOnlyDictionary<string, Resources> capacities)
+    /// <summary>What is wrong with <paramref name="spec"/> submitted as <paramref name="key"/> on nodes of <paramref name="capacities"/>, booting <paramref name="images"/> (default: plain names).</summary>
+    public static IReadOnlyList<ValidationProblem> Validate(string key, VeSpec spec, IReadOnlyDictionary<string, Resources> capacities, ImageCatalog? images = null)
     {
         var problems = new List<ValidationProblem>();
         if (VeId.Parse(key) is not { } id)
@@ -95,7 +95,7 @@ public sealed class VeRecord(string key, VeGrainState state, TimeProvider time)
         for (var i = 0; i < vms.Length; i++)
             if (!string.IsNullOrEmpty(vms[i].Id) && !VeId.IsValidVmName(vms[i].Id))
                 problems.Add(new($"vms[{i}].id", $"'{vms[i].Id}' must be letters, digits and '-' (at most 63), starting with a letter or digit"));
-        problems.AddRange(VeSpecValidator.Validate(spec with { Id = string.IsNullOrEmpty(spec.Id) ? key : spec.Id }, capacities));
+        problems.AddRange(VeSpecValidator.Validate(spec with { Id = string.IsNullOrEmpty(spec.Id) ? key : spec.Id }, capacities, images: images));
         return problems;
     }
 

@@ -39,6 +39,8 @@ public static class GrainsSetup
         silo.Services.AddSingleton(new InfrastructureClock(infrastructureTime));
         silo.Services.AddKeyedSingleton(TimeProviderNames.Grains, infrastructureTime);
         silo.Services.AddSingleton(options);
+        silo.Services.TryAddSingleton(Validation.ImageCatalog.Open); // a silo with an operator's allow-list registers it first
+        silo.Services.TryAddSingleton(new Environments.EventHubLimits()); // likewise a silo's configured limits
         silo.Services.AddPlacementDirector<HomeSiloPlacement, HomeSiloPlacementDirector>();
         silo.Services.AddSingleton<NodeHomes>();
         silo.Services.AddSingleton(new SiteDistances(options.SiteDistances));
@@ -52,6 +54,7 @@ public static class GrainsSetup
         silo.Services.TryAddSingleton<PlanJournal>();
         silo.Services.AddSingleton<SiloScheduling>();
         silo.Services.AddSingleton<Monitoring.MonitoringPass>();
+        silo.Services.TryAddSingleton<Monitoring.MonitoringReadings>();
         silo.Services.TryAddSingleton<Diagnostics.CpuAccount>();
         silo.Services.AddSingleton<Monitoring.NodeMonitoringServices>();
         silo.Services.TryAddSingleton<SolverThreads>(_ => new SolverThreads());
@@ -65,7 +68,8 @@ public static class GrainsSetup
             // wait for it and at high speedups outlive their leases.
             await grains.Solver().SolveAsync(WarmUpProblem, SolverOptions.Default, SolverKind.CpSat);
             var directory = services.GetRequiredService<HypervisorDirectory>();
-            await AnnounceNodesAsync(grains, directory, services.GetRequiredService<DirectoryEntries>(),
+            await AnnounceNodesAsync(grains, directory, services.GetRequiredService<DirectoryEntries>(), services.GetRequiredService<Monitoring.MonitoringReadings>(),
+                services.GetRequiredService<InfrastructureClock>(),
                 services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), options.FanOutWidth, cancellationToken);
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
             if (!startMonitoring) return;
@@ -82,8 +86,8 @@ public static class GrainsSetup
     /// Tells the node directory about every node this silo drives whose hypervisor answers, before the silo serves:
     /// otherwise a VE submitted in the first monitoring period could name a node the cluster does not know yet.
     /// </summary>
-    private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, DirectoryEntries entries, string silo,
-        int width, CancellationToken cancellationToken)
+    private static async Task AnnounceNodesAsync(IGrainFactory grains, HypervisorDirectory directory, DirectoryEntries entries,
+        Monitoring.MonitoringReadings readings, InfrastructureClock clock, string silo, int width, CancellationToken cancellationToken)
     {
         // Fail on the unexpected (the silo does not start); a hypervisor that does not answer is no failure: it is left out.
         var hosts = await FanOut.AllAsync(directory.Nodes, async node =>
@@ -91,10 +95,12 @@ public static class GrainsSetup
             try
             {
                 var host = await directory.Get(node).GetHostInfoAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                readings.Record(node, true, clock.Now); // health answers from monitoring's readings: this is the first
                 return new NodeAnnouncement(node, directory.SiteOf(node), host.Capacity, silo);
             }
             catch (Exception e) when (e is HypervisorException or TimeoutException)
             {
+                readings.Record(node, false, clock.Now, e.Message);
                 return null; // it joins, or is marked down, through its own monitoring
             }
         }, width);

@@ -17,7 +17,7 @@ namespace Discovery.Monitoring;
 /// not finished is not woken again: a slow grain gets no queue of ticks.
 /// </summary>
 public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions options, IGrainFactory grains, CpuAccount cpu,
-    ILogger<MonitoringPass> logger) : IDisposable
+    MonitoringReadings readings, ILogger<MonitoringPass> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Watched> _nodes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
@@ -91,12 +91,14 @@ public sealed class MonitoringPass(InfrastructureClock clock, DvmsOptions option
     {
         Interlocked.Increment(ref _passes);
         var woken = 0;
+        var now = clock.Now;
         foreach (var w in _nodes.Values)
         {
             if (Volatile.Read(ref w.Busy) != 0) continue;
             NodeReading reading;
             try { reading = w.Hypervisor.Peek(); }
             catch (HypervisorException) { continue; } // the node left this silo's datacentre
+            readings.Record(w.Node, !reading.Down, now, reading.Down ? "unreachable" : null);
             var wake = w.EveryPeriod || reading.Down || reading.Version != w.Version || reading.Overloaded
                 || (options.UnderloadThreshold is { } t && reading.Hosting && reading.CpuLoad < t)
                 || (options.EffectivePressure is { } p && reading.CpuLoad > p);

@@ -197,6 +197,7 @@ public sealed class NodeGrain : Grain, INodeGrain
             Missed($"no answer within {ReadTimeout.TotalSeconds:0.#} s");
             return;
         }
+        _monitoring.Readings.Record(Node, true, _clock.Now);
         Answered(snapshot);
         ReportStateChanges(snapshot);
         if (_clock.Now >= _rejoinAt)
@@ -237,6 +238,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     /// </summary>
     private void Missed(string why)
     {
+        _monitoring.Readings.Record(Node, false, _clock.Now, why);
         var step = _health.Missed();
         if (step.BecameUnreachable)
             _logger.LogWarning("Node {Node}: hypervisor unreachable ({Message}); marked down after {Grace} s", Node, why, _health.Grace.TotalSeconds);

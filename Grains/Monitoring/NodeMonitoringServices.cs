@@ -10,8 +10,12 @@ namespace Discovery.Monitoring;
 /// monitoring pass, the CPU account monitoring is charged to, which silos drive a node (a stand-in makes way
 /// when its silo returns), what this silo told the node directory, and this silo's address as the directory records it.
 /// </summary>
-public sealed class NodeMonitoringServices(MonitoringPass pass, CpuAccount cpu, NodeHomes homes, DirectoryEntries entries, ILocalSiloDetails local)
+public sealed class NodeMonitoringServices(MonitoringPass pass, CpuAccount cpu, NodeHomes homes, DirectoryEntries entries, ILocalSiloDetails local,
+    MonitoringReadings readings)
 {
+    /// <summary>What monitoring last saw of each node, for health checks.</summary>
+    public MonitoringReadings Readings { get; } = readings;
+
     /// <summary>Reads this silo's in-memory nodes every period and wakes their grains when there is something to see.</summary>
     public MonitoringPass Pass { get; } = pass;
 

@@ -104,6 +104,9 @@ public sealed record DvmsOptions
     /// </summary>
     public AdmissionPolicy Admission { get; init; } = AdmissionPolicy.Default;
 
+    /// <summary>How a Pending VE backs off between its own tries to place its VMs again (10 s doubling to 5 min, ±20 %).</summary>
+    public Environments.PendingRetryPolicy PendingRetry { get; init; } = new();
+
     /// <summary>The solver's limits for one solve of <paramref name="timeLimit"/> (wall time) with <paramref name="workers"/>: headroom and cross-site cost as configured.</summary>
     public SolverOptions SolverOptionsFor(TimeSpan timeLimit, int workers) =>
         SolverOptions.Default with { TimeLimit = timeLimit, Workers = workers, Headroom = HeadroomTarget, CrossSiteWeight = CrossSiteWeight,

@@ -38,6 +38,7 @@ public sealed class DvmsOptionsValidator : IValidateOptions<DvmsOptions>
         if (options.FanOutWidth < 1) problems.Add($"FanOutWidth: must be at least 1, got {options.FanOutWidth}");
         if (options.SiloLossGrace < TimeSpan.Zero) problems.Add($"SiloLossGrace: must not be negative, got {options.SiloLossGrace}");
         problems.AddRange(Overlay.SiteDistances.Problems(options.SiteDistances));
+        problems.AddRange(options.PendingRetry.Problems());
         problems.AddRange(options.Admission.Problems());
         return problems;
     }

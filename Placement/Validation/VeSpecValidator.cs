@@ -16,11 +16,14 @@ public static class VeSpecValidator
     /// Validates <paramref name="spec"/>; <paramref name="nodes"/> (name to capacity), when given, lets it also reject VMs
     /// larger than the largest node (vCPUs and memory each; without nodes, larger than <paramref name="limits"/> allow) and
     /// constraints naming unknown nodes. <paramref name="limits"/> (<see cref="LanguageLimits.Default"/> when null) bound
-    /// the VMs of a VE and the names its constraints give, as for a VE text.
+    /// the VMs of a VE and the names its constraints give, as for a VE text. <paramref name="images"/> (default
+    /// <see cref="ImageCatalog.Open"/>) are the images a VM may boot: a path is always refused.
     /// </summary>
-    public static IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null, LanguageLimits? limits = null)
+    public static IReadOnlyList<ValidationProblem> Validate(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null, LanguageLimits? limits = null,
+        ImageCatalog? images = null)
     {
         limits ??= LanguageLimits.Default;
+        images ??= ImageCatalog.Open;
         var problems = new List<ValidationProblem>();
         if (string.IsNullOrWhiteSpace(spec.Id))
             problems.Add(new("id", "must not be empty"));
@@ -59,8 +62,8 @@ public static class VeSpecValidator
             else if (vm.MemoryMiB > largest.MemoryMiB) Unsized("memoryMiB", $"{vm.MemoryMiB} is more than {largest.Of(largest.MemoryMiB, "MiB")}");
             if (vm.CpuDemand < 0 || (sized && vm.CpuDemand > vm.MaxCpuDemand))
                 problems.Add(new($"{at}.cpuDemand", $"must be within 0..{(sized ? vm.MaxCpuDemand : 0)} (100 per vCPU), got {vm.CpuDemand}"));
-            if (string.IsNullOrWhiteSpace(vm.Image))
-                problems.Add(new($"{at}.image", "must not be empty"));
+            if (images.Problem(vm.Image) is { } image)
+                problems.Add(new($"{at}.image", image));
 
             if (nodes is { Count: > 0 } && sized)
             {
@@ -116,9 +119,9 @@ public static class VeSpecValidator
     }
 
     /// <summary>Throws <see cref="InvalidSpecException"/> listing every problem, if any.</summary>
-    public static void EnsureValid(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null)
+    public static void EnsureValid(VeSpec spec, IReadOnlyDictionary<string, Resources>? nodes = null, ImageCatalog? images = null)
     {
-        var problems = Validate(spec, nodes);
+        var problems = Validate(spec, nodes, images: images);
         if (problems.Count > 0) throw new InvalidSpecException(problems);
     }
 

@@ -3,6 +3,7 @@ using Discovery.Hypervisors.Libvirt;
 using Discovery.Hypervisors.Simulated;
 using Discovery.Silo.Configuration;
 using Discovery.Time;
+using Discovery.Validation;
 
 namespace Discovery.Silo.Hosting;
 
@@ -16,6 +17,8 @@ internal static class HypervisorSetup
         var directory = new HypervisorDirectory();
         services.AddSingleton(directory);
         services.AddSingleton(new MigrationUris(ConfiguredMigrationUris(settings)));
+        var images = new ImageCatalog(settings.Images); // validated: names valid, paths absolute
+        services.AddSingleton(images);
         if (settings.Hypervisor == HypervisorKind.Simulated)
         {
             var sim = settings.Simulated;
@@ -28,7 +31,7 @@ internal static class HypervisorSetup
         }
         else
         {
-            services.AddHostedService(sp => new LibvirtConnector(settings, directory, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddHostedService(sp => new LibvirtConnector(settings, directory, images, sp.GetRequiredService<ILoggerFactory>()));
         }
         return infrastructure;
     }
@@ -42,7 +45,7 @@ internal static class HypervisorSetup
     }
 
     /// <summary>Opens every configured libvirt connection before the silo starts; fails the start naming the node and URI.</summary>
-    private sealed class LibvirtConnector(DiscoveryOptions settings, HypervisorDirectory directory, ILoggerFactory loggers) : IHostedService
+    private sealed class LibvirtConnector(DiscoveryOptions settings, HypervisorDirectory directory, ImageCatalog images, ILoggerFactory loggers) : IHostedService
     {
         private readonly List<LibvirtHypervisor> _open = [];
 
@@ -54,7 +57,7 @@ internal static class HypervisorSetup
                 try
                 {
                     var hypervisor = await LibvirtHypervisor.OpenAsync(node, uri, logger, domainType: settings.LibvirtDomainType,
-                        migrationUri: settings.LibvirtMigrationUris.GetValueOrDefault(node), migrateTls: settings.LibvirtMigrateTls);
+                        migrationUri: settings.LibvirtMigrationUris.GetValueOrDefault(node), migrateTls: settings.LibvirtMigrateTls, images: images);
                     _open.Add(hypervisor);
                     directory.Register(hypervisor, settings.Site);
                     logger.LogInformation("Connected node {Node} through {Uri}", node, uri);

@@ -59,6 +59,7 @@ internal static class OrleansSetup
             [HomeSiloPlacement.MetadataKey] = HomeSiloPlacement.Describe(settings.NodeNames()),
         });
         silo.AddDashboard();
+        silo.Services.AddSingleton(settings.Events);
         silo.AddDiscoveryGrains(infrastructure, settings.Scheduling.ToDvmsOptions());
     }
 

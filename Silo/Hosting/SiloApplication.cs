@@ -34,6 +34,7 @@ public static class SiloApplication
         builder.Services.AddDiscoveryOptions(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
         // Registered before Orleans, so the tables and queries exist when its providers start.
         var schema = PostgreSqlSchema.ScriptsFor(settings);
         if (schema.Count > 0)
@@ -53,6 +54,7 @@ public static class SiloApplication
             app.Logger.LogWarning("Discovery:Security:KeyFile is not set: this silo uses {KeyFile}; every silo of the cluster needs the same key (copy it, and set KeyFile)", DiscoveryHome.KeyFile);
         if (!security.RequireTokens)
             app.Logger.LogWarning("Discovery:Security:Tokens is false: anyone who reaches {Urls} may do anything (loopback only)", settings.Urls);
+        app.UseSecurityHeaders("/dashboard");
         app.UseDashboardRoot("/dashboard");
         app.UseDashboardSecurity("/dashboard");
         app.UseRouting();

@@ -114,7 +114,9 @@ public sealed record PartitionEndedJson(string Partition, string Node, string Ki
 public sealed record MoveJson(string Vm, string From, string To, int MemoryMiB);
 
 /// <summary>Health of this silo: 200 when it is an active member and at least one of its hypervisors answers.</summary>
-public sealed record HealthJson(string Status, bool Member, string SiloStatus, int Hypervisors, int Answering, IReadOnlyList<string> NotAnswering, IReadOnlyList<string> Reasons);
+/// <param name="OldestReadingSeconds">Age of the oldest monitoring reading the answer is made of (infrastructure seconds); null without hypervisors.</param>
+public sealed record HealthJson(string Status, bool Member, string SiloStatus, int Hypervisors, int Answering, IReadOnlyList<string> NotAnswering, IReadOnlyList<string> Reasons,
+    double? OldestReadingSeconds = null);
 
 internal static class ImmutableExtensions
 {

@@ -63,7 +63,8 @@ public static partial class OperationsSetup
             // Load balancers ask without a token and get the status; the details (membership, hypervisors) are for operators and readers.
             object body = (await authorization.AuthorizeAsync(http.User, ApiSecurity.Read)).Succeeded ? report : new { report.Status };
             return report.Status == "unhealthy" ? Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Json(body);
-        }).WithSummary("Whether this silo is an active cluster member and its hypervisors answer (503 with the reasons when not).")
+        }).WithSummary("Whether this silo is an active cluster member and its hypervisors answered monitoring, from monitoring's last readings " +
+                        "(their oldest age in oldestReadingSeconds; no hypervisor is asked): 503 with the reasons when not; the details for operators and readers.")
           .Produces<HealthJson>().Produces<HealthJson>(StatusCodes.Status503ServiceUnavailable);
 
         var api = app.MapGroup("/api").RequireAuthorization(ApiSecurity.Any);
@@ -248,24 +249,43 @@ public static partial class OperationsSetup
 
     private static void MapEvents(RouteGroupBuilder api)
     {
-        api.MapGet("/events", (DiscoveryClient client, CancellationToken ct) => TypedResults.ServerSentEvents(Stream(client, ct)))
+        api.MapGet("/events", async Task<IResult> (DiscoveryClient client, CancellationToken ct) =>
+            {
+                // Subscribed before the stream starts: a refusal (too many watchers) is a 503, not a broken stream.
+                var items = client.WatchAllAsync(announceSubscription: true, ct).GetAsyncEnumerator(ct);
+                try
+                {
+                    if (!await items.MoveNextAsync()) return Results.Empty;
+                }
+                catch
+                {
+                    await items.DisposeAsync();
+                    throw;
+                }
+                return TypedResults.ServerSentEvents(Stream(items, ct));
+            })
             .WithTags("events")
             .WithSummary("Server-sent events from now on, each as JSON: first 'subscribed' once nothing published later can be missed, then " +
-                         "'ve' (a VE or VM transition) and 'partition' (a DVMS partition that ended).");
+                         "'ve' (a VE or VM transition), 'partition' (a DVMS partition that ended) and 'lagged' ({\"dropped\": n}: this client fell " +
+                         "behind and the n oldest events were dropped there). 503 when the cluster has as many watchers as it allows.");
     }
 
-    private static async IAsyncEnumerable<SseItem<object>> Stream(DiscoveryClient client, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<SseItem<object>> Stream(IAsyncEnumerator<object> items, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var item in client.WatchAllAsync(announceSubscription: true, ct))
+        await using var _ = items;
+        do
         {
+            var item = items.Current;
             yield return item switch
             {
                 WatchSubscribed s => new SseItem<object>(s, "subscribed"),
+                WatchLagged l => new SseItem<object>(l, "lagged"),
                 VeTransition t => new SseItem<object>(TransitionJson.Of(t), "ve"),
                 PartitionNotice n => new SseItem<object>(PartitionEndedJson.From(n), "partition"),
                 Security.AuditEntry a => new SseItem<object>(a, "audit"),
                 _ => new SseItem<object>(item.ToString() ?? "", "other"),
             };
         }
+        while (await items.MoveNextAsync());
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Discovery.Model;
+using Discovery.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,8 +22,11 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     private GCHandle _self;
     private int _lifecycleCallback = -1;
 
-    private LibvirtHypervisor(LibvirtConnection connection, string domainType, ILogger logger, TimeProvider time)
+    private readonly ImageCatalog _images;
+
+    private LibvirtHypervisor(LibvirtConnection connection, string domainType, ILogger logger, TimeProvider time, ImageCatalog images)
     {
+        _images = images;
         _connection = connection;
         DomainType = domainType;
         _logger = logger;
@@ -60,12 +64,13 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     /// <summary>Opens a connection to <paramref name="uri"/> for node <paramref name="node"/> and subscribes to lifecycle events.</summary>
     /// <param name="migrationUri">What other nodes' daemons connect to for a migration here; null: <paramref name="uri"/>.</param>
     /// <param name="migrateTls">Migrate from this node over TLS (<c>VIR_MIGRATE_TLS</c>).</param>
+    /// <param name="images">The images VMs may boot and their files; null: <see cref="ImageCatalog.Open"/> (plain names, no disk).</param>
     public static async Task<LibvirtHypervisor> OpenAsync(string node, string uri, ILogger? logger = null, TimeProvider? time = null, string? domainType = null,
-        string? migrationUri = null, bool migrateTls = false)
+        string? migrationUri = null, bool migrateTls = false, ImageCatalog? images = null)
     {
         var connection = await LibvirtConnection.OpenAsync(node, uri);
         var hypervisor = new LibvirtHypervisor(connection, domainType ?? (uri.StartsWith("test:", StringComparison.Ordinal) ? "test" : "kvm"),
-            logger ?? NullLogger.Instance, time ?? TimeProvider.System) { _migrationUri = migrationUri, MigrationFlags = FlagsFor(migrateTls) };
+            logger ?? NullLogger.Instance, time ?? TimeProvider.System, images ?? ImageCatalog.Open) { _migrationUri = migrationUri, MigrationFlags = FlagsFor(migrateTls) };
         try
         {
             await hypervisor.SubscribeAsync();
@@ -202,8 +207,13 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task DefineAsync(VmSpec vm, CancellationToken cancellationToken = default) =>
-        DefineXmlAsync(vm.Id, DomainXml.For(vm, DomainType));
+    /// <remarks>The image resolves through the allow-list here too: a spec can reach a node without passing through a VE.</remarks>
+    public Task DefineAsync(VmSpec vm, CancellationToken cancellationToken = default)
+    {
+        if (_images.Problem(vm.Image) is { } problem)
+            return Task.FromException(new HypervisorException(Node, HypervisorErrorKind.InvalidDefinition, $"define '{vm.Id}': image {problem}"));
+        return DefineXmlAsync(vm.Id, DomainXml.For(vm, DomainType, _images.Resolve(vm.Image)));
+    }
 
     /// <summary>Defines a domain from raw libvirt XML.</summary>
     public Task DefineXmlAsync(string vmId, string xml) =>

@@ -19,7 +19,7 @@ public sealed class SolverCalls
     /// <summary>Adds the recording filter to <paramref name="silo"/>.</summary>
     public void AddTo(ISiloBuilder silo) => silo.AddIncomingGrainCallFilter(async context =>
     {
-        // Only ISolverGrain.SolveAsync takes a problem and solver options.
+        // Only ISolverGrain's solves (partition and admission) take a problem and solver options.
         if (context.Request.GetArgumentCount() >= 2 && context.Request.GetArgument(0) is PlacementProblem problem
             && context.Request.GetArgument(1) is SolverOptions options)
             _calls.Enqueue((problem, options));
