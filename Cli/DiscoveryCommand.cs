@@ -176,6 +176,7 @@ public static class DiscoveryCommand
         speedup.Validators.Add(r => { if (r.GetValueOrDefault<double>() is var v && !(v >= 1 && v <= 100)) r.AddError($"--speedup must be within [1, 100], got {v}"); });
         var seed = new Option<int>("--seed") { Description = "Seed of the VEs, the crashed nodes and the load injector.", DefaultValueFactory = _ => d.Infrastructure.Seed };
         var silos = Positive("--silos", d.Silos, "Silos in this process (Orleans' networking between them), each driving whole sites with its own simulated datacentre.");
+        var secure = new Option<bool>("--secure") { Description = "Mutual TLS between the silos, Discovery's call checks on each, and every submission and read carrying an operator's token, as a client's would: what they cost." };
         var killSilo = new Option<bool>("--kill-silo") { Description = "Kill the last silo (an ungraceful stop: its nodes keep running, nothing drives them) instead of crashing nodes, then start it again; needs --silos 2 or more." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to FILE." };
         var command = new Command("ve", """
@@ -192,7 +193,7 @@ public static class DiscoveryCommand
             Example: discovery bench ve --nodes 1024 --sites 8 --silos 4 --kill-silo --json kill.json
             Admission (issue 22): --vcpus 1-4 --cpu 50 --observe 300, and the same with --ves 0, give what admitting the VEs costs DVMS.
             Example: discovery bench ve --nodes 1024 --vms-per-node 10 --ves 1000 --vcpus 1-4 --crash 0 --observe 300
-            """) { nodes, vmsPerNode, sites, ves, minVms, maxVms, vcpus, cpu, observe, parallel, crash, speedup, seed, silos, killSilo, json };
+            """) { nodes, vmsPerNode, sites, ves, minVms, maxVms, vcpus, cpu, observe, parallel, crash, speedup, seed, silos, killSilo, secure, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(minVms) > parse.GetValue(maxVms))
@@ -217,7 +218,7 @@ public static class DiscoveryCommand
             }
             var settings = d with
             {
-                Silos = parse.GetValue(silos), KillSilo = parse.GetValue(killSilo),
+                Silos = parse.GetValue(silos), KillSilo = parse.GetValue(killSilo), Secure = parse.GetValue(secure),
                 Infrastructure = d.Infrastructure with
                 {
                     Nodes = parse.GetValue(nodes), VmsPerNode = parse.GetValue(vmsPerNode), Sites = parse.GetValue(sites),

@@ -453,6 +453,9 @@ public sealed class DiscoveryClient : IAsyncDisposable
             await renew;
             try { await Call(async () => { await hub.UnsubscribeAsync(reference); return 0; }, CancellationToken.None); } catch (Exception) { /* the cluster may be gone */ }
             Cluster.DeleteObjectReference<IVeEventObserver>(reference);
+            // Orleans holds an observer weakly: without this, a collection during a quiet watch took it, and every later event
+            // was dropped ("has been garbage collected") while the watch waited on for ever.
+            GC.KeepAlive(observer);
         }
     }
 

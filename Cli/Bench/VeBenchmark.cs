@@ -29,6 +29,8 @@ public sealed record VeBenchmarkSettings
     public double CrashFraction { get; init; } = 0.05;
     /// <summary>Silos in the process, each driving whole sites (its own simulated datacentre).</summary>
     public int Silos { get; init; } = 1;
+    /// <summary>Mutual TLS between the silos, Discovery's security on each, and every submission and read carrying an operator's token (<c>--secure</c>).</summary>
+    public bool Secure { get; init; }
     /// <summary>Kill the last silo (its nodes undriven until it starts again) instead of crashing a share of the nodes.</summary>
     public bool KillSilo { get; init; }
     /// <summary>Infrastructure seconds to wait for recovery before counting what is still down as lost.</summary>
@@ -112,7 +114,8 @@ public static class VeBenchmark
         var primary = SimulationRunner.FreePort();
         // The silos' grain state lives outside all of them (PostgreSQL's role): a killed silo loses nothing stored.
         var store = new SharedGrainStorage.Store();
-        var hosts = await SimulationRunner.StartSilosAsync(parts, clock, options, primary, store);
+        using var secure = settings.Secure ? SecureCluster.Create() : null;
+        var hosts = await SimulationRunner.StartSilosAsync(parts, clock, options, primary, store, secure is null ? null : secure.Apply);
         var grains = hosts[0].Services.GetRequiredService<IGrainFactory>();
         SimulationRunner.StartLoadInjection(parts);
         var allNodes = parts.SelectMany(p => p.Directory.Nodes).Order(StringComparer.Ordinal).ToList();
@@ -125,7 +128,8 @@ public static class VeBenchmark
             await Task.Delay(200, cancellationToken);
         }
 
-        // 1. Submit.
+        // 1. Submit (with --secure, as a client would: every call from here carries the token and is checked).
+        secure?.ActAsOperator();
         var sites = allNodes.GroupBy(SiteOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Order(StringComparer.Ordinal).ToImmutableArray()).ToList();
         var workload = VeWorkload.Generate(settings.Ves, settings.MinVms, settings.MaxVms, settings.Vm, sites, infrastructure.Seed,
             (settings.MinVCpus, settings.MaxVCpus), settings.CpuPercent);

@@ -19,6 +19,7 @@ public static class SimulateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the load injector (same workload for every scheduler).", DefaultValueFactory = _ => defaults.Infrastructure.Seed };
         var headroom = new Option<string>("--headroom") { Description = "Headroom target CPU load of every scheduler's plans (0.9: a plan keeps the nodes it touches at or under 90 % if it can, before moving the least memory), or 'none' for least memory only.", DefaultValueFactory = _ => defaults.HeadroomTarget is { } h ? h.ToString(CultureInfo.InvariantCulture) : "none" };
         var pressure = new Option<string>("--pressure") { Description = "Pressure threshold CPU load of every scheduler, above --headroom (0.93: a node above 93 % that is not overloaded yet sheds load down to the headroom target when a neighbour has room), or 'none' to act on overloads only.", DefaultValueFactory = _ => defaults.PressureThreshold is { } p ? p.ToString(CultureInfo.InvariantCulture) : "none" };
+        var secure = new Option<bool>("--secure") { Description = "Mutual TLS between the silos and Discovery's call checks on each, as in production: what they cost." };
         var silos = new Option<int>("--silos") { Description = "Silos in this process (real Orleans networking between them), each driving whole sites with its own simulated datacentre, on the same seeded workload as one silo; dvms and none only above 1.", DefaultValueFactory = _ => defaults.Silos };
         var json = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to FILE." };
         var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with charts to FILE." };
@@ -31,11 +32,12 @@ public static class SimulateCommand
             whole sites with its own simulated datacentre, VMs cross silos by hand-over through the node grains, and the
             seeded workload is the one a single silo sees.
             Example: discovery simulate --nodes 1024 --vms 10240 --duration 3600 --speedup 10 --schedulers dvms,centralized,hierarchical,none --json out.json --report out.html
-            """) { nodes, vms, sites, duration, speedup, schedulers, seed, headroom, pressure, silos, json, report };
+            With --secure, the silos talk mutual TLS (a throwaway CA) and check calls as production silos do.
+            """) { nodes, vms, sites, duration, speedup, schedulers, seed, headroom, pressure, silos, secure, json, report };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = SimulationSettings.FromOptions(parse.GetValue(nodes), parse.GetValue(vms), parse.GetValue(sites),
-                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems, parse.GetValue(headroom)!, parse.GetValue(silos), parse.GetValue(pressure)!);
+                parse.GetValue(duration), parse.GetValue(speedup), parse.GetValue(schedulers)!, parse.GetValue(seed), out var problems, parse.GetValue(headroom)!, parse.GetValue(silos), parse.GetValue(pressure)!) with { Secure = parse.GetValue(secure) };
             if (problems.Count > 0)
             {
                 foreach (var p in problems) Console.Error.WriteLine($"discovery simulate: {p}");

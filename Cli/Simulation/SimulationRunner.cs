@@ -40,7 +40,8 @@ public static class SimulationRunner
         };
 
         using var counters = new RunCounters();
-        var hosts = scheduler == SchedulerKind.None ? [] : await StartSilosAsync(parts, clock, options, FreePort());
+        using var secure = settings.Secure ? Bench.SecureCluster.Create() : null;
+        var hosts = scheduler == SchedulerKind.None ? [] : await StartSilosAsync(parts, clock, options, FreePort(), configure: secure is null ? null : secure.Apply);
         var grains = hosts.FirstOrDefault()?.Services.GetRequiredService<IGrainFactory>();
         StartLoadInjection(parts);
         DatacenterTotals Totals() => SimulationRunner.Totals(parts);
@@ -201,11 +202,11 @@ public static class SimulationRunner
     /// between them, every call goes through Orleans' networking.
     /// </summary>
     internal static async Task<List<IHost>> StartSilosAsync(IReadOnlyList<SiloPart> parts, TimeProvider clock, DvmsOptions options, int primaryPort,
-        SharedGrainStorage.Store? sharedStore = null)
+        SharedGrainStorage.Store? sharedStore = null, Action<ISiloBuilder>? configure = null)
     {
         var hosts = new List<IHost>();
         for (var i = 0; i < parts.Count; i++)
-            hosts.Add(await StartSiloAsync(parts[i], clock, options, i == 0 ? primaryPort : FreePort(), primaryPort, $"silo-{i}", sharedStore));
+            hosts.Add(await StartSiloAsync(parts[i], clock, options, i == 0 ? primaryPort : FreePort(), primaryPort, $"silo-{i}", sharedStore, configure));
         return hosts;
     }
 
@@ -220,7 +221,7 @@ public static class SimulationRunner
     internal static DatacenterTotals Totals(IReadOnlyList<SiloPart> parts) => DatacenterTotals.Combine([.. parts.Select(p => p.Datacenter.GetTotals())]);
 
     internal static async Task<IHost> StartSiloAsync(SiloPart part, TimeProvider clock, DvmsOptions options, int siloPort, int primaryPort, string name,
-        SharedGrainStorage.Store? sharedStore = null)
+        SharedGrainStorage.Store? sharedStore = null, Action<ISiloBuilder>? configure = null)
     {
         var (directory, datacenter, journal) = (part.Directory, part.Datacenter, part.Journal);
         var builder = Host.CreateApplicationBuilder();
@@ -241,6 +242,7 @@ public static class SimulationRunner
             else silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(VeGrain.StorageName,
                 (sp, _) => new SharedGrainStorage(sharedStore, sp.GetRequiredService<Orleans.Serialization.DeepCopier>()));
             silo.AddDiscoveryGrains(clock, options);
+            configure?.Invoke(silo);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -21,6 +21,8 @@ public sealed record SimulationSettings
 
     /// <summary>Silos in this process, each driving a slice of whole sites (its own simulated datacentre); 1: one silo drives all.</summary>
     public int Silos { get; init; } = 1;
+    /// <summary>Mutual TLS between the silos and Discovery's security on each (<c>--secure</c>): what they cost.</summary>
+    public bool Secure { get; init; }
 
     /// <summary>VMs in all.</summary>
     public int Vms => Infrastructure.Nodes * Infrastructure.VmsPerNode;

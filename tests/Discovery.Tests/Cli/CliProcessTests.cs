@@ -166,7 +166,7 @@ public sealed class CliProcessTests : IDisposable
 
         Assert.Equal((2, "", "discovery ve submit: --timeout applies to --wait: give both\n"), await Discovery("ve", "submit", shop, "--timeout", "5m", "--gateway", g));
         var bad = await Discovery("ve", "submit", shop, "--wait", "--timeout", "5x", "--gateway", g);
-        Assert.Equal((2, "discovery: --timeout: '5x' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00\n"), (bad.Exit, bad.Err.Split('\n')[0] + "\n"));
+        Assert.Equal((2, "discovery: --timeout: '5x' is not a duration: write 30s, 5m, 1h, 1h30m, 7d or 00:05:00\n"), (bad.Exit, bad.Err.Split('\n')[0] + "\n"));
         silo.Process.Kill(entireProcessTree: true);
     }
 }

@@ -40,12 +40,12 @@ public sealed class WaitPrinterTests
     }
 
     [Theory]
-    [InlineData("5", "'5' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00")]
-    [InlineData("5x", "'5x' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00")]
-    [InlineData("m", "'m' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00")]
+    [InlineData("5", "'5' is not a duration: write 30s, 5m, 1h, 1h30m, 7d or 00:05:00")]
+    [InlineData("5x", "'5x' is not a duration: write 30s, 5m, 1h, 1h30m, 7d or 00:05:00")]
+    [InlineData("m", "'m' is not a duration: write 30s, 5m, 1h, 1h30m, 7d or 00:05:00")]
     [InlineData("0s", "a duration must be positive, got '0s'")]
     [InlineData("-00:01:00", "a duration must be positive, got '-00:01:00'")]
-    [InlineData("99:99", "'99:99' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00")]
+    [InlineData("99:99", "'99:99' is not a duration: write 30s, 5m, 1h, 1h30m, 7d or 00:05:00")]
     [InlineData("99999999999h", "'99999999999h' is longer than a duration can be")]
     public void Bad_durations_say_what_to_write(string text, string message)
     {
@@ -69,7 +69,7 @@ public sealed class WaitPrinterTests
     }
 
     [Theory]
-    [InlineData("--timeout", "5x", "discovery: --timeout: '5x' is not a duration: write 30s, 5m, 1h, 1h30m or 00:05:00")]
+    [InlineData("--timeout", "5x", "discovery: --timeout: '5x' is not a duration: write 30s, 5m, 1h, 1h30m, 7d or 00:05:00")]
     [InlineData("--timeout", "0s", "discovery: --timeout: a duration must be positive, got '0s'")]
     public void A_bad_timeout_is_wrong_usage(string option, string value, string message)
     {

@@ -94,7 +94,7 @@ public sealed class VeGrainTests
         { "alice/mem", new VeSpec("", [Vm("a", memoryMiB: -1)], []), "vms[0].memoryMiB: must be positive, got -1" },
         { "alice/demand", new VeSpec("", [new VmSpec("a", 1, 512, "img", 150)], []), "vms[0].cpuDemand: must be within 0..100 (100 per vCPU), got 150" },
         { "alice/image", new VeSpec("", [new VmSpec("a", 1, 512, "", 0)], []), "vms[0].image: must not be empty" },
-        { "alice/huge", new VeSpec("", [Vm("a", vcpus: 8)], []), "vms[0]: VM 'a' needs 8 cores, 512 MiB at full load, larger than every node (largest: 4 cores, 8192 MiB)" },
+        { "alice/huge", new VeSpec("", [Vm("a", vcpus: 8)], []), "vms[0].vcpus: 8 is more than the largest node's 4 cores" },
         { "alice/unknownvm", new VeSpec("", [Vm("a")], [new Spread(["a", "b"])]), "constraints[0](spread).vms: unknown VM 'b' (not in this VE)" },
         { "alice/unknownnode", new VeSpec("", [Vm("a")], [new Ban(["a"], ["n9"])]), "constraints[0](ban).nodes: unknown node 'n9'" },
         { "alice/emptyfence", new VeSpec("", [Vm("a")], [new Fence(["a"], [])]), "constraints[0](fence).nodes: node set must not be empty" },

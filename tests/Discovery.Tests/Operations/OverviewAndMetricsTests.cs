@@ -63,7 +63,9 @@ public sealed partial class OverviewAndMetricsTests
 
         // The same partition over server-sent events, with its moves: two VMs off node-0001.
         string? line;
-        while ((line = await reader.ReadLineAsync(timeout.Token)) != "event: partition") Assert.NotNull(line);
+        var read = new List<string?>();
+        try { while ((line = await reader.ReadLineAsync(timeout.Token)) != "event: partition") { read.Add(line); Assert.NotNull(line); } }
+        catch (OperationCanceledException) { Assert.Fail("the stream gave only: " + string.Join(" / ", read)); }
         var ended = JsonDocument.Parse((await reader.ReadLineAsync(timeout.Token))!["data: ".Length..]).RootElement;
         Assert.Equal(("node-0001", "Overload", "Solved", 2, 2), (ended.GetProperty("node").GetString(), ended.GetProperty("kind").GetString(),
             ended.GetProperty("outcome").GetString(), ended.GetProperty("nodeCount").GetInt32(), ended.GetProperty("migrations").GetInt32()));

@@ -65,7 +65,7 @@ public sealed class WebHardeningTests
     public async Task The_event_stream_past_the_watcher_cap_gets_503()
     {
         await using var silo = await InProcessSilo.StartAsync("Simulated:Nodes=2", "Simulated:LoadInjector=false", "Events:MaxWatchers=1");
-        using var first = new HttpClient { BaseAddress = silo.Address, Timeout = Timeout.InfiniteTimeSpan };
+        using var first = new HttpClient { BaseAddress = silo.Address, Timeout = Timeout.InfiniteTimeSpan }.WithToken();
         using var stream = await first.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
 

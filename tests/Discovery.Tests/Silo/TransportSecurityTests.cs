@@ -94,7 +94,7 @@ public sealed class GatewayTlsTests(TlsSilo silo) : IClassFixture<TlsSilo>
         // The same client with the cluster's certificate gets through: what refused the intruder is its certificate.
         using var member = ClusterCertificates.LoadCertificate(Certs.Client.Certificate, Certs.Client.Key);
         using var host = await RawClientAsync(member, cluster);
-        Assert.Equal(2, (await DiscoveryClient.FromCluster(host.Services.GetRequiredService<IClusterClient>()).ListNodesAsync()).Count);
+        Assert.Equal(2, (await DiscoveryClient.FromCluster(host.Services.GetRequiredService<IClusterClient>()).WithToken(TestSecurity.Operator).ListNodesAsync()).Count);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class GatewayTlsTests(TlsSilo silo) : IClassFixture<TlsSilo>
         {
             await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
             // A connection the gateway drops after the handshake fails the first call instead.
-            await DiscoveryClient.FromCluster(host.Services.GetRequiredService<IClusterClient>()).ListNodesAsync(timeout.Token);
+            await DiscoveryClient.FromCluster(host.Services.GetRequiredService<IClusterClient>()).WithToken(TestSecurity.Operator).ListNodesAsync(timeout.Token);
             return host;
         }
         catch
