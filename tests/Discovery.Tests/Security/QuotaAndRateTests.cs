@@ -42,6 +42,9 @@ public sealed class QuotaAndRateTests(LimitedSiloFixture fixture) : IClassFixtur
             Assert.Equal("Quota exceeded", problem.GetProperty("title").GetString());
             Assert.Equal("quota exceeded: tenant 'quota' may hold 3 VMs (Discovery:Security:Quotas); it holds 2 and this VE needs 2", problem.GetProperty("detail").GetString());
         }
+        Assert.Equal(HttpStatusCode.NotFound, (await quota.GetAsync("/api/ves/quota/b")).StatusCode); // nothing stored
+        Assert.Equal(HttpStatusCode.OK, (await quota.DeleteAsync("/api/ves/quota/a")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await quota.PostAsync("/api/ves/quota/b", Vms(3))).StatusCode);
     }
 
     [Fact]
