@@ -7,13 +7,13 @@ using Discovery.Tests.Support;
 
 namespace Discovery.Tests.Security;
 
-/// <summary>A silo with a VM quota per tenant and a small rate: one call a day after a burst of three.</summary>
+/// <summary>A silo with a VM quota per tenant and a small rate: one call a day after a burst of six.</summary>
 public sealed class LimitedSiloFixture : IAsyncLifetime
 {
     public InProcessSilo Silo { get; private set; } = null!;
 
     public async Task InitializeAsync() => Silo = await InProcessSilo.StartAsync("Simulated:Nodes=4", "Simulated:VmsPerNode=0", "Simulated:LoadInjector=false",
-        "Security:Quotas:Default:Vms=3", "Security:Quotas:Tenants:big:Vms=100", "Security:RateBurst=3", "Security:RatePermits=1", "Security:RateWindowSeconds=86400");
+        "Security:Quotas:Default:Vms=3", "Security:Quotas:Tenants:big:Vms=100", "Security:RateBurst=6", "Security:RatePermits=1", "Security:RateWindowSeconds=86400");
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();
 }
@@ -58,13 +58,13 @@ public sealed class QuotaAndRateTests(LimitedSiloFixture fixture) : IClassFixtur
     public async Task A_burst_past_the_rate_gets_429_with_retry_after_and_other_tenants_go_on()
     {
         using var rate = Http("rate");
-        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await rate.GetAsync("/api/ves")).StatusCode);
+        for (var i = 0; i < 6; i++) Assert.Equal(HttpStatusCode.OK, (await rate.GetAsync("/api/ves")).StatusCode);
         using var refused = await rate.GetAsync("/api/ves");
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         // One call a day: the wait is a day less the few seconds since the burst (the silo's clock is the wall clock).
         var retryAfter = int.Parse(refused.Headers.GetValues("Retry-After").Single());
         Assert.InRange(retryAfter, 86_400 - 120, 86_400);
-        Assert.StartsWith("tenant 'rate' is past its rate of 1 calls per 86400 s (burst 3): try again in ",
+        Assert.StartsWith("tenant 'rate' is past its rate of 1 calls per 86400 s (burst 6): try again in ",
             JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
         using var other = Http("other");
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/ves")).StatusCode);
