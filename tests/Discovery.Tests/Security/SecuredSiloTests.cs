@@ -232,6 +232,16 @@ public sealed class SecuredSiloTests(SecuredSiloFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_host_file_as_a_disk_is_refused_at_submit_and_nothing_is_stored()
+    {
+        using var alice = Http(Alice);
+        using var response = await alice.PostAsync("/api/ves/alice/disk", Text("web1: {vcpus: 1, memory: 512MiB, image: \"/etc/shadow\"};"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("1 problem(s): vms[0].image: '/etc/shadow' is a path; name an image (e.g. debian-12), never a file", await Detail(response));
+        Assert.Equal(HttpStatusCode.NotFound, (await alice.GetAsync("/api/ves/alice/disk")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_client_calling_an_internal_grain_directly_is_refused_whatever_its_token()
     {
         await using var client = await Client(TestSecurity.Operator);
