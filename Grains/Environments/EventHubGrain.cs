@@ -18,9 +18,8 @@ public sealed class EventHubGrain(EventHubLimits limits, ILogger<EventHubGrain> 
     /// <summary>An observer that does not renew its subscription within this time is dropped.</summary>
     public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(1);
 
-    private readonly ObserverManager<IVeEventObserver> _observers = new(SubscriptionLifetime, logger);
-    // Who subscribed each observer (null: the cluster's own code, or a cluster without tokens): what it may receive.
-    private readonly Dictionary<IVeEventObserver, Caller?> _subscribers = [];
+    // Each observer with who subscribed it (null: the cluster's own code, or a cluster without tokens): what it may receive.
+    private readonly ObserverManager<IVeEventObserver, Subscription> _observers = new(SubscriptionLifetime, logger);
     private readonly Queue<VeTransition> _recent = new();
     private readonly Queue<Scheduling.PartitionNotice> _partitions = new();
     private Scheduling.SchedulingTotals _totals = Scheduling.SchedulingTotals.None;
@@ -30,7 +29,7 @@ public sealed class EventHubGrain(EventHubLimits limits, ILogger<EventHubGrain> 
         _recent.Enqueue(transition);
         while (_recent.Count > Kept) _recent.Dequeue();
         var tenant = VeId.Parse(transition.Ve)?.Tenant;
-        _observers.Notify(o => o.OnTransition(transition), o => Subscriber(o) is not { } c || tenant is null || c.MaySee(tenant));
+        _observers.Notify(s => s.Observer.OnTransition(transition), s => s.Caller is not { } c || tenant is null || c.MaySee(tenant));
         return Task.CompletedTask;
     }
 
@@ -39,13 +38,13 @@ public sealed class EventHubGrain(EventHubLimits limits, ILogger<EventHubGrain> 
         _partitions.Enqueue(notice);
         while (_partitions.Count > Kept) _partitions.Dequeue();
         _totals = _totals.With(notice);
-        if (_observers.Count > 0) _observers.Notify(o => o.OnPartition(notice), o => Subscriber(o) is not { Role: Role.Tenant });
+        if (_observers.Count > 0) _observers.Notify(s => s.Observer.OnPartition(notice), s => s.Caller is not { Role: Role.Tenant });
         return Task.CompletedTask;
     }
 
     public Task PublishAuditAsync(AuditEntry entry)
     {
-        if (_observers.Count > 0) _observers.Notify(o => o.OnAudit(entry), o => Subscriber(o) is not { } c || c.Role == Role.Operator);
+        if (_observers.Count > 0) _observers.Notify(s => s.Observer.OnAudit(entry), s => s.Caller is not { } c || c.Role == Role.Operator);
         return Task.CompletedTask;
     }
 
@@ -57,20 +56,17 @@ public sealed class EventHubGrain(EventHubLimits limits, ILogger<EventHubGrain> 
             logger.LogWarning("Event hub: a watcher refused, {Count} subscribed (the limit, Discovery:Events:MaxWatchers)", _observers.Count);
             throw new WatchRefusedException($"the cluster's event hub already has {_observers.Count} watchers, as many as it allows: stop another watch or try again later");
         }
-        _observers.Subscribe(observer, observer);
-        _subscribers[observer] = CallerContext.Current;
+        _observers.Subscribe(observer, new Subscription(observer, CallerContext.Current));
         return Task.CompletedTask;
     }
 
     public Task UnsubscribeAsync(IVeEventObserver observer)
     {
         _observers.Unsubscribe(observer);
-        _subscribers.Remove(observer);
         return Task.CompletedTask;
     }
 
-    // An observer the manager dropped (expired) may linger here until it unsubscribes or renews: harmless, it gets nothing.
-    private Caller? Subscriber(IVeEventObserver observer) => _subscribers.GetValueOrDefault(observer);
+    private sealed record Subscription(IVeEventObserver Observer, Caller? Caller);
 
     public Task<ImmutableArray<VeTransition>> RecentAsync(int count) =>
         Task.FromResult(_recent.Skip(Math.Max(0, _recent.Count - count)).ToImmutableArray());

@@ -46,8 +46,8 @@ public sealed partial class CallerFilter(SecurityOptions options, TokenValidator
         }
         var caller = await CallerAsync();
         RequestContext.Set(CallerContext.CallerKey, caller);
-        var veTenant = access.Access is Access.ReadVe or Access.SubmitVe or Access.OperateVe ? VeId.Parse(context.TargetId.Key.ToString()!)?.Tenant : null;
         var target = context.TargetId.Key.ToString() ?? "";
+        var veTenant = access.Access is Access.ReadVe or Access.SubmitVe or Access.OperateVe ? VeId.Parse(target)?.Tenant : null;
         switch (AccessRules.Decide(caller, access.Access, veTenant, options.AllowFaults))
         {
             case AccessDecision.NotFound:

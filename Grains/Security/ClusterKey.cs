@@ -28,11 +28,10 @@ public static class ClusterKey
     }
 
     /// <summary>The key in <paramref name="path"/>, made there first when the file does not exist (the embedded default's first start).</summary>
-    public static byte[] ReadOrCreate(string path, out bool created)
+    public static byte[] ReadOrCreate(string path)
     {
-        created = false;
         if (File.Exists(path)) return Read(path);
-        created = DiscoveryHome.WritePrivate(path, Convert.ToBase64String(Create()) + "\n", overwrite: false);
+        DiscoveryHome.WritePrivate(path, Convert.ToBase64String(Create()) + "\n", overwrite: false);
         return Read(path); // two silos starting at once: both read the file that won
     }
 

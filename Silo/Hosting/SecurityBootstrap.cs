@@ -18,7 +18,7 @@ internal static class SecurityBootstrap
         byte[] key;
         try
         {
-            key = security.KeyFile is { } file ? ClusterKey.Read(file) : ClusterKey.ReadOrCreate(DiscoveryHome.KeyFile, out _);
+            key = security.KeyFile is { } file ? ClusterKey.Read(file) : ClusterKey.ReadOrCreate(DiscoveryHome.KeyFile);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -48,7 +48,7 @@ public sealed class SecurityRulesTests
         Assert.Equal(AccessDecision.Forbidden, AccessRules.Decide(Ops, Access.InjectFaults, null, faultsAllowed: false));
 
     private static readonly byte[] Key = ClusterKey.Create();
-    private static SecurityOptions Options(FakeTimeProvider? time = null) => new() { ClusterKey = Key };
+    private static SecurityOptions Options() => new() { ClusterKey = Key };
 
     [Fact]
     public async Task A_valid_token_names_its_caller_and_a_bad_one_says_why()

@@ -26,7 +26,7 @@ public static class TestSecurity
         Directory.CreateDirectory(Home);
         Environment.SetEnvironmentVariable(DiscoveryHome.Variable, Home);
         Environment.SetEnvironmentVariable(DiscoveryHome.TokenVariable, null);
-        Key = ClusterKey.ReadOrCreate(DiscoveryHome.KeyFile, out _);
+        Key = ClusterKey.ReadOrCreate(DiscoveryHome.KeyFile);
         Operator = Token(Role.Operator);
         DiscoveryHome.WritePrivate(DiscoveryHome.TokenFile, Operator + "\n");
     }
