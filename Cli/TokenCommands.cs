@@ -64,7 +64,7 @@ public static class TokenCommands
             }
             if (r != Role.Tenant && t is not null)
             {
-                Console.Error.WriteLine($"discovery: --tenant: only a tenant token names a tenant ({r.ToString().ToLowerInvariant()} tokens reach every tenant)");
+                Console.Error.WriteLine($"discovery: --tenant: only a tenant token names a tenant ({r.Name()} tokens reach every tenant)");
                 return ClusterConnection.Usage;
             }
             if (!Duration.TryParse(parse.GetValue(expires)!, out var lifetime, out var error) || lifetime <= TimeSpan.Zero)

@@ -13,5 +13,5 @@ public sealed record AuditEntry(
 {
     /// <summary>As <c>discovery watch</c> prints it.</summary>
     public override string ToString() =>
-        $"{At:HH:mm:ss} audit {Subject} ({(Role == Role.Tenant ? "tenant " + Tenant : Role.ToString().ToLowerInvariant())}) {Action} {Target}: {Outcome}";
+        $"{At:HH:mm:ss} audit {new Caller(Subject, Role, Tenant)} {Action} {Target}: {Outcome}";
 }

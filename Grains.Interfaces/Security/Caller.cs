@@ -11,5 +11,5 @@ public sealed record Caller([property: Id(0)] string Subject, [property: Id(1)] 
     public bool MaySee(string tenant) => Role != Role.Tenant || string.Equals(Tenant, tenant, StringComparison.Ordinal);
 
     /// <summary>As audit lines print it: <c>alice (tenant alice)</c>, <c>ops (operator)</c>.</summary>
-    public override string ToString() => Role == Role.Tenant ? $"{Subject} (tenant {Tenant})" : $"{Subject} ({Role.ToString().ToLowerInvariant()})";
+    public override string ToString() => Role == Role.Tenant ? $"{Subject} (tenant {Tenant})" : $"{Subject} ({Role.Name()})";
 }

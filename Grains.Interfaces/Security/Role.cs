@@ -10,3 +10,10 @@ public enum Role
     /// <summary>Everything: every VE, nodes, drain, the page, the dashboard, metrics, faults where allowed.</summary>
     Operator,
 }
+
+/// <summary>How roles are written: in tokens' <c>role</c> claim, messages and audit lines.</summary>
+public static class RoleNames
+{
+    /// <summary><c>operator</c>, <c>tenant</c>, <c>reader</c>.</summary>
+    public static string Name(this Role role) => role.ToString().ToLowerInvariant();
+}

@@ -27,7 +27,7 @@ public static class TokenIssuer
         if (role == Role.Tenant && (tenant is null || !VeId.IsValidName(tenant)))
             throw new ArgumentException($"a tenant token names its tenant: '{tenant}' is not a valid tenant name", nameof(tenant));
         if (role != Role.Tenant && tenant is not null)
-            throw new ArgumentException($"only a tenant token names a tenant ({role.ToString().ToLowerInvariant()} tokens reach every tenant)", nameof(tenant));
+            throw new ArgumentException($"only a tenant token names a tenant ({role.Name()} tokens reach every tenant)", nameof(tenant));
         var claims = new Dictionary<string, object> { [RoleClaim] = RoleName(role) };
         if (tenant is not null) claims[TenantClaim] = tenant;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -44,5 +44,5 @@ public static class TokenIssuer
     }
 
     /// <summary>The claim value of <paramref name="role"/>.</summary>
-    public static string RoleName(Role role) => role.ToString().ToLowerInvariant();
+    public static string RoleName(Role role) => role.Name();
 }
