@@ -16,10 +16,12 @@ namespace Discovery.Placement;
 /// For a VM not placed yet whose <paramref name="Demand"/> is an allocation: the CPU it is expected to use. The
 /// solver prefers the nodes whose <see cref="PlacementNode.LiveCpuFree"/> leaves the most room for it.
 /// </param>
+/// <param name="Image">The image the VM boots: landing on a node that lacks it costs that node's <see cref="PlacementNode.FetchSeconds"/>.</param>
 [GenerateSerializer, Immutable, Alias("discovery.placement.vm")]
 public sealed record PlacementVm(
     [property: Id(0)] string Id,
     [property: Id(1)] Resources Demand,
     [property: Id(2)] string? Host,
     [property: Id(3)] bool Pinned = false,
-    [property: Id(4)] int? ExpectedCpu = null);
+    [property: Id(4)] int? ExpectedCpu = null,
+    [property: Id(5)] string? Image = null);
