@@ -23,6 +23,9 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
 {
     private const long MemoryWeight = 1000; // objective = 1000 x MiB moved + migrations: memory first, count breaks ties
 
+    // A migration to a node that lacks the VM's image: one second of fetch weighs as much as 100 MiB of memory moved (about 1 Gbit/s).
+    private const long FetchSecondAsMiB = 100;
+
     /// <inheritdoc />
     public string Name => "cpsat";
 
@@ -225,10 +228,50 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             var objective = LinearExpr.NewBuilder();
             for (var i = 0; i < stay.Count; i++) objective.AddTerm(stay[i], weights[i]);
             objective.Add(forced);
-            AddExpectedDemandPreference(objective);
+            var fetch = FetchCosts();
+            if (AddExpectedDemandPreference(objective, fetch.Bound) is { } fetchWeight) fetch.AddTo(objective, fetchWeight);
+            else fetch.AddTo(objective, _x.Keys.Any(v => !index.IsUnplaced(v)) ? FetchSecondAsMiB * MemoryWeight * tie : 1);
             model.Minimize(objective);
             return true;
         }
+
+        /// <summary>
+        /// Bringing an image to a node (<see cref="PlacementNode.FetchSeconds"/>): one boolean per (node, image) that some
+        /// VM of that image may land on while the node lacks it, true when one does; the image crosses once per node
+        /// whatever the number of its VMs there. A VM staying on its host fetches nothing.
+        /// </summary>
+        private (long Bound, Action<LinearExprBuilder, long> AddTo) FetchCosts()
+        {
+            var lands = new Dictionary<(int Node, string Image), List<ILiteral>>();
+            long bound = 0;
+            foreach (var (v, (nodes, vars)) in _x)
+            {
+                if (index.Vms[v].Image is not { } image) continue;
+                long most = 0;
+                for (var j = 0; j < nodes.Length; j++)
+                {
+                    var seconds = FetchSeconds(nodes[j], image);
+                    if (nodes[j] == index.Host[v] || seconds <= 0) continue;
+                    most = Math.Max(most, seconds);
+                    if (!lands.TryGetValue((nodes[j], image), out var list)) lands[(nodes[j], image)] = list = [];
+                    list.Add(vars[j]);
+                }
+                bound += most;
+            }
+            return (bound, (objective, weight) =>
+            {
+                foreach (var ((n, image), literals) in lands)
+                {
+                    var fetched = model.NewBoolVar($"fetch_{n}_{image}");
+                    foreach (var landing in literals) model.AddImplication(landing, fetched);
+                    objective.AddTerm(fetched, FetchSeconds(n, image) * weight);
+                }
+            });
+        }
+
+        /// <summary>Seconds to bring <paramref name="image"/> to node <paramref name="n"/>, at most an hour (beyond, every node is as far).</summary>
+        private long FetchSeconds(int n, string image) =>
+            Math.Clamp((long)(index.Nodes[n].FetchSeconds?.GetValueOrDefault(image) ?? 0), 0, 3600);
 
         /// <summary>
         /// For VMs not placed yet that declare an expected CPU demand, on nodes that say what their live load leaves
@@ -236,15 +279,21 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         /// demand landing beyond any node's live room, then the nodes with the most live room. Placing moves
         /// nothing, so in a problem of new VMs this is the whole objective; DVMS's problems never carry it.
         /// </summary>
-        private void AddExpectedDemandPreference(LinearExprBuilder objective)
+        /// <returns>
+        /// The weight of one second of image fetch (<see cref="FetchCosts"/>), between the two: beyond any node's room
+        /// outweighs every fetch (at most <paramref name="fetchBound"/> seconds), a second of fetch every difference of
+        /// room. Null when there is no such preference.
+        /// </returns>
+        private long? AddExpectedDemandPreference(LinearExprBuilder objective, long fetchBound)
         {
             var expecting = _x.Where(p => index.IsUnplaced(p.Key) && index.Vms[p.Key].ExpectedCpu is not null).ToList();
-            if (expecting.Count == 0 || !index.Nodes.Any(n => n.LiveCpuFree is not null)) return;
+            if (expecting.Count == 0 || !index.Nodes.Any(n => n.LiveCpuFree is not null)) return null;
             long Free(int n) => index.Nodes[n].LiveCpuFree ?? index.Nodes[n].Capacity.Cpu;
             var reachable = expecting.SelectMany(p => p.Value.Nodes).Distinct().ToList();
             var (most, least) = (reachable.Max(Free), reachable.Min(Free));
-            // One unit of expected demand beyond a node's live room outweighs every difference of room together.
-            var beyond = expecting.Count * (most - least) + 1;
+            // One unit of expected demand beyond a node's live room outweighs every fetch and every difference of room together.
+            var fetchWeight = expecting.Count * (most - least) + 1;
+            var beyond = fetchWeight * (fetchBound + 1);
             var landing = new Dictionary<int, LinearExprBuilder>();
             long total = 0;
             foreach (var (v, (nodes, vars)) in expecting)
@@ -267,6 +316,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                 model.Add(over >= sum - Math.Max(0, Free(n))); // on an overloaded node all that lands is beyond its room
                 objective.AddTerm(over, beyond);
             }
+            return fetchWeight;
         }
 
         public ImmutableDictionary<string, string> Read(CpSolver solver)
