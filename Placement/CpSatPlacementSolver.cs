@@ -26,6 +26,10 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
     // A migration to a node that lacks the VM's image: one second of fetch weighs as much as 100 MiB of memory moved (about 1 Gbit/s).
     private const long FetchSecondAsMiB = 100;
 
+    // At admission: one second of fetch weighs as a tenth of a core of live room (a 20 s pull as 2 cores): the image
+    // decides between nodes of similar room, and a much emptier node still wins over a cached one.
+    private const long FetchSecondAsRoom = 10;
+
     /// <inheritdoc />
     public string Name => "cpsat";
 
@@ -280,9 +284,9 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
         /// nothing, so in a problem of new VMs this is the whole objective; DVMS's problems never carry it.
         /// </summary>
         /// <returns>
-        /// The weight of one second of image fetch (<see cref="FetchCosts"/>), between the two: beyond any node's room
-        /// outweighs every fetch (at most <paramref name="fetchBound"/> seconds), a second of fetch every difference of
-        /// room. Null when there is no such preference.
+        /// The weight of one second of image fetch (<see cref="FetchCosts"/>) against room: beyond any node's room
+        /// outweighs every fetch (at most <paramref name="fetchBound"/> seconds); a second of fetch weighs as a tenth of a
+        /// core of room. Null when there is no such preference.
         /// </returns>
         private long? AddExpectedDemandPreference(LinearExprBuilder objective, long fetchBound)
         {
@@ -292,8 +296,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
             var reachable = expecting.SelectMany(p => p.Value.Nodes).Distinct().ToList();
             var (most, least) = (reachable.Max(Free), reachable.Min(Free));
             // One unit of expected demand beyond a node's live room outweighs every fetch and every difference of room together.
-            var fetchWeight = expecting.Count * (most - least) + 1;
-            var beyond = fetchWeight * (fetchBound + 1);
+            var beyond = expecting.Count * (most - least) + fetchBound * FetchSecondAsRoom + 1;
             var landing = new Dictionary<int, LinearExprBuilder>();
             long total = 0;
             foreach (var (v, (nodes, vars)) in expecting)
@@ -316,7 +319,7 @@ public sealed class CpSatPlacementSolver : IPlacementSolver
                 model.Add(over >= sum - Math.Max(0, Free(n))); // on an overloaded node all that lands is beyond its room
                 objective.AddTerm(over, beyond);
             }
-            return fetchWeight;
+            return FetchSecondAsRoom;
         }
 
         public ImmutableDictionary<string, string> Read(CpSolver solver)

@@ -29,6 +29,9 @@ public static class ClusterGrains
     /// <summary>The placement solver (a stateless worker: one activation per silo as needed).</summary>
     public static ISolverGrain Solver(this IGrainFactory grains) => grains.GetGrain<ISolverGrain>(Singleton);
 
+    /// <summary>The image catalogue: every image's versions and where their chunks and bases are.</summary>
+    public static Images.IImageCatalogGrain ImageCatalog(this IGrainFactory grains) => grains.GetGrain<Images.IImageCatalogGrain>(Singleton);
+
     /// <summary>The cluster-wide switch for node-triggered scheduling.</summary>
     public static ISchedulingControlGrain SchedulingControl(this IGrainFactory grains) => grains.GetGrain<ISchedulingControlGrain>(Singleton);
 }

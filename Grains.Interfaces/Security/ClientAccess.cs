@@ -19,6 +19,10 @@ public enum Access
     OperateCluster,
     /// <summary>Injects faults into simulated nodes: operators, where the silo allows faults.</summary>
     InjectFaults,
+    /// <summary>Lists and reads images: every role; a tenant sees the public images and its own.</summary>
+    ReadImages,
+    /// <summary>Pushes or deletes an image: operators, and tenants for their own private images.</summary>
+    PushImage,
 }
 
 /// <summary>
@@ -33,5 +37,5 @@ public sealed class ClientAccessAttribute(Access access) : Attribute
     public Access Access { get; } = access;
 
     /// <summary>Whether the method changes something (audited).</summary>
-    public bool Mutates => Access is Access.SubmitVe or Access.OperateVe or Access.OperateCluster or Access.InjectFaults;
+    public bool Mutates => Access is Access.SubmitVe or Access.OperateVe or Access.OperateCluster or Access.InjectFaults or Access.PushImage;
 }

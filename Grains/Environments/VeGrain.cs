@@ -98,12 +98,19 @@ public sealed class VeGrain(
 
     public Task<VeView> SubmitAsync(VeSpec spec) => SubmitAsync(spec, null);
 
+    /// <summary>
+    /// The images this VE may boot: an operator's allow-list when the silo has one, else the catalogue's public images
+    /// and the VE's tenant's own (any plain name while the catalogue holds none).
+    /// </summary>
+    private async Task<ImageCatalog> ImagesAsync() =>
+        images.HasAllowList ? images : ImageCatalog.Of(await GrainFactory.ImageCatalog().NamesAsync(VeId.Parse(Key)?.Tenant));
+
     /// <summary>Submits <paramref name="spec"/>, validated against <paramref name="capacities"/> (read from the node directory when null).</summary>
     private async Task<VeView> SubmitAsync(VeSpec spec, IReadOnlyDictionary<string, Resources>? capacities)
     {
         Ve.EnsureSubmittable();
         using var _ = Operation("submit");
-        var problems = VeRecord.Validate(Key, spec, capacities ?? await GrainFactory.NodeDirectory().CapacitiesAsync(), images);
+        var problems = VeRecord.Validate(Key, spec, capacities ?? await GrainFactory.NodeDirectory().CapacitiesAsync(), await ImagesAsync());
         if (problems.Count > 0) throw new InvalidSpecException(problems);
         var caller = CallerContext.Current;
         if (caller is { Role: Role.Tenant } && TenantConstraints.Refusal(spec) is { } forbidden) throw new AccessDeniedException(forbidden, AccessRefusal.Forbidden);

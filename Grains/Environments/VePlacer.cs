@@ -67,7 +67,7 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
             var last = size >= shuffled.Count;
             var sample = own.Concat(shuffled.Take(size)).Distinct(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
             var nodes = await SnapshotNodesAsync(sample.Order(StringComparer.Ordinal));
-            var problem = VePlacement.Admission(nodes, toPlace.Select(v => v.Spec), constraints, admission);
+            var problem = await WithImagesAsync(VePlacement.Admission(nodes, toPlace.Select(v => v.Spec), constraints, admission), toPlace, nodes);
             var result = await grains.Solver().SolveAdmissionAsync(problem, AdmissionSolve, SolverKind.CpSat);
             if (result.Status == PlacementStatus.TimedOut) // nothing found that fast: the full time before a larger sample
                 result = await grains.Solver().SolveAdmissionAsync(problem, SolverOptions.Default, SolverKind.CpSat);
@@ -86,6 +86,29 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
                 .Select(n => new NodeSnapshot(n, "", capacities[n], [], false, clock.Now));
             return (VePlacement.Admission([.. nodes, .. excluded], toPlace.Select(v => v.Spec), constraints, admission), result);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="problem"/> with each new VM's image and, on each node, the seconds to bring those images there
+    /// (the catalogue's estimate): a node or PoP that holds an image is preferred for its VMs. Without an answer from the
+    /// catalogue the problem stays as it was: placing matters more than placing near the image.
+    /// </summary>
+    private async Task<PlacementProblem> WithImagesAsync(PlacementProblem problem, IReadOnlyList<VeVm> toPlace, IReadOnlyList<NodeSnapshot> nodes)
+    {
+        var images = toPlace.Select(v => v.Spec.Image).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        ImmutableDictionary<string, ImmutableDictionary<string, int>> seconds;
+        try { seconds = await grains.ImageCatalog().FetchSecondsAsync(images, nodes.ToImmutableDictionary(n => n.Node, n => n.Site, StringComparer.Ordinal)); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("VE {Ve}: no image fetch estimate ({Message}); placing without it", ve, e.Message);
+            return problem;
+        }
+        var image = toPlace.ToDictionary(v => v.Id, v => v.Spec.Image, StringComparer.Ordinal);
+        return problem with
+        {
+            Nodes = [.. problem.Nodes.Select(n => seconds.TryGetValue(n.Name, out var s) && s.Values.Any(x => x > 0) ? n with { FetchSeconds = s } : n)],
+            Vms = [.. problem.Vms.Select(v => v.Host is null && image.TryGetValue(v.Id, out var i) ? v with { Image = i } : v)],
+        };
     }
 
     /// <summary>The nodes' snapshots (<paramref name="only"/> those, else every node in the directory); a node that does not answer is left out.</summary>

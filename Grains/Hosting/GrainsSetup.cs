@@ -41,6 +41,10 @@ public static class GrainsSetup
         silo.Services.AddSingleton(options);
         silo.Services.TryAddSingleton(Validation.ImageCatalog.Open); // a silo with an operator's allow-list registers it first
         silo.Services.TryAddSingleton(new Environments.EventHubLimits()); // likewise a silo's configured limits
+        silo.Services.TryAddSingleton(new Images.ImageStoreOptions()); // likewise the silo's image settings
+        silo.Services.AddSingleton<Images.ChunkStores>();
+        silo.Services.AddSingleton<Images.ImageSources>();
+        silo.Services.AddPlacementDirector<Images.SiteSiloPlacement, Images.SiteSiloPlacementDirector>();
         silo.Services.AddPlacementDirector<HomeSiloPlacement, HomeSiloPlacementDirector>();
         silo.Services.AddSingleton<NodeHomes>();
         silo.Services.AddSingleton(new SiteDistances(options.SiteDistances));
@@ -72,6 +76,9 @@ public static class GrainsSetup
                 services.GetRequiredService<InfrastructureClock>(),
                 services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), options.FanOutWidth, cancellationToken);
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
+            // The simulated images this silo is configured with (each silo registers the same: the same content is no new version).
+            foreach (var image in services.GetRequiredService<Images.ImageStoreOptions>().SimulatedImages)
+                await grains.ImageCatalog().RegisterAsync(Images.SyntheticImages.Of(image), "");
             if (!startMonitoring) return;
             // From now on a node grain activated here starts monitoring by itself, even one that comes home late.
             var scheduling = services.GetRequiredService<SiloScheduling>();

@@ -32,4 +32,7 @@ public sealed class HypervisorDirectory
     public string SiteOf(string node) => _nodes.TryGetValue(node, out var entry)
         ? entry.Site
         : throw new HypervisorException(node, HypervisorErrorKind.NotFound, $"no hypervisor is registered for node '{node}' on this silo");
+
+    /// <summary>The sites of this silo's nodes.</summary>
+    public IReadOnlySet<string> Sites => _nodes.Values.Select(e => e.Site).ToHashSet(StringComparer.Ordinal);
 }

@@ -327,7 +327,12 @@ public sealed class NodeGrain : Grain, INodeGrain
     {
         var hypervisor = Hypervisor();
         var known = (await hypervisor.ListVmsAsync()).FirstOrDefault(v => v.Id == vm.Id);
-        if (known is null) await hypervisor.DefineAsync(vm);
+        if (known is null)
+        {
+            await hypervisor.DefineAsync(vm);
+            // Defining brought the VM's base here: placement now counts this node as holding the image.
+            _ = GrainFactory.ImageCatalog().NodeCachesAsync(Node, _directory.SiteOf(Node), vm.Image, holds: true);
+        }
         try
         {
             if (known?.State is not VmState.Running) await hypervisor.StartAsync(vm.Id);

@@ -22,7 +22,8 @@ public static class AccessRules
     {
         (Role.Operator, Access.InjectFaults) => faultsAllowed ? AccessDecision.Allow : AccessDecision.Forbidden,
         (Role.Operator, _) => AccessDecision.Allow,
-        (_, Access.ListVes or Access.Watch) => AccessDecision.Allow,
+        (_, Access.ListVes or Access.Watch or Access.ReadImages) => AccessDecision.Allow,
+        (Role.Tenant, Access.PushImage) => AccessDecision.Allow, // its own private images only: the catalogue checks the image's tenant
         (Role.Reader, Access.ReadVe or Access.ReadCluster) => AccessDecision.Allow,
         (Role.Tenant, Access.ReadVe or Access.OperateVe) => veTenant is not null && caller.MaySee(veTenant) ? AccessDecision.Allow : AccessDecision.NotFound,
         (Role.Tenant, Access.SubmitVe) => veTenant is not null && caller.MaySee(veTenant) ? AccessDecision.Allow : AccessDecision.Forbidden,

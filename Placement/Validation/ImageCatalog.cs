@@ -25,6 +25,18 @@ public sealed partial class ImageCatalog
     /// <summary>No allow-list: plain names only, none resolving to a file.</summary>
     public static ImageCatalog Open { get; } = new(null);
 
+    /// <summary>
+    /// The names of the cluster's image catalogue a VE may boot (none: <see cref="Open"/>, a cluster that holds no image
+    /// yet); a VM naming another is refused with these names listed. Names only: the catalogue, not a file, gives the bytes.
+    /// </summary>
+    public static ImageCatalog Of(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        return list.Count == 0 ? Open : new ImageCatalog(list.ToDictionary(n => n, _ => "/", StringComparer.Ordinal), fromCatalogue: true);
+    }
+
+    private ImageCatalog(Dictionary<string, string> names, bool fromCatalogue) => _paths = new(names, StringComparer.Ordinal);
+
     /// <summary>True when an operator listed the images.</summary>
     public bool HasAllowList => _paths is not null;
 
@@ -55,7 +67,7 @@ public sealed partial class ImageCatalog
     /// </summary>
     public string? Resolve(string image) =>
         Problem(image) is { } problem ? throw new ArgumentException($"image {problem}")
-            : _paths?.GetValueOrDefault(image);
+            : _paths?.GetValueOrDefault(image) is { } path and not "/" ? path : null;
 
     /// <summary>The problems of an operator's allow-list, each naming its key under <c>Images</c>.</summary>
     public static IReadOnlyList<string> Problems(IReadOnlyDictionary<string, string> images)

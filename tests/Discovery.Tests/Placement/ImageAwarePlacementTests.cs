@@ -68,6 +68,18 @@ public sealed class ImageAwarePlacementTests
         Assert.Equal("n1", Solve(problem).Target["web"]);
     }
 
+    [Theory]
+    [InlineData(700, "n2")] // 1 core less room than n1 weighs less than a 20 s pull (2 cores): the cached node
+    [InlineData(400, "n1")] // 4 cores less room weighs more: the emptier node, fetch and all
+    public void A_fetch_second_weighs_a_tenth_of_a_core_of_live_room(int cachedNodeFree, string chosen)
+    {
+        var problem = new PlacementProblem(
+            [At("n1", 20, 800), At("n2", 0, cachedNodeFree)],
+            [new PlacementVm("web", new Resources(100, 1024), null, ExpectedCpu: 100, Image: "debian-12")], []);
+
+        Assert.Equal(chosen, Solve(problem).Target["web"]);
+    }
+
     [Fact]
     public void Two_vms_of_one_image_pay_its_fetch_once_on_a_node()
     {
