@@ -27,6 +27,7 @@ public static class DiscoveryCommand
         root.Subcommands.Add(NodeCommands.Fault());
         root.Subcommands.Add(NodeCommands.Watch());
         root.Subcommands.Add(VeCommands.Ve());
+        root.Subcommands.Add(ImageCommands.Image());
         root.Subcommands.Add(TokenCommands.Token());
         root.Subcommands.Add(Certs.CertsCommand.Build());
         return root;

@@ -26,7 +26,7 @@ namespace Discovery.Client;
 /// await discovery.DrainAsync("node-0001");
 /// </code>
 /// </example>
-public sealed class DiscoveryClient : IAsyncDisposable
+public sealed partial class DiscoveryClient : IAsyncDisposable
 {
     private readonly IHost? _host;
     private readonly TimeProvider _time;

@@ -76,7 +76,11 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
             LogPull(logger, Site, missing.Count - plan.Unavailable.Count, plan.BySource.Count, plan.Estimated.TotalSeconds);
             await Task.WhenAll(plan.BySource.Select(async source =>
             {
-                try { pulled.AddOrUpdate(source.Key, await PullFromAsync(source.Key, source.Value), (_, b) => b); }
+                try
+                {
+                    var bytes = await PullFromAsync(source.Key, source.Value);
+                    pulled.AddOrUpdate(source.Key, bytes, (_, before) => before + bytes); // a source may serve again after a re-plan
+                }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogSourceFailed(logger, Site, source.Key, e.Message);

@@ -81,11 +81,8 @@ public sealed record DiscoveryOptions
     public string? LibvirtDomainType { get; init; }
     /// <summary>Tokens, the cluster key, rates and quotas.</summary>
     public SecuritySettings Security { get; init; } = new();
-    /// <summary>
-    /// The operator's image allow-list: the names tenants may boot and the file each resolves to (absolute paths, e.g.
-    /// <c>"debian-12": "/var/lib/discovery/images/debian-12.qcow2"</c>). Empty: any plain name, no disk (simulated).
-    /// </summary>
-    public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>();
+    /// <summary>The image layer: the PoPs' chunk stores, the links images cross, the simulated images.</summary>
+    public ImageSettings Images { get; init; } = new();
     /// <summary>The largest HTTP request body the silo reads, in bytes (1 MiB); a larger one gets 413.</summary>
     [Range(1024, int.MaxValue)] public int MaxRequestBodyBytes { get; init; } = Operations.WebHardening.DefaultMaxRequestBodyBytes;
     /// <summary>The event hub's limits: watchers at once (<c>Events:MaxWatchers</c>, 1,000).</summary>

@@ -19,7 +19,7 @@ public sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOption
             problems.Add($"{Section}:Scheduling:Solver: '{options.Scheduling.Solver}' is not one of {SchedulingSettings.KnownSolvers}");
         problems.AddRange(DvmsOptionsValidator.Problems(options.Scheduling.ToDvmsOptions()).Select(p => $"{Section}:Scheduling:{p}"));
 
-        problems.AddRange(Validation.ImageCatalog.Problems(options.Images).Select(p => $"{Section}:{p}"));
+        problems.AddRange(options.Images.Problems().Select(p => $"{Section}:{p}"));
         if (string.IsNullOrWhiteSpace(options.Site)) problems.Add($"{Section}:Site: must not be empty");
         foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))

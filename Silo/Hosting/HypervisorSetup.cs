@@ -17,8 +17,9 @@ internal static class HypervisorSetup
         var directory = new HypervisorDirectory();
         services.AddSingleton(directory);
         services.AddSingleton(new MigrationUris(ConfiguredMigrationUris(settings)));
-        var images = new ImageCatalog(settings.Images); // validated: names valid, paths absolute
+        var images = ImageCatalog.Open; // names only: the catalogue gives the bytes
         services.AddSingleton(images);
+        services.AddSingleton(settings.Images.ToStoreOptions(settings.Hypervisor));
         if (settings.Hypervisor == HypervisorKind.Simulated)
         {
             var sim = settings.Simulated;

@@ -76,6 +76,7 @@ public static partial class OperationsSetup
         MapOverview(api);
         MapNodes(api);
         MapVes(api);
+        ImageEndpoints.MapImages(api, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.DiscoveryOptions>>().Value.Images);
         MapEvents(api);
     }
 
