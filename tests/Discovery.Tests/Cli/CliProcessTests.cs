@@ -119,8 +119,8 @@ public sealed class CliProcessTests : IDisposable
         await PollUntilUp(web, "/healthz", silo.Process);
         var g = gateway.ToString();
         var (hog, shop) = (Path.Combine(_dir, "hog.ve"), Path.Combine(_dir, "shop.ve"));
-        File.WriteAllText(hog, "h1 : {vcpus: 1, memory: 20GiB, image: \"img\"};\n");
-        File.WriteAllText(shop, "w1 : {vcpus: 1, memory: 16GiB, image: \"img\"};\n");
+        File.WriteAllText(hog, "h1 : {vcpus: 1, memory: 20GiB, image: \"debian-12\"};\n");
+        File.WriteAllText(shop, "w1 : {vcpus: 1, memory: 16GiB, image: \"debian-12\"};\n");
         Assert.Equal(0, (await Discovery("ve", "submit", hog, "--name", "alice/hog", "--gateway", g)).Exit);
         const string reason = "alice.shop.w1 needs 1 vCPU / 16 GiB; no node has it: memory is short on every one; the roomiest has 31 vCPU / 12 GiB free (node-0000)"
             + " (admission allocates vCPUs up to 4x a node's cores, memory up to 1x its memory)";

@@ -281,7 +281,7 @@ public sealed class HttpApiTests(ApiSiloFixture fixture) : IClassFixture<ApiSilo
         Assert.Equal("Discovery silo API", document.GetProperty("info").GetProperty("title").GetString());
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal([
-            "/api/events", "/api/nodes", "/api/nodes/{node}", "/api/nodes/{node}/drain", "/api/nodes/{node}/undrain", "/api/overview", "/api/partitions",
+            "/api/events", "/api/images", "/api/images/{name}", "/api/nodes", "/api/nodes/{node}", "/api/nodes/{node}/drain", "/api/nodes/{node}/undrain", "/api/overview", "/api/partitions",
             "/api/ves", "/api/ves/{tenant}/{name}", "/api/ves/{tenant}/{name}/resume", "/api/ves/{tenant}/{name}/start", "/api/ves/{tenant}/{name}/stop",
             "/api/ves/{tenant}/{name}/suspend", "/healthz",
         ], paths);

@@ -237,7 +237,7 @@ public sealed class SecuredSiloTests(SecuredSiloFixture fixture) : IClassFixture
         using var alice = Http(Alice);
         using var response = await alice.PostAsync("/api/ves/alice/disk", Text("web1: {vcpus: 1, memory: 512MiB, image: \"/etc/shadow\"};"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("1 problem(s): vms[0].image: '/etc/shadow' is a path; name an image (e.g. debian-12), never a file", await Detail(response));
+        Assert.Equal("1 problem(s): vms[0].image: '/etc/shadow' is a path; name one of: alpine, debian-12, postgres-16, ubuntu-24.04", await Detail(response));
         Assert.Equal(HttpStatusCode.NotFound, (await alice.GetAsync("/api/ves/alice/disk")).StatusCode);
     }
 
