@@ -26,7 +26,7 @@ public sealed record PlacementProblem(
         return new(
             [.. list.Select(n => new PlacementNode(n.Node, n.Capacity, n.Site))],
             [.. list.SelectMany(n => n.Vms.Where(v => v.HoldsResources && v.Host == n.Node)
-                .Select(v => new PlacementVm(v.Id, v.Demand, n.Node, Pinned: v.State == VmState.Migrating)))],
+                .Select(v => new PlacementVm(v.Id, v.Demand, n.Node, Pinned: v.State == VmState.Migrating, Image: v.Image)))],
             [.. all]);
     }
 

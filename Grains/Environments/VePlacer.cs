@@ -88,27 +88,12 @@ public sealed class VePlacer(string ve, IGrainFactory grains, InfrastructureCloc
         }
     }
 
-    /// <summary>
-    /// <paramref name="problem"/> with each new VM's image and, on each node, the seconds to bring those images there
-    /// (the catalogue's estimate): a node or PoP that holds an image is preferred for its VMs. Without an answer from the
-    /// catalogue the problem stays as it was: placing matters more than placing near the image.
-    /// </summary>
-    private async Task<PlacementProblem> WithImagesAsync(PlacementProblem problem, IReadOnlyList<VeVm> toPlace, IReadOnlyList<NodeSnapshot> nodes)
+    /// <summary><paramref name="problem"/> with each new VM's image and the catalogue's estimate of bringing it to each node.</summary>
+    private Task<PlacementProblem> WithImagesAsync(PlacementProblem problem, IReadOnlyList<VeVm> toPlace, IReadOnlyList<NodeSnapshot> nodes)
     {
-        var images = toPlace.Select(v => v.Spec.Image).Distinct(StringComparer.Ordinal).ToImmutableArray();
-        ImmutableDictionary<string, ImmutableDictionary<string, int>> seconds;
-        try { seconds = await grains.ImageCatalog().FetchSecondsAsync(images, nodes.ToImmutableDictionary(n => n.Node, n => n.Site, StringComparer.Ordinal)); }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning("VE {Ve}: no image fetch estimate ({Message}); placing without it", ve, e.Message);
-            return problem;
-        }
         var image = toPlace.ToDictionary(v => v.Id, v => v.Spec.Image, StringComparer.Ordinal);
-        return problem with
-        {
-            Nodes = [.. problem.Nodes.Select(n => seconds.TryGetValue(n.Name, out var s) && s.Values.Any(x => x > 0) ? n with { FetchSeconds = s } : n)],
-            Vms = [.. problem.Vms.Select(v => v.Host is null && image.TryGetValue(v.Id, out var i) ? v with { Image = i } : v)],
-        };
+        var withImages = problem with { Vms = [.. problem.Vms.Select(v => v.Host is null && image.TryGetValue(v.Id, out var i) ? v with { Image = i } : v)] };
+        return Images.ImageFetchCosts.AddAsync(grains, withImages, nodes.ToDictionary(n => n.Node, n => n.Site, StringComparer.Ordinal), logger, $"VE {ve}");
     }
 
     /// <summary>The nodes' snapshots (<paramref name="only"/> those, else every node in the directory); a node that does not answer is left out.</summary>

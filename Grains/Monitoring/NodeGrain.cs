@@ -37,6 +37,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     // reports it unreachable (then down) and hands over to its silo as soon as that one is back.
     private readonly NodeHealth _health;
     private readonly Dictionary<string, VmState> _vmStates = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _cachedImages = new(StringComparer.Ordinal); // images whose base this node reported holding
     private DateTimeOffset _rejoinAt = DateTimeOffset.MinValue;
     private bool _maintenance;
     private NodeSnapshot? _last;
@@ -321,6 +322,14 @@ public sealed class NodeGrain : Grain, INodeGrain
         }
         if (_vmStates.Count > snapshot.Vms.Length)
             foreach (var gone in _vmStates.Keys.Except(snapshot.Vms.Select(v => v.Id)).ToList()) _vmStates.Remove(gone);
+        foreach (var vm in snapshot.Vms)
+            if (vm.Host == Node && vm.Image is { } image) ReportCached(image, snapshot.Site); // a VM that landed here brought its base
+    }
+
+    /// <summary>Tells the catalogue, once per image, that this node holds <paramref name="image"/>'s base: placement prefers it for that image.</summary>
+    private void ReportCached(string image, string site)
+    {
+        if (_cachedImages.Add(image)) _ = GrainFactory.ImageCatalog().NodeCachesAsync(Node, site, image, holds: true);
     }
 
     public async Task LaunchAsync(VmSpec vm)
@@ -330,8 +339,7 @@ public sealed class NodeGrain : Grain, INodeGrain
         if (known is null)
         {
             await hypervisor.DefineAsync(vm);
-            // Defining brought the VM's base here: placement now counts this node as holding the image.
-            _ = GrainFactory.ImageCatalog().NodeCachesAsync(Node, _directory.SiteOf(Node), vm.Image, holds: true);
+            ReportCached(vm.Image, _directory.SiteOf(Node)); // defining brought the VM's base here
         }
         try
         {

@@ -260,7 +260,9 @@ public sealed class PartitionGrain(
         var constraints = (await GrainFactory.ConstraintDirectory().ForAsync(vms, nodes)).ToList();
         // An underload is solved by emptying the initiator (maintenance nodes are offline already: see FromSnapshots).
         if (evt.Kind == EventKind.Underload) constraints.Add(new Offline([evt.Node]));
-        return PlacementProblem.FromSnapshots(snapshots, constraints);
+        // A migration to a node that lacks the VM's image costs its fetch (the destination gets the base before the move).
+        return await Images.ImageFetchCosts.AddAsync(GrainFactory, PlacementProblem.FromSnapshots(snapshots, constraints),
+            snapshots.ToDictionary(s => s.Node, s => s.Site, StringComparer.Ordinal), logger, $"Partition {Id}");
     }
 
     /// <summary>

@@ -304,7 +304,7 @@ public sealed class SimulatedDatacenter
             // on an unreachable node does not stop the VM from being defined again elsewhere.
             if (_vms.TryGetValue(spec.Id, out var existing) || (existing = n.Vms.Find(v => v.Id == spec.Id)) is not null)
                 throw new HypervisorException(node, HypervisorErrorKind.AlreadyExists, $"define '{spec.Id}': a VM with that id already exists on {existing.Host.Name}");
-            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100) };
+            var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n) { Image = spec.Image, CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100) };
             _vms.Add(vm.Id, vm);
             _vmOrder.Add(vm);
             n.Vms.Add(vm);
@@ -513,6 +513,7 @@ public sealed class SimulatedDatacenter
                     $"migrate '{spec.Id}' to {node}: needs {spec.MemoryMiB} MiB, node has {n.Capacity.MemoryMiB - n.Demand.MemoryMiB} MiB free");
             var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n)
             {
+                Image = spec.Image,
                 CpuDemand = spec.CpuDemand, StateBeforeMigration = incoming.State, State = VmState.Migrating, HandedIn = true,
             };
             n.Incoming.Add(vm);
@@ -547,6 +548,7 @@ public sealed class SimulatedDatacenter
             }
             var vm = new SimVm(spec.Id, spec.VCpus, spec.MemoryMiB, n)
             {
+                Image = spec.Image,
                 CpuDemand = Math.Clamp(spec.CpuDemand, 0, spec.VCpus * 100), State = incoming.State, HandedIn = true,
             };
             n.Vms.Add(vm);
@@ -803,6 +805,7 @@ public sealed class SimulatedDatacenter
         public string Id { get; } = id;
         public int VCpus { get; } = vcpus;
         public int MemoryMiB { get; } = memoryMiB;
+        public string? Image { get; init; }
         public SimNode Host { get; set; } = host;
         public SimNode? MigratingTo { get; set; }
         /// <summary>Being handed over to another datacentre: it holds its resources here until it has landed there.</summary>
@@ -823,7 +826,7 @@ public sealed class SimulatedDatacenter
             VmState.Suspended => new(0, MemoryMiB),
             _ => Resources.Zero,
         };
-        public VmStatus Status() => new(Id, State, VCpus, MemoryMiB, Demand.Cpu);
+        public VmStatus Status() => new(Id, State, VCpus, MemoryMiB, Demand.Cpu, Image);
     }
 
     private sealed record PendingMigration(SimVm Vm, string From, DateTimeOffset Due, DateTimeOffset Started)

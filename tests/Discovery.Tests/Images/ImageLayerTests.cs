@@ -12,7 +12,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Discovery.Tests.Images;
 
-/// <summary>A silo over three PoPs (site-00..02, two nodes each), each PoP's chunk store in its own directory.</summary>
+/// <summary>
+/// A silo over three PoPs (site-00: node-0000 and 0001, site-01: 0002 and 0003, site-02: 0004 and 0005), each PoP's chunk
+/// store in its own directory, 8 Mbit/s between PoPs (1 MB/s: a 16 MiB image takes 17 s to cross, 1 s to reach a node of its PoP).
+/// </summary>
 public sealed class ImageLayerFixture : IAsyncLifetime
 {
     public string Stores { get; } = Path.Combine(Path.GetTempPath(), $"discovery-stores-{Guid.NewGuid():N}");
@@ -20,7 +23,7 @@ public sealed class ImageLayerFixture : IAsyncLifetime
     public InProcessSilo Silo { get; private set; } = null!;
 
     public async Task InitializeAsync() => Silo = await InProcessSilo.StartAsync("Simulated:Nodes=6", "Simulated:Sites=3", "Simulated:VmsPerNode=0",
-        "Simulated:LoadInjector=false", $"Images:StorePath={Stores}");
+        "Simulated:LoadInjector=false", $"Images:StorePath={Stores}", "Images:DefaultSiteMbps=8");
 
     public async Task DisposeAsync()
     {
@@ -156,6 +159,23 @@ public sealed class ImageLayerTests(ImageLayerFixture fixture) : IClassFixture<I
         Assert.DoesNotContain("alice-app,", refused.Message);
         Assert.Equal(VeState.Running, (await alice.SubmitAsync("alice/app", new VeSpec("", [new VmSpec("web", 1, 512, "alice-app", 50)], []))).State);
         await alice.DeleteAsync("alice/app");
+    }
+
+    [Fact]
+    public async Task A_vm_goes_to_the_node_caching_its_image_else_to_a_node_of_the_pop_holding_it_unless_a_constraint_says_otherwise()
+    {
+        await using var client = await Client();
+        await client.PushImageAsync(new ImagePush("near", new MemoryStream(Content(Chunk * 4, 8)), Site: "site-01"));
+        await Grains.ImageCatalog().NodeCachesAsync("node-0003", "site-01", "near", holds: true);
+        VmSpec Vm(string id) => new(id, 1, 512, "near", 50);
+
+        var cached = await client.SubmitAsync("ops/cached", new VeSpec("", [Vm("web")], []));
+        var banned = await client.SubmitAsync("ops/banned", new VeSpec("", [Vm("web")], [new Constraints.Ban(["web"], ["node-0003"])]));
+
+        Assert.Equal("node-0003", Assert.Single(cached.Vms).Host);
+        Assert.Equal("node-0002", Assert.Single(banned.Vms).Host); // 1 s from its PoP's store, against 17 s for the other PoPs' nodes
+        await client.DeleteAsync("ops/cached");
+        await client.DeleteAsync("ops/banned");
     }
 
     [Fact]
