@@ -78,6 +78,21 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal(8, JsonDocument.Parse(nodes.Out).RootElement.GetArrayLength());
         Assert.Equal((0, "node-0003: maintenance requested; its VMs will be migrated away\n", ""), await Discovery("node", "drain", "node-0003", "--gateway", g));
         Assert.Equal((0, "node-0003: maintenance cancelled\n", ""), await Discovery("node", "undrain", "node-0003", "--gateway", g));
+
+        // Images: a push sends the chunks the cluster lacks, the same file again sends none; list, show, delete.
+        var disk = Path.Combine(_dir, "tiny.raw");
+        File.WriteAllBytes(disk, [.. Enumerable.Range(0, (4 << 20) + 100).Select(i => (byte)(i * 7))]);
+        Assert.Equal((0, "tiny v1 (raw, 4.0 MiB): 2 chunk(s) sent (4.0 MiB), 0 already at PoP site-00\n"),
+            await Discovery("image", "push", disk, "--name", "tiny", "--gateway", g) is var first ? (first.Exit, first.Out) : default);
+        Assert.Equal((0, "tiny v1 (raw, 4.0 MiB): 0 chunk(s) sent (0 B), 2 already at PoP site-00\n"),
+            await Discovery("image", "push", disk, "--name", "tiny", "--gateway", g) is var again ? (again.Exit, again.Out) : default);
+        var images = await Discovery("image", "list", "--gateway", g);
+        Assert.Contains("tiny                           1    4.0 MiB public           0 site-00\n", images.Out);
+        Assert.StartsWith("tiny v1 (raw, 4.0 MiB)\n  digest  ", (await Discovery("image", "show", "tiny", "--gateway", g)).Out);
+        Assert.Equal((0, "deleted image tiny\n", ""), await Discovery("image", "delete", "tiny", "--gateway", g));
+        Assert.Equal((4, "", "discovery: no image 'tiny': `discovery image list` shows the images you may boot\n"), await Discovery("image", "show", "tiny", "--gateway", g));
+        Assert.Equal((2, "", "discovery image push: --initrd and --cmdline belong to a direct boot: give --kernel too\n"),
+            await Discovery("image", "push", disk, "--name", "x", "--cmdline", "quiet", "--gateway", g));
         silo.Process.Kill(entireProcessTree: true);
     }
 
