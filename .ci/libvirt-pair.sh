@@ -56,6 +56,8 @@ write_config() {   # $1 = A|B ; fresh private tree for one daemon
     # fresh state every start; keep cache/ (QEMU capability probing takes ~8 s)
     rm -rf "$d"/{run,lib,log,etc}
     mkdir -p "$d"/{run,lib,cache,log,etc}
+    # the qemu driver opens each domain's log (and a serial console's <log>) under log/qemu without creating it
+    mkdir -p "$d/log/qemu"
     cp -a /etc/libvirt/. "$d/etc/"
     # no autostarted 'default' network (would need dnsmasq + a bridge per daemon)
     rm -f "$d"/etc/qemu/networks/autostart/* "$d"/etc/qemu/*.xml "$d"/etc/qemu/autostart/* 2>/dev/null
