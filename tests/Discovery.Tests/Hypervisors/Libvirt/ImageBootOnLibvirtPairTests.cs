@@ -11,7 +11,7 @@ namespace Discovery.Tests.Hypervisors.Libvirt;
 /// boots an ext4 image of the catalogue (busybox root, Debian's cloud kernel booted directly) from its own overlay on
 /// daemon A; its guest marks its disk on first boot and ticks with the mark. It migrates live to daemon B, which first
 /// fetches the base (once) and makes an empty overlay, and only the overlay moves: the guest goes on ticking with the
-/// same mark and never boots again.
+/// same mark and never boots again; booted afresh on B, it finds its mark on the disk that crossed.
 /// </summary>
 public sealed class ImageBootOnLibvirtPairTests
 {
@@ -67,6 +67,14 @@ public sealed class ImageBootOnLibvirtPairTests
             Assert.Equal(ours.Order(StringComparer.Ordinal), await OurVolumes(b, ours));
             Assert.Equal(ours.Except([LibvirtImageCache.OverlayName(vm)]).Order(StringComparer.Ordinal), await OurVolumes(a, ours));
 
+            // A cold boot on B, from B's overlay: the guest finds the marker on its disk (no second MARKER-WRITTEN).
+            await hostB.DestroyAsync(vm);
+            await hostB.StartAsync(vm);
+            await InProcessSilo.WaitUntil(() => Task.FromResult(Count(consoleB, "GUEST-BOOTED") == 1 && TicksAfterBoot(consoleB).Count >= 2),
+                "the guest booted again on B and ticking", TimeSpan.FromSeconds(90));
+            Assert.Equal(0, Count(consoleB, "MARKER-WRITTEN"));
+            Assert.Equal([(1, marker), (2, marker)], TicksAfterBoot(consoleB)[..2]);
+
             await hostB.DestroyAsync(vm);
             await hostB.UndefineAsync(vm);
             Assert.DoesNotContain(LibvirtImageCache.OverlayName(vm), await OurVolumes(b, ours));
@@ -91,10 +99,20 @@ public sealed class ImageBootOnLibvirtPairTests
         return Path.Combine(daemonDir, "log", "qemu", Path.GetFileName(DomainXml.ConsoleLog(vm)));
     }
 
-    private static List<(int N, string Marker)> Ticks(string console) =>
-        [.. Lines(console).Select(l => l.Split(' '))
+    private static List<(int N, string Marker)> Ticks(string console) => Ticks(Lines(console));
+
+    private static List<(int N, string Marker)> Ticks(IEnumerable<string> lines) =>
+        [.. lines.Select(l => l.Split(' '))
             .Where(p => p is ["tick", _, _] && p[2].StartsWith("marker=", StringComparison.Ordinal) && int.TryParse(p[1], out _))
             .Select(p => (int.Parse(p[1]), p[2]["marker=".Length..]))];
+
+    /// <summary>The ticks printed since the guest last booted.</summary>
+    private static List<(int N, string Marker)> TicksAfterBoot(string console)
+    {
+        var lines = Lines(console).ToList();
+        var boot = lines.FindLastIndex(l => l.Contains("GUEST-BOOTED", StringComparison.Ordinal));
+        return boot < 0 ? [] : Ticks(lines.Skip(boot + 1));
+    }
 
     private static int Count(string console, string word) => Lines(console).Count(l => l.Contains(word, StringComparison.Ordinal));
 
