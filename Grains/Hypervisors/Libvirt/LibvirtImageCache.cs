@@ -62,6 +62,13 @@ public sealed class LibvirtImageCache
     /// <summary>Blobs uploaded into the pool since this cache was made (a blob found complete in the pool is not one).</summary>
     public int Uploads => Volatile.Read(ref _uploads);
 
+    /// <summary>
+    /// Opens the pool (defining and starting it when missing), learns the blobs it holds complete and deletes what an
+    /// interrupted upload left; done on first need otherwise. Call it at start so <see cref="CachedDigests"/> tells
+    /// placement what the node already holds.
+    /// </summary>
+    public Task LoadAsync(CancellationToken cancellationToken = default) => OpenedAsync().WaitAsync(cancellationToken);
+
     /// <summary>The volume of an image's disk: <c>base-&lt;digest&gt;.&lt;raw|qcow2&gt;</c>.</summary>
     public static string BaseName(ImageBlob disk, string format) => $"base-{disk.Digest}.{format}";
 

@@ -72,6 +72,25 @@ public sealed class LibvirtImageCacheTests
     }
 
     [Fact]
+    public async Task Loaded_at_start_a_cache_lists_the_complete_blobs_its_pool_holds_and_only_those()
+    {
+        var held = new string('1', 64);
+        var cut = new string('2', 64);
+        _pool.Leave($"base-{held}.qcow2", [1]);
+        _pool.Leave($"base-{held}.qcow2.complete", []);
+        _pool.Leave($"kernel-{cut}", [2]);          // its upload never finished
+        _pool.Leave($"initrd-{cut}.complete", []);  // a marker whose blob is gone
+        _pool.Leave("vm-web1.qcow2", []);
+        var cache = Cache();
+
+        await cache.LoadAsync();
+
+        Assert.Equal([held], cache.CachedDigests);
+        Assert.Equal([$"base-{held}.qcow2", $"base-{held}.qcow2.complete", "vm-web1.qcow2"], _pool.Volumes.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(1, _pool.Ensured);
+    }
+
+    [Fact]
     public async Task An_upload_cut_short_is_deleted_at_start_and_never_counts_as_cached()
     {
         var image = _source.Add("debian-12", _disk);
