@@ -156,7 +156,9 @@ public sealed class LibvirtImageCache
     /// <summary>The blob's volume, complete: fetched once, whoever asks meanwhile waits for the same upload.</summary>
     private async Task<PoolVolume> EnsureAsync(ImageBlob blob, string volume, CancellationToken cancellationToken)
     {
-        var fetch = _fetches.GetOrAdd(volume, v => new(() => FetchAsync(blob, v), LazyThreadSafetyMode.ExecutionAndPublication));
+        // The upload runs on the thread pool, never on the scheduler of the grain that first needed it (hashing GiBs there
+        // would hold that activation, and the upload outlives any one caller).
+        var fetch = _fetches.GetOrAdd(volume, v => new(() => Task.Run(() => FetchAsync(blob, v)), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             // One caller giving up does not cancel the upload the others wait for.
