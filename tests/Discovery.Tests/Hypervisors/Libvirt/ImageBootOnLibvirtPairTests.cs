@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Libvirt;
 using Discovery.Model;
+using Discovery.Monitoring;
 using Discovery.Tests.Support;
 
 namespace Discovery.Tests.Hypervisors.Libvirt;
@@ -17,8 +18,12 @@ public sealed class ImageBootOnLibvirtPairTests
 {
     private const string Image = "ci-busybox";
 
-    [SkippableFact]
-    public async Task A_vm_boots_its_image_from_an_overlay_and_migrates_live_with_it_the_base_crossing_once()
+    /// <param name="acrossSilos">B as a node of another silo (its URI, and its grain's side reached through
+    /// <see cref="IIncomingVms"/>, as the node grain's hand-over does) rather than a hypervisor of this one.</param>
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_vm_boots_its_image_from_an_overlay_and_migrates_live_with_it_the_base_crossing_once(bool acrossSilos)
     {
         var (a, b, diskFile, kernelFile, initrdFile) = Requires.LibvirtImagePair();
         var source = new FileImageSource();
@@ -48,7 +53,8 @@ public sealed class ImageBootOnLibvirtPairTests
             Assert.Equal(1, Count(consoleA, "MARKER-WRITTEN"));
             Assert.Equal((3, 1), (hostA.ImageCache!.Uploads, source.Copies(image.Disk.Digest)));
 
-            var outcome = await hostA.MigrateAsync(vm, hostB);
+            var target = acrossSilos ? new MigrationTarget("pm-b", Uri: hostB.MigrationUri, Remote: new OtherSilo(hostB)) : MigrationTarget.Of(hostB);
+            var outcome = await hostA.MigrateAsync(vm, target);
 
             Assert.Equal(MigrationMode.Live, outcome.Mode);
             var lastOnA = Ticks(consoleA)[^1].N;
@@ -89,6 +95,15 @@ public sealed class ImageBootOnLibvirtPairTests
             }
             foreach (var log in new[] { consoleA, consoleB }) File.Delete(log);
         }
+    }
+
+    /// <summary>The destination's side as another silo's node grain gives it (<c>IMigrationDestination</c>): a libvirt node only prepares.</summary>
+    private sealed class OtherSilo(LibvirtHypervisor node) : IIncomingVms
+    {
+        public Task PrepareAsync(VmSpec vm, string? imageDigest) => node.PrepareIncomingAsync(vm, imageDigest);
+        public Task AcceptAsync(IncomingVm vm) => throw new InvalidOperationException("a libvirt migration is no hand-over");
+        public Task LandAsync(IncomingVm vm) => throw new InvalidOperationException("a libvirt migration is no hand-over");
+        public Task DropAsync(string vmId) => throw new InvalidOperationException("a libvirt migration is no hand-over");
     }
 
     /// <summary>The console log of <paramref name="vm"/> under the daemon of <paramref name="uri"/>: the pair bind-mounts its <c>log/</c> over /var/log/libvirt.</summary>
