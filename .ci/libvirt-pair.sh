@@ -2,8 +2,9 @@
 # Two libvirt daemons on one machine, as two hosts ("A" and "B") that can live-migrate a guest
 # to each other peer to peer: what the live-migration test needs (.ci/run starts it; as root).
 #
-#   .ci/libvirt-pair.sh start   # install packages if missing, start both daemons, build the guest's
-#                               # kernel and initramfs; prints the variables the test reads
+#   .ci/libvirt-pair.sh start   # install packages if missing, start both daemons, build the diskless
+#                               # guest's kernel and initramfs and the disk guest's image (ext4 disk,
+#                               # kernel, initramfs); prints the variables the tests read
 #   .ci/libvirt-pair.sh stop    # destroy guests, stop both daemons
 #   .ci/libvirt-pair.sh status  # whether each daemon answers
 #
@@ -41,6 +42,9 @@ need_pkgs() {
     ls /boot/vmlinuz-*-cloud-amd64 >/dev/null 2>&1 || missing+=(linux-image-cloud-amd64)
     [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || missing+=(busybox-static)
     command -v cpio >/dev/null || missing+=(cpio)
+    command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
+    # libvirt's dir pool runs qemu-img to create a VM's qcow2 overlay over its base
+    command -v qemu-img >/dev/null || missing+=(qemu-utils)
     command -v file >/dev/null || missing+=(file)
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing: ${missing[*]}"
@@ -56,6 +60,8 @@ write_config() {   # $1 = A|B ; fresh private tree for one daemon
     # fresh state every start; keep cache/ (QEMU capability probing takes ~8 s)
     rm -rf "$d"/{run,lib,log,etc}
     mkdir -p "$d"/{run,lib,cache,log,etc}
+    # the qemu driver opens each domain's log (and a serial console's <log>) under log/qemu without creating it
+    mkdir -p "$d/log/qemu"
     cp -a /etc/libvirt/. "$d/etc/"
     # no autostarted 'default' network (would need dnsmasq + a bridge per daemon)
     rm -f "$d"/etc/qemu/networks/autostart/* "$d"/etc/qemu/*.xml "$d"/etc/qemu/autostart/* 2>/dev/null
@@ -121,6 +127,9 @@ print_vars() {
     echo "DISCOVERY_TEST_LIBVIRT_B=$(uri B)"
     echo "DISCOVERY_TEST_QEMU_KERNEL=$BASE/img/vmlinuz"
     echo "DISCOVERY_TEST_QEMU_INITRD=$BASE/img/initrd.cpio.gz"
+    echo "DISCOVERY_TEST_IMAGE_DISK=$BASE/img/disk.raw"
+    echo "DISCOVERY_TEST_IMAGE_KERNEL=$BASE/img/vmlinuz"
+    echo "DISCOVERY_TEST_IMAGE_INITRD=$BASE/img/boot-initrd.cpio.gz"
 }
 
 cmd_start() {
@@ -129,6 +138,7 @@ cmd_start() {
     launch_one A
     launch_one B
     build_guest
+    build_disk_guest
     wait_up A
     wait_up B
     print_vars
@@ -188,6 +198,62 @@ EOF
     (cd "$img/root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$img/initrd.cpio.gz"
     cp "$(ls /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -1)" "$img/vmlinuz"
     chmod 644 "$img/vmlinuz" "$img/initrd.cpio.gz"
+}
+
+build_disk_guest() {   # a guest that boots from a disk: an ext4 image of a busybox root, the same kernel, an initramfs that mounts /dev/vda
+    local img=$BASE/img kver mods m
+    kver=$(basename "$(ls /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -1)"); kver=${kver#vmlinuz-}
+    rm -rf "$img/disk-root" "$img/boot-root" "$img/disk.raw"
+    # the disk's root: /sbin/init marks its disk on first boot only, then ticks with the mark
+    mkdir -p "$img/disk-root"/{bin,sbin,proc,dev,tmp}
+    cp /bin/busybox "$img/disk-root/bin/busybox"
+    cat >"$img/disk-root/sbin/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+echo "GUEST-BOOTED"
+if [ ! -s /marker ]; then
+  /bin/busybox cat /proc/sys/kernel/random/uuid >/marker
+  /bin/busybox sync
+  echo "MARKER-WRITTEN $(/bin/busybox cat /marker)"
+fi
+m=$(/bin/busybox cat /marker)
+i=0
+while true; do
+  i=$((i+1))
+  echo "tick $i marker=$m"
+  /bin/busybox sleep 1
+done
+EOF
+    chmod 755 "$img/disk-root/sbin/init"
+    mkfs.ext4 -q -F -L discovery -d "$img/disk-root" "$img/disk.raw" 32M >&2 || die "mkfs.ext4 -d failed"
+    # the initramfs: Debian's cloud kernel has virtio_pci and virtio_blk as modules (ext4 is built in)
+    mkdir -p "$img/boot-root"/{bin,dev,proc,sys,newroot,modules}
+    cp /bin/busybox "$img/boot-root/bin/busybox"
+    mods=$( (modprobe -S "$kver" -D virtio_pci; modprobe -S "$kver" -D virtio_blk) | awk '/^insmod/ {print $2}') \
+        || die "modprobe -D failed for kernel $kver"
+    : >"$img/boot-root/modules/order"
+    for m in $mods; do
+        grep -qx "$(basename "$m")" "$img/boot-root/modules/order" && continue
+        cp "$m" "$img/boot-root/modules/" || die "module $m missing"
+        basename "$m" >>"$img/boot-root/modules/order"
+    done
+    cat >"$img/boot-root/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+for m in $(/bin/busybox cat /modules/order); do /bin/busybox insmod /modules/$m; done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do /bin/busybox sleep 0.1; i=$((i+1)); done
+/bin/busybox mount -t ext4 -o rw /dev/vda /newroot || { echo "INITRAMFS: cannot mount /dev/vda"; /bin/busybox poweroff -f; }
+/bin/busybox umount /proc /sys
+/bin/busybox mount --move /dev /newroot/dev
+exec /bin/busybox switch_root /newroot /sbin/init
+EOF
+    chmod 755 "$img/boot-root/init"
+    (cd "$img/boot-root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$img/boot-initrd.cpio.gz"
+    chmod 644 "$img/disk.raw" "$img/boot-initrd.cpio.gz"
+    rm -rf "$img/disk-root" "$img/boot-root"
 }
 
 cmd_status() {

@@ -15,6 +15,13 @@ public interface IMigrationDestination : IGrainWithStringKey
     [Alias("MigrationUri"), AlwaysInterleave]
     Task<string?> GetMigrationUriAsync();
 
+    /// <summary>
+    /// A VM is about to migrate here: the node fetches its image's base (image version <paramref name="imageDigest"/>) and
+    /// creates its empty overlay, so that only the overlay's blocks move (libvirt; a no-op for a simulated node).
+    /// </summary>
+    [Alias("PrepareIncoming"), AlwaysInterleave]
+    Task PrepareIncomingAsync(VmSpec vm, string? imageDigest);
+
     /// <summary>A VM starts migrating here: its memory and CPU are held here until it lands or is dropped.</summary>
     [Alias("AcceptIncoming"), AlwaysInterleave]
     Task AcceptIncomingAsync(IncomingVm vm);

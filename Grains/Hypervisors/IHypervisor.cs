@@ -42,6 +42,13 @@ public interface IHypervisor
     /// <summary>Moves the VM to <paramref name="destination"/> (a node of this silo or of another); completes when it has landed.</summary>
     Task<MigrationOutcome> MigrateAsync(string vmId, MigrationTarget destination, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Readies this node, the destination of a migration about to start, for VM <paramref name="vm"/> whose disk is an overlay
+    /// over image version <paramref name="imageDigest"/> (null: no such disk): the base is fetched here and an empty overlay
+    /// created, so the migration copies only the overlay. Nothing to do for a hypervisor without disks (the simulated one).
+    /// </summary>
+    Task PrepareIncomingAsync(VmSpec vm, string? imageDigest, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>The URI another node's hypervisor connects to, peer to peer, to migrate a VM here; null when it takes none that way.</summary>
     string? MigrationUri { get; }
 

@@ -1,3 +1,4 @@
+using Discovery.Model;
 using Discovery.Monitoring;
 
 namespace Discovery.Hypervisors;
@@ -16,6 +17,9 @@ public sealed record MigrationTarget(string Node, IHypervisor? Local = null, str
 /// <summary>The destination's side of a hand-over between two silos (its node grain, in production).</summary>
 public interface IIncomingVms
 {
+    /// <summary>Readies the destination's disk for the VM before it moves (<see cref="IHypervisor.PrepareIncomingAsync"/>).</summary>
+    Task PrepareAsync(VmSpec vm, string? imageDigest) => Task.CompletedTask;
+
     /// <summary>Holds the VM's resources there while it is in flight; throws when it does not fit.</summary>
     Task AcceptAsync(IncomingVm vm);
 

@@ -473,6 +473,8 @@ public sealed class NodeGrain : Grain, INodeGrain
 
     public Task<string?> GetMigrationUriAsync() => Task.FromResult(Hypervisor().MigrationUri);
 
+    public Task PrepareIncomingAsync(VmSpec vm, string? imageDigest) => Hypervisor().PrepareIncomingAsync(vm, imageDigest);
+
     public Task AcceptIncomingAsync(IncomingVm vm)
     {
         HandOverHost().Accept(vm);
@@ -502,6 +504,7 @@ public sealed class NodeGrain : Grain, INodeGrain
     /// <summary>The destination's side of a hand-over, through its grain.</summary>
     private sealed class DestinationGrainHandOver(IMigrationDestination grain) : IIncomingVms
     {
+        public Task PrepareAsync(VmSpec vm, string? imageDigest) => grain.PrepareIncomingAsync(vm, imageDigest);
         public Task AcceptAsync(IncomingVm vm) => grain.AcceptIncomingAsync(vm);
         public Task LandAsync(IncomingVm vm) => grain.LandIncomingAsync(vm);
         public Task DropAsync(string vmId) => grain.DropIncomingAsync(vmId);

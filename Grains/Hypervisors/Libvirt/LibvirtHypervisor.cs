@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Discovery.Images;
 using Discovery.Model;
 using Discovery.Validation;
 using Microsoft.Extensions.Logging;
@@ -24,9 +25,14 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
 
     private readonly ImageCatalog _images;
 
-    private LibvirtHypervisor(LibvirtConnection connection, string domainType, ILogger logger, TimeProvider time, ImageCatalog images)
+    private LibvirtHypervisor(LibvirtConnection connection, string domainType, ILogger logger, TimeProvider time, ImageCatalog images,
+        IImageSource? imageSource, string? imagePoolPath)
     {
         _images = images;
+        if (imageSource is not null)
+            ImageCache = new LibvirtImageCache(connection.Node,
+                new LibvirtVolumePool(connection, LibvirtImageCache.DefaultPoolName, imagePoolPath ?? LibvirtImageCache.DefaultPoolPath),
+                imageSource, DomainExistsAsync, logger);
         _connection = connection;
         DomainType = domainType;
         _logger = logger;
@@ -61,16 +67,23 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     /// <inheritdoc />
     public event Action<VmLifecycleEvent>? LifecycleChanged;
 
+    /// <summary>The node's cache of images (bases, kernels, initrds, VMs' overlays); null without an image source (VMs get no disk but the allow-list's).</summary>
+    public LibvirtImageCache? ImageCache { get; }
+
     /// <summary>Opens a connection to <paramref name="uri"/> for node <paramref name="node"/> and subscribes to lifecycle events.</summary>
     /// <param name="migrationUri">What other nodes' daemons connect to for a migration here; null: <paramref name="uri"/>.</param>
     /// <param name="migrateTls">Migrate from this node over TLS (<c>VIR_MIGRATE_TLS</c>).</param>
-    /// <param name="images">The images VMs may boot and their files; null: <see cref="ImageCatalog.Open"/> (plain names, no disk).</param>
+    /// <param name="images">The images VMs may boot and their files when there is no <paramref name="imageSource"/>; null: <see cref="ImageCatalog.Open"/> (plain names, no disk).</param>
+    /// <param name="imageSource">The catalogue VMs' images come from: each VM then boots its own overlay over the base this node caches
+    /// (in the daemon's storage pool <see cref="LibvirtImageCache.DefaultPoolName"/>); null: <paramref name="images"/> decides.</param>
+    /// <param name="imagePoolPath">The pool's directory on the daemon's host; null: <see cref="LibvirtImageCache.DefaultPoolPath"/>.</param>
     public static async Task<LibvirtHypervisor> OpenAsync(string node, string uri, ILogger? logger = null, TimeProvider? time = null, string? domainType = null,
-        string? migrationUri = null, bool migrateTls = false, ImageCatalog? images = null)
+        string? migrationUri = null, bool migrateTls = false, ImageCatalog? images = null, IImageSource? imageSource = null, string? imagePoolPath = null)
     {
         var connection = await LibvirtConnection.OpenAsync(node, uri);
         var hypervisor = new LibvirtHypervisor(connection, domainType ?? (uri.StartsWith("test:", StringComparison.Ordinal) ? "test" : "kvm"),
-            logger ?? NullLogger.Instance, time ?? TimeProvider.System, images ?? ImageCatalog.Open) { _migrationUri = migrationUri, MigrationFlags = FlagsFor(migrateTls) };
+            logger ?? NullLogger.Instance, time ?? TimeProvider.System, images ?? ImageCatalog.Open, imageSource, imagePoolPath)
+            { _migrationUri = migrationUri, MigrationFlags = FlagsFor(migrateTls) };
         try
         {
             await hypervisor.SubscribeAsync();
@@ -207,9 +220,16 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>The image resolves through the allow-list here too: a spec can reach a node without passing through a VE.</remarks>
+    /// <remarks>
+    /// With an image source, the VM boots its own fresh overlay over this node's cached base (fetched first when missing),
+    /// and an image the catalogue does not know is refused. Without one, the image resolves through the allow-list here
+    /// too: a spec can reach a node without passing through a VE.
+    /// </remarks>
     public Task DefineAsync(VmSpec vm, CancellationToken cancellationToken = default)
     {
+        if (ImageCache is { } cache)
+            return cache.PrepareAsync(vm.Id, vm.Image, expectedDigest: null,
+                (disk, _) => DefineXmlAsync(vm.Id, DomainXml.For(vm, DomainType, disk)), cancellationToken);
         if (_images.Problem(vm.Image) is { } problem)
             return Task.FromException(new HypervisorException(Node, HypervisorErrorKind.InvalidDefinition, $"define '{vm.Id}': image {problem}"));
         return DefineXmlAsync(vm.Id, DomainXml.For(vm, DomainType, _images.Resolve(vm.Image)));
@@ -248,7 +268,51 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
     public Task DestroyAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("destroy", vmId, LibvirtNative.virDomainDestroy);
 
     /// <inheritdoc />
-    public Task UndefineAsync(string vmId, CancellationToken cancellationToken = default) => OnDomain("undefine", vmId, LibvirtNative.virDomainUndefine);
+    /// <remarks>The VM's overlay goes with it (its disk state is lost: persistent volumes are not the image layer's).</remarks>
+    public async Task UndefineAsync(string vmId, CancellationToken cancellationToken = default)
+    {
+        await OnDomain("undefine", vmId, LibvirtNative.virDomainUndefine);
+        if (ImageCache is { } cache) await cache.DeleteOverlayAsync(vmId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With a disk, the destination must hold the VM's base and an empty overlay of the same name before the migration
+    /// starts: this brings the base here (once) and creates a fresh overlay over it; the migration then copies only the
+    /// overlay's blocks. Refused when the catalogue's version of the image is not <paramref name="imageDigest"/>.
+    /// </remarks>
+    public async Task PrepareIncomingAsync(VmSpec vm, string? imageDigest, CancellationToken cancellationToken = default)
+    {
+        if (imageDigest is null) return; // no disk of the catalogue: nothing to bring
+        var cache = ImageCache ?? throw new HypervisorException(Node, HypervisorErrorKind.Unsupported,
+            $"receive '{vm.Id}': node {Node} has no image source, it cannot hold the base of image '{vm.Image}'");
+        await cache.PrepareAsync(vm.Id, vm.Image, imageDigest, cancellationToken: cancellationToken);
+    }
+
+    private Task<bool> DomainExistsAsync(string vmId, CancellationToken cancellationToken) =>
+        _connection.RunAsync($"look up '{vmId}'", conn =>
+        {
+            var domain = LibvirtNative.virDomainLookupByName(conn, vmId);
+            if (domain != IntPtr.Zero)
+            {
+                LibvirtNative.virDomainFree(domain);
+                return true;
+            }
+            var e = _connection.LastError($"look up '{vmId}'");
+            return e.Code == LibvirtNative.ErrNoDomain ? false : throw e;
+        });
+
+    /// <summary>The spec and image digest of a domain defined from the catalogue (<see cref="DomainXml.ImageOf"/>); null for one without.</summary>
+    private Task<(VmSpec Spec, string Digest)?> ImageSpecAsync(string vmId) =>
+        _connection.RunAsync($"read '{vmId}'", conn => WithDomain(conn, "read", vmId, d =>
+        {
+            var xml = LibvirtNative.TakeString(LibvirtNative.virDomainGetXMLDesc(d, 0)) ?? throw _connection.LastError($"virDomainGetXMLDesc({vmId})");
+            if (DomainXml.ImageOf(xml) is not { } image) return ((VmSpec, string)?)null;
+            var root = System.Xml.Linq.XDocument.Parse(xml).Root!;
+            var memoryMiB = (int)(long.Parse(root.Element("memory")?.Value ?? "0", System.Globalization.CultureInfo.InvariantCulture) / 1024);
+            var vcpus = int.Parse(root.Element("vcpu")?.Value ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+            return (new VmSpec(vmId, vcpus, memoryMiB, image.Image), image.Digest);
+        }));
 
     private Task OnDomain(string operation, string vmId, Func<IntPtr, int> call) =>
         _connection.RunAsync($"{operation} '{vmId}'", conn => WithDomain(conn, operation, vmId, d =>
@@ -272,6 +336,15 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
             ?? throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"migrate '{vmId}': destination {destination.Node} publishes no libvirt migration URI");
         var started = Stopwatch.GetTimestamp();
         var flags = MigrationFlags;
+        var withDisk = ImageCache is not null ? await ImageSpecAsync(vmId) : null;
+        if (withDisk is { } disk)
+        {
+            // Prefetch: the destination holds the base and an empty overlay before a byte of the guest moves.
+            if (destination.Local is { } local) await local.PrepareIncomingAsync(disk.Spec, disk.Digest, cancellationToken);
+            else if (destination.Remote is { } remote) await remote.PrepareAsync(disk.Spec, disk.Digest);
+            else throw new HypervisorException(Node, HypervisorErrorKind.Unsupported, $"migrate '{vmId}': destination {destination.Node} cannot be asked to prepare its disk");
+            flags |= LibvirtNative.MigrateNonSharedInc; // the base is there: only the overlay's blocks are copied
+        }
         try
         {
             // Peer-to-peer: the source daemon connects to the destination itself (production QEMU/KVM).
@@ -281,6 +354,7 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
                     throw _connection.LastError($"virDomainMigrateToURI3('{vmId}' -> {uri})");
                 return true;
             }));
+            if (withDisk is not null) await DropOverlayAfterMigrationAsync(vmId);
             return new MigrationOutcome(vmId, Node, destination.Node, MigrationMode.Live, Stopwatch.GetElapsedTime(started));
         }
         catch (LibvirtException e) when (e.IsUnsupported && destination.Local is LibvirtHypervisor)
@@ -291,6 +365,13 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         var target = (LibvirtHypervisor)destination.Local!;
         await RedefineOnAsync(vmId, target);
         return new MigrationOutcome(vmId, Node, target.Node, MigrationMode.RedefineFallback, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>The source's overlay once its VM runs elsewhere; a failure leaves a file behind, never a VM without its disk.</summary>
+    private async Task DropOverlayAfterMigrationAsync(string vmId)
+    {
+        try { await ImageCache!.DeleteOverlayAsync(vmId); }
+        catch (HypervisorException e) { _logger.LogWarning(e, "Node {Node}: {Vm} migrated, its overlay here could not be deleted", Node, vmId); }
     }
 
     // Nothing is lost on failure: the source copy is only removed once the destination holds the VM.

@@ -19,7 +19,8 @@ internal static unsafe partial class LibvirtNative
         StateShutdown = 4, StateShutoff = 5, StateCrashed = 6, StatePmSuspended = 7;
 
     // virDomainMigrateFlags
-    internal const uint MigrateLive = 1, MigratePeer2Peer = 2, MigratePersistDest = 8, MigrateUndefineSource = 16, MigrateTls = 1 << 16;
+    internal const uint MigrateLive = 1, MigratePeer2Peer = 2, MigratePersistDest = 8, MigrateUndefineSource = 16,
+        MigrateNonSharedInc = 128, MigrateTls = 1 << 16;
 
     // virConnectListAllDomainsFlags: 0 = all domains, active and inactive.
     internal const uint ListAllDomains = 0;
@@ -30,7 +31,7 @@ internal static unsafe partial class LibvirtNative
     // virErrorNumber values Discovery reacts to.
     internal const int ErrNoSupport = 3, ErrNoConnect = 5, ErrInvalidArg = 8, ErrOperationFailed = 9,
         ErrXmlError = 27, ErrDomExist = 28, ErrOpenFailed = 30, ErrXmlDetail = 35, ErrAuthFailed = 45,
-        ErrNoDomain = 42, ErrOperationInvalid = 55, ErrConfigUnsupported = 67, ErrArgumentUnsupported = 74,
+        ErrNoDomain = 42, ErrNoStoragePool = 49, ErrNoStorageVol = 50, ErrOperationInvalid = 55, ErrConfigUnsupported = 67, ErrArgumentUnsupported = 74,
         ErrOperationUnsupported = 84;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -144,6 +145,85 @@ internal static unsafe partial class LibvirtNative
 
     [LibraryImport(Library)]
     internal static partial int virConnectDomainEventDeregisterAny(IntPtr conn, int callbackId);
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirStorageVolInfo
+    {
+        public int Type;
+        public ulong Capacity;
+        public ulong Allocation;
+    }
+
+    // ---- storage pools and volumes (libvirt-storage.h), streams (libvirt-stream.h) ----
+    // Pools and volumes are freed with virStoragePoolFree / virStorageVolFree, a stream with virStreamFree; the path
+    // from virStorageVolGetPath is the caller's (libc free); the name from virStorageVolGetName belongs to the volume.
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr virStoragePoolLookupByName(IntPtr conn, string name);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr virStoragePoolDefineXML(IntPtr conn, string xml, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virStoragePoolBuild(IntPtr pool, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virStoragePoolCreate(IntPtr pool, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virStoragePoolIsActive(IntPtr pool);
+
+    [LibraryImport(Library)]
+    internal static partial int virStoragePoolSetAutostart(IntPtr pool, int autostart);
+
+    [LibraryImport(Library)]
+    internal static partial int virStoragePoolRefresh(IntPtr pool, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virStoragePoolListAllVolumes(IntPtr pool, IntPtr* volumes, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virStoragePoolFree(IntPtr pool);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr virStorageVolLookupByName(IntPtr pool, string name);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr virStorageVolCreateXML(IntPtr pool, string xml, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr virStorageVolGetName(IntPtr volume);
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr virStorageVolGetPath(IntPtr volume);
+
+    [LibraryImport(Library)]
+    internal static partial int virStorageVolGetInfo(IntPtr volume, VirStorageVolInfo* info);
+
+    [LibraryImport(Library)]
+    internal static partial int virStorageVolDelete(IntPtr volume, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virStorageVolUpload(IntPtr volume, IntPtr stream, ulong offset, ulong length, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virStorageVolFree(IntPtr volume);
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr virStreamNew(IntPtr conn, uint flags);
+
+    /// <summary>Blocking send: the number of bytes taken (possibly fewer than <paramref name="nbytes"/>), or -1 on error.</summary>
+    [LibraryImport(Library)]
+    internal static partial int virStreamSend(IntPtr stream, byte* data, nuint nbytes);
+
+    [LibraryImport(Library)]
+    internal static partial int virStreamFinish(IntPtr stream);
+
+    [LibraryImport(Library)]
+    internal static partial int virStreamAbort(IntPtr stream);
+
+    [LibraryImport(Library)]
+    internal static partial int virStreamFree(IntPtr stream);
 
     [LibraryImport("libc", EntryPoint = "free")]
     internal static partial void Free(IntPtr ptr);

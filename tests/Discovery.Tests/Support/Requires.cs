@@ -35,6 +35,24 @@ public static class Requires
         return default;
     }
 
+    /// <summary>
+    /// The pair of libvirt daemons and the disk guest <c>.ci/libvirt-pair.sh start</c> builds: (A URI, B URI, ext4 disk,
+    /// kernel, initramfs that mounts the disk).
+    /// </summary>
+    public static (string A, string B, string Disk, string Kernel, string Initrd) LibvirtImagePair()
+    {
+        Libvirt();
+        var values = new[] { "DISCOVERY_TEST_LIBVIRT_A", "DISCOVERY_TEST_LIBVIRT_B", "DISCOVERY_TEST_IMAGE_DISK", "DISCOVERY_TEST_IMAGE_KERNEL", "DISCOVERY_TEST_IMAGE_INITRD" }
+            .Select(Environment.GetEnvironmentVariable).ToArray();
+        if (values.All(v => !string.IsNullOrEmpty(v))) return (values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
+        const string how = "no pair of libvirt daemons with the disk guest: as root, run `eval \"$(.ci/libvirt-pair.sh start)\"` and export its " +
+            "DISCOVERY_TEST_LIBVIRT_A/B and DISCOVERY_TEST_IMAGE_DISK/KERNEL/INITRD variables (it installs libvirt, QEMU, e2fsprogs and qemu-utils, " +
+            "starts two daemons and builds the guest's ext4 disk)";
+        if (InCi) throw new InvalidOperationException("CI=true and " + how);
+        Skip.If(true, how);
+        return default;
+    }
+
     /// <summary>Debian's chromium, which the browser tests drive through Playwright (never a browser Playwright downloads).</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 

@@ -36,6 +36,67 @@ public sealed class DomainXmlTests : IDisposable
         Assert.Equal("image '/etc/shadow' is a path: a VM names an image, the allow-list gives its file", e.Message);
     }
 
+    private static readonly VmDisk DirectBoot = new("busybox", "d1", "/pool/vm-web1.qcow2", "/pool/base-b1.raw", "raw",
+        "/pool/kernel-k1", "/pool/initrd-i1", "root=/dev/vda rw quiet");
+
+    [Fact]
+    public void An_image_of_the_catalogue_boots_the_vms_overlay_over_its_base_as_virtio_vda()
+    {
+        var xml = DomainXml.For(new VmSpec("web1", 1, 128, "busybox"), "qemu", DirectBoot);
+        Assert.Contains("""
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='qcow2'/>
+                  <source file='/pool/vm-web1.qcow2'/>
+                  <backingStore type='file'><format type='raw'/><source file='/pool/base-b1.raw'/></backingStore>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+            """, xml, StringComparison.Ordinal);
+        Assert.Equal(1, xml.Split("<disk ").Length - 1);
+    }
+
+    [Fact]
+    public void A_direct_boot_names_its_kernel_initrd_and_command_line_with_the_serial_console()
+    {
+        var xml = DomainXml.For(new VmSpec("web1", 1, 128, "busybox"), "qemu", DirectBoot);
+        Assert.Contains("<os><type>hvm</type><kernel>/pool/kernel-k1</kernel><initrd>/pool/initrd-i1</initrd><cmdline>root=/dev/vda rw quiet console=ttyS0</cmdline></os>",
+            xml, StringComparison.Ordinal);
+        var fromDisk = DomainXml.For(new VmSpec("web1", 1, 128, "busybox"), "qemu", DirectBoot with { Kernel = null, Initrd = null, CommandLine = null });
+        Assert.Contains("<os><type>hvm</type><boot dev='hd'/></os>", fromDisk, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "console=ttyS0")]
+    [InlineData("root=/dev/vda", "root=/dev/vda console=ttyS0")]
+    [InlineData("console=ttyS0 root=/dev/vda", "console=ttyS0 root=/dev/vda")]
+    [InlineData("console=ttyS0,115200", "console=ttyS0,115200 console=ttyS0")]
+    public void The_kernel_always_writes_to_the_serial_console(string? commandLine, string expected) =>
+        Assert.Equal(expected, DomainXml.WithSerialConsole(commandLine));
+
+    [Fact]
+    public void The_serial_console_is_a_pty_logged_per_vm_and_is_the_console()
+    {
+        var xml = DomainXml.For(new VmSpec("web1", 1, 128, "busybox"), "qemu", DirectBoot);
+        Assert.Contains("<serial type='pty'><log file='/var/log/libvirt/qemu/web1-console.log' append='on'/><target port='0'/></serial>", xml, StringComparison.Ordinal);
+        Assert.Contains("<console type='pty'><target type='serial' port='0'/></console>", xml, StringComparison.Ordinal);
+        Assert.Contains("<on_poweroff>destroy</on_poweroff>", xml, StringComparison.Ordinal);
+        Assert.Contains("<on_crash>destroy</on_crash>", xml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_domain_records_its_image_and_version_for_a_migrations_destination()
+    {
+        var xml = DomainXml.For(new VmSpec("web1", 1, 128, "busybox"), "qemu", DirectBoot);
+        Assert.Equal(("busybox", "d1"), DomainXml.ImageOf(xml));
+        Assert.Null(DomainXml.ImageOf(DomainXml.For(new VmSpec("web1", 1, 128, "busybox"), "qemu")));
+    }
+
+    [Fact]
+    public void A_vm_id_that_would_leave_the_console_directory_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DomainXml.For(new VmSpec("../x", 1, 128, "busybox"), "qemu", DirectBoot));
+        Assert.Equal("VM id '../x' would name a file outside the console log directory", e.Message);
+    }
+
     [SkippableFact]
     public async Task A_node_refuses_a_path_or_an_unknown_image_even_from_a_spec_that_skipped_validation()
     {
