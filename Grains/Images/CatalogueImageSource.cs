@@ -10,11 +10,16 @@ namespace Discovery.Images;
 public sealed class CatalogueImageSource(IGrainFactory grains, string site) : IImageSource
 {
     /// <inheritdoc />
-    public Task<ImageManifest?> FindAsync(string name, CancellationToken cancellationToken = default) => grains.ImageCatalog().FindAsync(name).WaitAsync(cancellationToken);
+    public async Task<ImageManifest?> FindAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ActAsTheSilo();
+        return await grains.ImageCatalog().FindAsync(name).WaitAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task CopyToAsync(ImageBlob blob, Stream destination, CancellationToken cancellationToken = default)
     {
+        ActAsTheSilo();
         var store = grains.GetGrain<ISiteImageStoreGrain>(site);
         await store.EnsureAsync(blob.Chunks).WaitAsync(cancellationToken);
         foreach (var chunk in blob.Chunks)
@@ -29,6 +34,17 @@ public sealed class CatalogueImageSource(IGrainFactory grains, string site) : II
             if (ImageChunker.Digest(bytes) != chunk.Digest) throw new InvalidOperationException($"chunk {chunk.Digest[..12]}… arrived damaged");
             await destination.WriteAsync(bytes, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A node's hypervisor fetches its bases on the silo's own behalf, often off any grain (a shared upload on the thread
+    /// pool) with the request context of the call that first needed it: without the caller's token its calls are the
+    /// silo's (marked internal), not the client's. Only this async flow changes: the caller's context is untouched.
+    /// </summary>
+    private static void ActAsTheSilo()
+    {
+        RequestContext.Remove(Security.CallerContext.TokenKey);
+        RequestContext.Remove(Security.CallerContext.CallerKey);
     }
 }
 

@@ -79,6 +79,9 @@ public sealed record DiscoveryOptions
     /// <summary>Domain type written into VM definitions: kvm (the default), qemu (software emulation), or test (test:// URIs take it by default).</summary>
     [ConfigurationKeyName("Libvirt:DomainType")]
     public string? LibvirtDomainType { get; init; }
+    /// <summary>The directory of the <c>discovery</c> storage pool on each node's host (bases, kernels, initrds, overlays); null: /var/lib/libvirt/images/discovery.</summary>
+    [ConfigurationKeyName("Libvirt:ImagePool")]
+    public string? LibvirtImagePool { get; init; }
     /// <summary>Tokens, the cluster key, rates and quotas.</summary>
     public SecuritySettings Security { get; init; } = new();
     /// <summary>The image layer: the PoPs' chunk stores, the links images cross, the simulated images.</summary>

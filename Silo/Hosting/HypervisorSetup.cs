@@ -32,7 +32,8 @@ internal static class HypervisorSetup
         }
         else
         {
-            services.AddHostedService(sp => new LibvirtConnector(settings, directory, images, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddHostedService(sp => new LibvirtConnector(settings, directory, images, sp.GetRequiredService<Images.ImageSources>().For(settings.Site),
+                sp.GetRequiredService<ILoggerFactory>()));
         }
         return infrastructure;
     }
@@ -46,7 +47,8 @@ internal static class HypervisorSetup
     }
 
     /// <summary>Opens every configured libvirt connection before the silo starts; fails the start naming the node and URI.</summary>
-    private sealed class LibvirtConnector(DiscoveryOptions settings, HypervisorDirectory directory, ImageCatalog images, ILoggerFactory loggers) : IHostedService
+    private sealed class LibvirtConnector(DiscoveryOptions settings, HypervisorDirectory directory, ImageCatalog images, Images.IImageSource imageSource,
+        ILoggerFactory loggers) : IHostedService
     {
         private readonly List<LibvirtHypervisor> _open = [];
 
@@ -58,7 +60,9 @@ internal static class HypervisorSetup
                 try
                 {
                     var hypervisor = await LibvirtHypervisor.OpenAsync(node, uri, logger, domainType: settings.LibvirtDomainType,
-                        migrationUri: settings.LibvirtMigrationUris.GetValueOrDefault(node), migrateTls: settings.LibvirtMigrateTls, images: images);
+                        migrationUri: settings.LibvirtMigrationUris.GetValueOrDefault(node), migrateTls: settings.LibvirtMigrateTls, images: images,
+                        imageSource: imageSource, imagePoolPath: settings.LibvirtImagePool);
+                    if (hypervisor.ImageCache is { } cache) await cache.LoadAsync(); // what the node holds, and uploads a crash cut short cleared
                     _open.Add(hypervisor);
                     directory.Register(hypervisor, settings.Site);
                     logger.LogInformation("Connected node {Node} through {Uri}", node, uri);
