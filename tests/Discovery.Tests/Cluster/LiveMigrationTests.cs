@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Discovery.Monitoring;
 using Discovery.Scheduling;
 using Discovery.Tests.Scheduling;
@@ -99,22 +98,7 @@ public sealed class LiveMigrationTests
         return last;
     }
 
-    private static Task<string> Virsh(string uri, params string[] args) => Run(uri, args, allowFailure: false);
+    private static Task<string> Virsh(string uri, params string[] args) => Support.Virsh.RunAsync(uri, args);
 
-    private static Task<string> TryVirsh(string uri, params string[] args) => Run(uri, args, allowFailure: true);
-
-    private static async Task<string> Run(string uri, string[] args, bool allowFailure)
-    {
-        var start = new ProcessStartInfo("virsh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-q");
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(uri);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var output = await p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0 && !allowFailure) throw new InvalidOperationException($"virsh {string.Join(' ', start.ArgumentList)}: {error}");
-        return output;
-    }
+    private static Task<string> TryVirsh(string uri, params string[] args) => Support.Virsh.TryAsync(uri, args);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Discovery.Hypervisors;
 using Discovery.Hypervisors.Libvirt;
 using Discovery.Model;
@@ -106,13 +105,7 @@ public sealed class ImageBootOnLibvirtPairTests
         public Task DropAsync(string vmId) => throw new InvalidOperationException("a libvirt migration is no hand-over");
     }
 
-    /// <summary>The console log of <paramref name="vm"/> under the daemon of <paramref name="uri"/>: the pair bind-mounts its <c>log/</c> over /var/log/libvirt.</summary>
-    private static string ConsoleLog(string uri, string vm)
-    {
-        var socket = uri.Split("socket=", 2) is [_, var s] ? s : throw new InvalidOperationException($"'{uri}' is not a pair daemon's socket URI");
-        var daemonDir = Path.GetDirectoryName(Path.GetDirectoryName(socket))!;
-        return Path.Combine(daemonDir, "log", "qemu", Path.GetFileName(DomainXml.ConsoleLog(vm)));
-    }
+    private static string ConsoleLog(string uri, string vm) => Support.Virsh.ConsoleLog(uri, vm);
 
     private static List<(int N, string Marker)> Ticks(string console) => Ticks(Lines(console));
 
@@ -131,30 +124,13 @@ public sealed class ImageBootOnLibvirtPairTests
 
     private static int Count(string console, string word) => Lines(console).Count(l => l.Contains(word, StringComparison.Ordinal));
 
-    private static IEnumerable<string> Lines(string console)
-    {
-        if (!File.Exists(console)) return [];
-        using var stream = new FileStream(console, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return new StreamReader(stream).ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-    }
+    private static IEnumerable<string> Lines(string console) => Support.Virsh.Lines(console);
 
     private static async Task<IReadOnlyList<string>> OurVolumes(string uri, IReadOnlyCollection<string> ours) =>
         [.. (await Virsh(uri, "vol-list", "--pool", LibvirtImageCache.DefaultPoolName)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Trim().Split(' ')[0]).Where(ours.Contains).Order(StringComparer.Ordinal)];
 
-    private static Task<string> Virsh(string uri, params string[] args) => Run(uri, args, allowFailure: false);
+    private static Task<string> Virsh(string uri, params string[] args) => Support.Virsh.RunAsync(uri, args);
 
-    private static Task<string> TryVirsh(string uri, params string[] args) => Run(uri, args, allowFailure: true);
-
-    private static async Task<string> Run(string uri, string[] args, bool allowFailure)
-    {
-        var start = new ProcessStartInfo("virsh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])["-q", "-c", uri, .. args]) start.ArgumentList.Add(arg);
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0 && !allowFailure) throw new InvalidOperationException($"virsh {string.Join(' ', start.ArgumentList)}: {error}");
-        return await output;
-    }
+    private static Task<string> TryVirsh(string uri, params string[] args) => Support.Virsh.TryAsync(uri, args);
 }
