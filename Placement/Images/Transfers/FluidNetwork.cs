@@ -85,6 +85,9 @@ public sealed class FluidNetwork
     private long _sequence;
     private long _flows;
 
+    /// <summary>Events waiting (flows under way and actions).</summary>
+    public int Pending => _events.Count;
+
     /// <summary>Seconds since the start.</summary>
     public double Now { get; private set; }
 

@@ -27,12 +27,19 @@ public sealed class ImageDistribution
     private readonly Dictionary<Holder, List<Pull>> _pullsAt = [];
     private readonly Dictionary<string, SortedDictionary<long, Pull>> _starvedNodePulls = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, Pull> _starvedPopPulls = [];
-    private readonly Dictionary<string, Dictionary<string, List<Holder>>> _nodeHolders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Holder>> _storeHolders = new(StringComparer.Ordinal);
+    // Chunks are numbered so the hot paths index arrays: holders per chunk, per PoP for nodes; image membership per chunk.
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly List<ChunkRef> _refs = [];
+    private readonly Dictionary<string, bool[]> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Holder>?[]> _nodeHolders = new(StringComparer.Ordinal);
+    private readonly List<Holder>?[] _storeHolders;
+    private static readonly List<Holder> NoHolders = [];
+    private readonly List<Candidate> _scratch = [];
     private readonly Dictionary<(Holder, string), WholePull> _wholePulls = [];
     private readonly Dictionary<(string, string), double> _delivered = [];
     private readonly Random _random;
     private long _pullIds;
+    private bool _sweeping;
 
     /// <summary>Images in <paramref name="images"/> move over <paramref name="fabric"/> by <paramref name="strategy"/>; <paramref name="seed"/> orders ties between chunks.</summary>
     public ImageDistribution(ImageFabric fabric, TransferStrategy strategy, IEnumerable<ImageManifest> images, int seed = 1)
@@ -41,12 +48,28 @@ public sealed class ImageDistribution
         foreach (var image in images)
         {
             _images.Add(KeyOf(image), image);
-            foreach (var chunk in image.Chunks) _chunkSizes[chunk.Digest] = chunk.Size;
+            foreach (var chunk in image.Chunks)
+            {
+                _chunkSizes[chunk.Digest] = chunk.Size;
+                if (_ids.TryAdd(chunk.Digest, _refs.Count)) _refs.Add(chunk);
+            }
         }
+        foreach (var (key, image) in _images)
+        {
+            var member = _members[key] = new bool[_refs.Count];
+            foreach (var chunk in image.Chunks) member[_ids[chunk.Digest]] = true;
+        }
+        // One distribution per fabric: it numbers the chunks its holders keep.
+        foreach (var holder in fabric.Stores.Concat(fabric.Nodes))
+        {
+            holder.Has = new bool[_refs.Count];
+            holder.IncomingBy = new object?[_refs.Count];
+        }
+        _storeHolders = new List<Holder>?[_refs.Count];
         foreach (var pop in fabric.Pops)
         {
             _starvedNodePulls[pop] = [];
-            _nodeHolders[pop] = new(StringComparer.Ordinal);
+            _nodeHolders[pop] = new List<Holder>?[_refs.Count];
         }
     }
 
@@ -70,7 +93,7 @@ public sealed class ImageDistribution
         _origins.TryAdd(key, pop);
         var store = _fabric.Store(pop);
         store.WholeImages.Add(key);
-        foreach (var chunk in image.Chunks) Arrived(store, chunk.Digest, wake: false);
+        foreach (var chunk in image.Chunks) Arrived(store, _ids[chunk.Digest], wake: false);
     }
 
     /// <summary>The node already holds the image (before the run).</summary>
@@ -78,7 +101,7 @@ public sealed class ImageDistribution
     {
         var holder = _fabric.Node(node);
         holder.WholeImages.Add(KeyOf(image));
-        foreach (var chunk in image.Chunks) Arrived(holder, chunk.Digest, wake: false);
+        foreach (var chunk in image.Chunks) Arrived(holder, _ids[chunk.Digest], wake: false);
     }
 
     /// <summary>Whether the node holds the whole image.</summary>
@@ -120,7 +143,7 @@ public sealed class ImageDistribution
     }
 
     private bool HoldsAll(Holder holder, ImageManifest image) =>
-        Strategy == TransferStrategy.Chunks ? image.Chunks.All(c => holder.Chunks.Contains(c.Digest)) : holder.WholeImages.Contains(KeyOf(image));
+        Strategy == TransferStrategy.Chunks ? image.Chunks.All(c => holder.Has[_ids[c.Digest]]) : holder.WholeImages.Contains(KeyOf(image));
 
     /// <summary>Every store and node of <paramref name="pop"/> goes away now: transfers from it stop, and their pullers go on from the other sources.</summary>
     public void FailPop(string pop)
@@ -225,29 +248,32 @@ public sealed class ImageDistribution
 
     private Pull NewPull(Holder sink, ImageManifest image)
     {
-        var pull = new Pull(this, ++_pullIds, sink, image);
-        foreach (var chunk in image.Chunks)
-            if (!sink.Chunks.Contains(chunk.Digest) && pull.Wanted.TryAdd(chunk.Digest, chunk))
-                pull.Tiebreak[chunk.Digest] = _random.Next();
-        _pulls[(sink, KeyOf(image))] = pull;
+        var key = KeyOf(image);
+        var wanted = image.Chunks.Select(c => _ids[c.Digest]).Where(id => !sink.Has[id]).Distinct().ToArray();
+        _random.Shuffle(wanted); // the pull's own order breaks ties between equally rare chunks, so pullers spread
+        var pull = new Pull(this, ++_pullIds, sink, image, _members[key], wanted)
+        {
+            Store = sink.IsStore ? null : _fabric.Store(sink.Pop),
+            PopHolders = sink.IsStore ? null : _nodeHolders[sink.Pop],
+        };
+        _pulls[(sink, key)] = pull;
         if (!_pullsAt.TryGetValue(sink, out var list)) _pullsAt[sink] = list = [];
         list.Add(pull);
         return pull;
     }
 
-    /// <summary>Where a pull may take <paramref name="chunk"/> from: a node, from its PoP's store and peers; a store, from other PoPs' stores.</summary>
-    private Candidate CandidateOf(Pull pull, ChunkRef chunk)
+    /// <summary>Where a pull may take chunk <paramref name="id"/> from: a node, from its PoP's store and peers; a store, from other PoPs' stores.</summary>
+    private Candidate CandidateOf(Pull pull, int id, int position)
     {
         if (pull.Sink.IsStore)
-            return new(chunk, null, _storeHolders.TryGetValue(chunk.Digest, out var stores) ? [.. stores.Where(s => s.Alive && s != pull.Sink)] : []);
-        var store = _fabric.Store(pull.Sink.Pop);
+            return new(id, position, null, _storeHolders[id] is { } stores ? [.. stores.Where(s => s.Alive && s != pull.Sink)] : []);
         // A node pull's sink never holds what it wants, and its PoP's nodes are all alive while it pulls: no filtering.
-        return new(chunk, store.Alive && store.Chunks.Contains(chunk.Digest) ? store : null,
-            _nodeHolders[pull.Sink.Pop].TryGetValue(chunk.Digest, out var nodes) ? nodes : []);
+        var store = pull.Store!;
+        return new(id, position, store.Alive && store.Has[id] ? store : null, pull.PopHolders![id] ?? NoHolders);
     }
 
-    /// <summary>A chunk a pull may take now and the places holding it (its store first, then nodes or other PoPs' stores).</summary>
-    private readonly record struct Candidate(ChunkRef Chunk, Holder? Store, List<Holder> Others)
+    /// <summary>A chunk a pull may take now, its place in the pull's order, and the places holding it (its store first, then nodes or other PoPs' stores).</summary>
+    private readonly record struct Candidate(int Id, int Position, Holder? Store, List<Holder> Others)
     {
         public int Count => (Store is null ? 0 : 1) + Others.Count;
         public Holder this[int i] => Store is null ? Others[i] : i == 0 ? Store : Others[i - 1];
@@ -264,85 +290,117 @@ public sealed class ImageDistribution
         if (pull.Done) return;
         var round = _fabric.Options.RoundChunks;
         var maxSources = pull.Sink.IsStore ? _fabric.Options.PopSources : 1 + _fabric.Options.PeerSample;
-        var candidates = new List<Candidate>();
-        foreach (var (digest, chunk) in pull.Wanted)
+        var sink = pull.Sink;
+        var candidates = _scratch; // TopUp never runs inside itself: one list serves every call
+        candidates.Clear();
+        var (order, has, incoming) = (pull.Order, sink.Has, sink.IncomingBy);
+        var (store, popHolders) = (pull.Store, pull.PopHolders);
+        for (var position = 0; position < order.Length; position++)
         {
-            if (pull.Sink.Incoming.ContainsKey(digest)) continue;
-            var candidate = CandidateOf(pull, chunk);
+            var id = order[position];
+            if (has[id] || incoming[id] is not null) continue;
+            if (popHolders is not null && !(store!.Has[id] && store.Alive) && popHolders[id] is null) continue; // nobody in the PoP has it yet
+            var candidate = CandidateOf(pull, id, position);
             if (candidate.Count > 0) candidates.Add(candidate);
         }
         if (candidates.Count > 0)
         {
-            candidates.Sort((x, y) => x.Count != y.Count ? x.Count.CompareTo(y.Count) : pull.Tiebreak[x.Chunk.Digest].CompareTo(pull.Tiebreak[y.Chunk.Digest]));
+            candidates.Sort((x, y) => x.Count != y.Count ? x.Count.CompareTo(y.Count) : x.Position.CompareTo(y.Position));
             var sources = pull.Flows.Keys.Where(s => s.Alive).ToList();
             foreach (var candidate in candidates)
             {
                 if (sources.Count >= maxSources) break;
-                for (var i = 0; i < candidate.Count && sources.Count < maxSources; i++)
+                // A sample of the holders, from the pull's own offset (a tracker hands out a few peers, not all of them).
+                for (var i = 0; i < Math.Min(candidate.Count, 2 * maxSources) && sources.Count < maxSources; i++)
                 {
                     var h = candidate[(int)((i + pull.Id) % candidate.Count)];
                     if (h.Uploads < h.UploadSlots && !sources.Contains(h)) sources.Add(h);
                 }
             }
             var open = sources.Where(s => !pull.Flows.TryGetValue(s, out var f) || f.Queued < round).ToList();
-            var batch = candidates.Where(c => open.Any(s => s.Chunks.Contains(c.Chunk.Digest))).Take(round * open.Count).Select(c => c.Chunk).ToList();
+            var batch = candidates.Where(c => open.Any(s => s.Has[c.Id])).Take(round * open.Count).Select(c => _refs[c.Id]).ToList();
             if (batch.Count > 0)
             {
-                var plan = TransferPlanner.Plan(batch, [.. open.Select(s => new TransferSource(s.Name, _fabric.NominalRate(s, pull.Sink), s.Chunks))], pull.Sink.Down.BytesPerSecond);
+                var plan = TransferPlanner.Plan(batch, [.. open.Select(s => new TransferSource(s.Name, _fabric.NominalRate(s, sink), s.Chunks))], sink.Down.BytesPerSecond);
                 foreach (var source in open)
                 {
                     if (!plan.BySource.TryGetValue(source.Name, out var chunks)) continue;
                     pull.Flows.TryGetValue(source, out var flow);
                     var items = chunks.Take(round - (flow?.Queued ?? 0)).Select(c => new TransferItem(c.Digest, c.Size)).ToList();
                     if (items.Count == 0) continue;
-                    foreach (var item in items) pull.Sink.Incoming[item.Key] = pull;
+                    foreach (var item in items) sink.IncomingBy[_ids[item.Key]] = pull;
                     if (flow is not null) _fabric.Network.Append(flow, items);
                     else
                     {
-                        pull.Flows[source] = _fabric.Network.Start(pull, source, pull.Sink, _fabric.Path(source, pull.Sink), items);
+                        pull.Flows[source] = _fabric.Network.Start(pull, source, sink, _fabric.Path(source, sink), items);
                         source.Uploads++;
                     }
                 }
             }
         }
-        var starved = pull.Sink.IsStore ? _starvedPopPulls : _starvedNodePulls[pull.Sink.Pop];
-        if (pull.Flows.Count == 0) starved[pull.Id] = pull;
+        var starved = sink.IsStore ? _starvedPopPulls : _starvedNodePulls[sink.Pop];
+        if (pull.Flows.Count == 0)
+        {
+            starved[pull.Id] = pull;
+            ScheduleSweep();
+        }
         else starved.Remove(pull.Id);
     }
 
-    /// <summary>A chunk arrived whole at <paramref name="holder"/>: every pull there that wanted it has it, and it is a source from now on.</summary>
-    private void Arrived(Holder holder, string digest, bool wake = true)
+    /// <summary>
+    /// Wakes reach the oldest starved pulls first and a freed slot looks at a few only: once a second, every starved pull
+    /// tries again, so none waits for ever while a source could serve it. Sweeps stop when nothing else is left to happen.
+    /// </summary>
+    private void ScheduleSweep()
     {
-        if (!holder.Chunks.Add(digest)) return;
-        holder.Incoming.Remove(digest);
-        if (holder.IsStore)
+        if (_sweeping) return;
+        _sweeping = true;
+        _fabric.Network.At(_fabric.Network.Now + 1, () =>
         {
-            if (!_storeHolders.TryGetValue(digest, out var stores)) _storeHolders[digest] = stores = [];
-            stores.Add(holder);
-        }
-        else
-        {
-            var byChunk = _nodeHolders[holder.Pop];
-            if (!byChunk.TryGetValue(digest, out var nodes)) byChunk[digest] = nodes = [];
-            nodes.Add(holder);
-        }
-        if (_pullsAt.TryGetValue(holder, out var pulls))
-            foreach (var pull in pulls.ToList())
-                if (pull.Wanted.Remove(digest) && pull.Wanted.Count == 0) Complete(pull);
-        if (wake) Wake(holder, p => p.Wanted.ContainsKey(digest) && !p.Sink.Incoming.ContainsKey(digest));
+            _sweeping = false;
+            var starved = _starvedPopPulls.Values.Concat(_starvedNodePulls.Values.SelectMany(p => p.Values)).ToList();
+            foreach (var pull in starved) TopUp(pull);
+            var stillStarved = _starvedPopPulls.Count + _starvedNodePulls.Values.Sum(p => p.Count);
+            if (stillStarved > 0 && _fabric.Network.Pending > 0) ScheduleSweep();
+        });
     }
 
-    /// <summary>Starved pulls that <paramref name="source"/> could serve try again, while it has free upload slots.</summary>
-    private void Wake(Holder source, Func<Pull, bool> wants)
+    /// <summary>Chunk <paramref name="id"/> arrived whole at <paramref name="holder"/>: every pull there that wanted it has it, and it is a source from now on.</summary>
+    private void Arrived(Holder holder, int id, bool wake = true)
     {
-        if (!source.Alive || source.Uploads >= source.UploadSlots) return;
+        if (holder.Has[id]) return;
+        holder.Has[id] = true;
+        holder.Chunks.Add(_refs[id].Digest);
+        holder.IncomingBy[id] = null;
+        var holders = holder.IsStore ? _storeHolders : _nodeHolders[holder.Pop];
+        (holders[id] ??= []).Add(holder);
+        if (_pullsAt.TryGetValue(holder, out var pulls))
+            foreach (var pull in pulls.ToList())
+                if (pull.Member[id] && --pull.Remaining == 0) Complete(pull);
+        if (wake) Wake(holder, p => p.Member[id] && !p.Sink.Has[id] && p.Sink.IncomingBy[id] is null);
+    }
+
+    /// <summary>
+    /// Starved pulls that <paramref name="source"/> could serve try again, oldest first, as many as it has free upload slots;
+    /// <paramref name="examine"/>: how many starved pulls to look at (a freed slot looks at a few, a new chunk at all, its test being cheap).
+    /// </summary>
+    private void Wake(Holder source, Func<Pull, bool> wants, int examine = int.MaxValue)
+    {
+        var free = source.UploadSlots - source.Uploads;
+        if (!source.Alive || free <= 0) return;
         var pools = source.IsStore ? new[] { _starvedNodePulls[source.Pop], _starvedPopPulls } : [_starvedNodePulls[source.Pop]];
+        var woken = new List<Pull>();
         foreach (var pool in pools)
-            foreach (var pull in pool.Values.ToList())
+            foreach (var pull in pool.Values)
             {
-                if (source.Uploads >= source.UploadSlots) return;
-                if (pull.Sink != source && (pull.Sink.IsStore ? pull.Sink.Pop != source.Pop : pull.Sink.Pop == source.Pop) && wants(pull)) TopUp(pull);
+                if (woken.Count >= free || examine-- <= 0) break;
+                if (pull.Sink != source && (pull.Sink.IsStore ? pull.Sink.Pop != source.Pop : pull.Sink.Pop == source.Pop) && wants(pull)) woken.Add(pull);
             }
+        foreach (var pull in woken)
+        {
+            if (source.Uploads >= source.UploadSlots) return;
+            TopUp(pull);
+        }
     }
 
     private void Complete(Pull pull)
@@ -358,7 +416,7 @@ public sealed class ImageDistribution
     private void Returned(Pull pull, IEnumerable<TransferItem> items)
     {
         foreach (var item in items)
-            if (pull.Sink.Incoming.TryGetValue(item.Key, out var by) && by == pull) pull.Sink.Incoming.Remove(item.Key);
+            if (pull.Sink.IncomingBy[_ids[item.Key]] == pull) pull.Sink.IncomingBy[_ids[item.Key]] = null;
     }
 
     private void Busy(Holder node, int change)
@@ -377,23 +435,30 @@ public sealed class ImageDistribution
         if (whole) _delivered[(source.Name, sink.Name)] = _delivered.GetValueOrDefault((source.Name, sink.Name)) + bytes;
     }
 
-    private sealed class Pull(ImageDistribution owner, long id, Holder sink, ImageManifest image) : IFlowOwner
+    private sealed class Pull(ImageDistribution owner, long id, Holder sink, ImageManifest image, bool[] member, int[] order) : IFlowOwner
     {
         public long Id => id;
         public Holder Sink => sink;
         public ImageManifest Image => image;
         public bool Done { get; set; }
-        /// <summary>Chunks of the image not at the sink yet.</summary>
-        public Dictionary<string, ChunkRef> Wanted { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, int> Tiebreak { get; } = new(StringComparer.Ordinal);
+        /// <summary>By chunk number: whether the image has it.</summary>
+        public bool[] Member => member;
+        /// <summary>The chunks the sink lacked when the pull began, in the pull's random order.</summary>
+        public int[] Order => order;
+        /// <summary>Chunks of <see cref="Order"/> not at the sink yet.</summary>
+        public int Remaining { get; set; } = order.Length;
         public Dictionary<Holder, Flow> Flows { get; } = [];
         public List<Action<double>> Waiters { get; } = [];
+        /// <summary>A node pull's store and its PoP's node holders by chunk (null for a store's pull).</summary>
+        public Holder? Store { get; init; }
+        public List<Holder>?[]? PopHolders { get; init; }
 
         public void Delivered(Flow flow, TransferItem item)
         {
             owner.Account(flow, item.Size);
-            owner.Arrived(sink, item.Key);
-            if (!Done && flow.Queued <= 1) owner.TopUp(this);
+            owner.Arrived(sink, owner._ids[item.Key]);
+            // Planning again when the last queued chunk arrives keeps the flow going without a gap (the model has no latency).
+            if (!Done && flow.Queued == 0) owner.TopUp(this);
         }
 
         public void Ended(Flow flow)
@@ -402,7 +467,7 @@ public sealed class ImageDistribution
             source.Uploads--;
             Flows.Remove(source);
             if (!Done) owner.TopUp(this);
-            owner.Wake(source, p => p.Wanted.Keys.Any(d => source.Chunks.Contains(d) && !p.Sink.Incoming.ContainsKey(d)));
+            owner.Wake(source, p => p.Order.Any(d => source.Has[d] && !p.Sink.Has[d] && p.Sink.IncomingBy[d] is null), examine: 4 * source.UploadSlots);
         }
     }
 }

@@ -30,8 +30,9 @@ public sealed class Holder
     public HashSet<string> Chunks { get; } = new(StringComparer.Ordinal);
     /// <summary>Images it holds whole (whole-image strategies).</summary>
     public HashSet<string> WholeImages { get; } = new(StringComparer.Ordinal);
-    /// <summary>Chunk digest → the pull bringing it here now: a chunk is never pulled twice to one place.</summary>
-    internal Dictionary<string, object> Incoming { get; } = new(StringComparer.Ordinal);
+    /// <summary>By chunk number (<see cref="ImageDistribution"/>'s): whether it holds it; the pull bringing it here now (a chunk is never pulled twice to one place).</summary>
+    internal bool[] Has { get; set; } = [];
+    internal object?[] IncomingBy { get; set; } = [];
 
     /// <summary>Bytes it received (a node: what it downloaded).</summary>
     public double BytesReceived { get; internal set; }
@@ -142,5 +143,9 @@ public sealed class ImageFabric
     }
 
     /// <summary>Bytes per second of <see cref="Path"/> alone (its slowest link): what the planner splits by.</summary>
-    public double NominalRate(Holder source, Holder sink) => Path(source, sink).Min(l => l.BytesPerSecond);
+    public double NominalRate(Holder source, Holder sink)
+    {
+        var rate = Math.Min(source.Up.BytesPerSecond, sink.Down.BytesPerSecond);
+        return source.Pop == sink.Pop ? rate : Math.Min(rate, Between(source.Pop, sink.Pop).BytesPerSecond);
+    }
 }
