@@ -150,9 +150,10 @@ public sealed class ImageDistribution
     {
         var gone = _fabric.NodesOf(pop).Append(_fabric.Store(pop)).ToHashSet();
         foreach (var h in gone) h.Alive = false;
-        foreach (var pull in _pulls.Values.Where(p => p.Flows.Keys.Any(gone.Contains)).OrderBy(p => p.Id).ToList())
+        // Pulls into the PoP stop with it (their waiters never hear back); pulls from it go on from the other sources.
+        foreach (var pull in _pulls.Values.Where(p => gone.Contains(p.Sink) || p.Flows.Keys.Any(gone.Contains)).OrderBy(p => p.Id).ToList())
         {
-            foreach (var source in pull.Flows.Keys.Where(gone.Contains).ToList())
+            foreach (var source in pull.Flows.Keys.Where(s => gone.Contains(s) || gone.Contains(pull.Sink)).ToList())
             {
                 var flow = pull.Flows[source];
                 Returned(pull, _fabric.Network.Cancel(flow));
@@ -160,9 +161,14 @@ public sealed class ImageDistribution
                 pull.Flows.Remove(source);
                 source.Uploads--;
             }
-            if (!gone.Contains(pull.Sink)) TopUp(pull);
+            if (gone.Contains(pull.Sink))
+            {
+                pull.Done = true;
+                (pull.Sink.IsStore ? _starvedPopPulls : _starvedNodePulls[pull.Sink.Pop]).Remove(pull.Id);
+            }
+            else TopUp(pull);
         }
-        foreach (var whole in _wholePulls.Values.Where(w => w.Flow.Links.Any(l => gone.Any(g => g.Up == l))).ToList())
+        foreach (var whole in _wholePulls.Values.Where(w => gone.Contains(w.Sink) || w.Flow.Links.Any(l => gone.Any(g => g.Up == l))).ToList())
         {
             _fabric.Network.Cancel(whole.Flow);
             Account(whole.Flow, whole.Flow.LostBytes, whole: false);
@@ -170,6 +176,7 @@ public sealed class ImageDistribution
             if (!gone.Contains(whole.Sink)) StartWhole(whole.Sink, whole.Image, whole.Waiters);
         }
     }
+
 
     // ---- (a) and (b): whole images --------------------------------------------------------------------------------
 

@@ -95,6 +95,41 @@ public sealed class ImageDistributionTests
     }
 
     [Fact]
+    public void A_pop_going_away_stops_the_pulls_into_it_and_frees_its_sources()
+    {
+        var four = Image("four", 1, "1", "2", "3", "4");
+        var (network, images, fabric) = Build(TransferStrategy.Chunks, [four], [("A", []), ("B", ["b1"])], []);
+        images.Publish("A", four);
+        double? ready = null;
+        images.Need("b1", "four:1", t => ready = t);
+        network.At(1.5, () => images.FailPop("B"));
+        network.Run();
+
+        Assert.Null(ready);
+        Assert.Equal(0, fabric.Store("A").Uploads);
+        Assert.Equal(1.5 * Mb, images.InterPopBytes); // one chunk whole, half of the next
+        Assert.Single(fabric.Store("B").Chunks);
+    }
+
+    [Fact]
+    public void A_whole_image_whose_source_goes_away_starts_again_from_the_next_nearest_pop()
+    {
+        var four = Image("four", 1, "1", "2", "3", "4");
+        var (network, images, _) = Build(TransferStrategy.WholeFromNearest, [four], [("A", []), ("B", []), ("C", ["c1"])],
+            new() { ["A"] = new() { ["C"] = 16 }, ["B"] = new() { ["C"] = 8 } });
+        images.Publish("A", four);
+        images.Publish("B", four);
+        double? ready = null;
+        images.Need("c1", "four:1", t => ready = t);
+        network.At(1.0, () => images.FailPop("A"));
+        network.Run();
+
+        // 2 MB from A lost with it (no chunks: nothing kept), then the 4 MB again from B at 1 MB/s.
+        Assert.Equal(5.0, ready!.Value, 9);
+        Assert.Equal(6.0 * Mb, images.InterPopBytes);
+    }
+
+    [Fact]
     public void A_second_version_pulls_only_its_changed_chunks()
     {
         var v1 = Image("app", 1, "1", "2", "3", "4");
