@@ -117,7 +117,7 @@ public static class ImageBenchmark
         var vmsPerVe = Int("--vms-per-ve", d.VmsPerVe, "VMs per VE, each on its own node, each drawing its image.");
         var pops = Int("--pops", d.Pops, "PoPs of the main run.");
         var nodesPerPop = Int("--nodes-per-pop", d.NodesPerPop, "Nodes per PoP (main run and broadcast).");
-        var vmsPerNode = Int("--vms-per-node", d.VmsPerNode, "VMs a node runs at most.");
+        var vmsPerNode = Int("--vms-per-node", d.VmsPerNode, "New VMs a node takes at most (nodes already half busy).");
         var zipf = Real("--zipf", d.Zipf, "Zipf exponent of image popularity (0: uniform).");
         var arrival = Real("--arrival-seconds", d.ArrivalSeconds, "Seconds over which the VEs arrive (Poisson).");
         var boot = Real("--boot-seconds", d.BootSeconds, "Seconds from the image on the node to the VM running.");
@@ -125,20 +125,21 @@ public static class ImageBenchmark
         var seed = Int("--seed", d.Seed, "Seed of the workload, bandwidths, popularity and placement ties.");
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to FILE." };
         var command = new Command("image", """
-            Simulates issue 24's image layer: 20 synthetic images of 2 GiB (5 families x 4 versions; 25 % of every
-            image is a base common to all, each version changes 20 % of the previous one's chunks), each starting at
-            one PoP (image i at PoP i mod --pops); links between PoPs of 1, 2.5, 5 or 10 Gbit/s drawn per pair,
-            10 Gbit/s per node, 40 Gbit/s per PoP store. VEs arrive as a Poisson process; each VM draws its image
-            by Zipf popularity and is placed by the image-aware preference (the node, then the PoP, holding the
-            image wins among nodes with room; each node takes at most --vms-per-node new VMs). The same workload and placement run three ways: (a) whole images
-            from the one PoP that holds them (Glance/Swift-like), (b) whole images from the nearest PoP holding
-            them through the node's PoP store, (c) Discovery: chunks deduplicated, one multi-source pull per image
-            and PoP split by link bandwidth, nodes pulling from their store and from each other. Reports
-            provisioning time (submit to running: transfer, then --boot-seconds) p50/p99, bytes between PoPs,
-            the dedup ratio, the median node download speed as a share of its link; (a) once more with the VMs placed
-            ignoring images (least-loaded node), to show what image-aware placement alone buys; then one image to every node
-            of --broadcast-pops PoPs against the bound image size / node link; and issue 24's targets.
-            The model's time is simulated (a fluid model of the links): wall time is the CPU it takes.
+            Simulates issue 24's image layer: 20 synthetic images of 2 GiB (5 families x 4 versions; 25 % of
+            every image is a base common to all, each version changes 20 % of the previous one's chunks), image
+            i starting at PoP i mod --pops; links between PoPs of 1, 2.5, 5 or 10 Gbit/s drawn per pair,
+            10 Gbit/s per node, 40 Gbit/s per PoP store, each link split equally between its flows.
+            VEs arrive as a Poisson process; each VM draws its image by Zipf popularity and is placed by the
+            image-aware preference (the node, then the PoP, holding the image wins among nodes with room).
+            The same workload and placement run three ways: (a) whole images from the one PoP that holds them
+            (Glance/Swift-like), (b) whole images from the nearest PoP holding them through the node's PoP
+            store, (c) Discovery: chunks deduplicated, one multi-source pull per image and PoP split by link
+            bandwidth, nodes pulling from their store and from each other. Reports provisioning time (submit
+            to running: transfer, then --boot-seconds) p50/p99, bytes between PoPs, the dedup ratio, the
+            median node download speed as a share of its link; (a) again with the VMs placed ignoring images
+            (least-loaded node), what image-aware placement alone buys; then one image to every node of
+            --broadcast-pops PoPs against the bound image size / node link; and issue 24's targets.
+            Times are the model's (a fluid model of the links); wall time is the CPU it takes (about 3 min).
             Example: discovery bench image --json bench-results/issue24/image.json
             Example (quick): discovery bench image --ves 100 --pops 4 --nodes-per-pop 32 --broadcast-pops 8
             """) { ves, vmsPerVe, pops, nodesPerPop, vmsPerNode, zipf, arrival, boot, broadcastPops, seed, json };
