@@ -19,6 +19,7 @@ public static class DiscoveryCommand
         bench.Subcommands.Add(BenchVe());
         bench.Subcommands.Add(BenchPage());
         bench.Subcommands.Add(BenchToken());
+        bench.Subcommands.Add(ImageBenchmark.Command());
         root.Subcommands.Add(bench);
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(NodeCommands.Node());
