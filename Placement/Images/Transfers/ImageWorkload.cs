@@ -83,7 +83,7 @@ public sealed record ImageWorkload(
     {
         if (settings.Problems() is [var first, ..]) throw new ArgumentOutOfRangeException(nameof(settings), first);
         var random = new Random(settings.Seed);
-        var images = SyntheticImages.Generate(settings.Images);
+        var images = SyntheticImageFamilies.Generate(settings.Images);
         var pops = Enumerable.Range(0, settings.Pops)
             .Select(p => (ImageWorkloadSettings.PopName(p), (IReadOnlyList<string>)[.. Enumerable.Range(0, settings.NodesPerPop).Select(n => ImageWorkloadSettings.NodeName(p, n))])).ToList();
         var origins = images.Select((image, i) => (Key: ImageDistribution.KeyOf(image), Pop: ImageWorkloadSettings.PopName(i % settings.Pops)))

@@ -180,7 +180,7 @@ public sealed class ImageDistributionTests
     public void Synthetic_versions_share_the_base_across_families_and_all_but_the_changed_chunks_with_the_previous_version()
     {
         var spec = new SyntheticImageSpec { Families = 2, Versions = 3, ImageBytes = 100L * Mb, ChunkSize = 10 * Mb, BaseShare = 0.2, ChangedPerVersion = 0.3 };
-        var images = SyntheticImages.Generate(spec);
+        var images = SyntheticImageFamilies.Generate(spec);
 
         Assert.Equal(["family-0:1", "family-0:2", "family-0:3", "family-1:1", "family-1:2", "family-1:3"], images.Select(ImageDistribution.KeyOf));
         Assert.All(images, i => Assert.Equal(10, i.Chunks.Count));

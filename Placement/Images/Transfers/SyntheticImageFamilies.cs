@@ -46,7 +46,7 @@ public sealed record SyntheticImageSpec
 }
 
 /// <summary>Simulated images (<see cref="ImageManifest.Synthetic"/>): chunks named by digest, their bytes never made.</summary>
-public static class SyntheticImages
+public static class SyntheticImageFamilies
 {
     /// <summary>Every version of every family, family by family (<c>family-0:1</c>, <c>family-0:2</c>, ...).</summary>
     public static IReadOnlyList<ImageManifest> Generate(SyntheticImageSpec spec)
