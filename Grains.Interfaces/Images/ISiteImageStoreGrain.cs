@@ -28,7 +28,7 @@ public interface ISiteImageStoreGrain : IGrainWithStringKey
     /// transfer for concurrent needs of the same chunks; a transfer cut short resumes with what is still missing.
     /// Returns the bytes pulled from each PoP.
     /// </summary>
-    [Alias("Ensure")]
+    [Alias("Ensure"), ResponseTimeout("00:30:00")] // gigabytes between PoPs
     Task<ImmutableDictionary<string, long>> EnsureAsync(ImmutableArray<ChunkRef> chunks);
 
     /// <summary>Every digest the store holds (reported to the catalogue when it asks again).</summary>

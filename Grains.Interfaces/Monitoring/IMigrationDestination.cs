@@ -19,7 +19,7 @@ public interface IMigrationDestination : IGrainWithStringKey
     /// A VM is about to migrate here: the node fetches its image's base (image version <paramref name="imageDigest"/>) and
     /// creates its empty overlay, so that only the overlay's blocks move (libvirt; a no-op for a simulated node).
     /// </summary>
-    [Alias("PrepareIncoming"), AlwaysInterleave]
+    [Alias("PrepareIncoming"), AlwaysInterleave, ResponseTimeout("00:10:00")] // fetches the VM's base when the node lacks it
     Task PrepareIncomingAsync(VmSpec vm, string? imageDigest);
 
     /// <summary>A VM starts migrating here: its memory and CPU are held here until it lands or is dropped.</summary>

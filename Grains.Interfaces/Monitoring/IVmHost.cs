@@ -6,8 +6,8 @@ namespace Discovery.Monitoring;
 [Alias("discovery.IVmHost")]
 public interface IVmHost : IGrainWithStringKey
 {
-    /// <summary>Defines <paramref name="vm"/> here (if it is not yet) and boots it.</summary>
-    [Alias("Launch")]
+    /// <summary>Defines <paramref name="vm"/> here (if it is not yet) and boots it; a node without the VM's image fetches it first (hence minutes, not Orleans' 30 s).</summary>
+    [Alias("Launch"), ResponseTimeout("00:10:00")]
     Task LaunchAsync(VmSpec vm);
 
     /// <summary>Boots a defined, stopped or crashed VM of this node.</summary>

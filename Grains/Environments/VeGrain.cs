@@ -102,8 +102,12 @@ public sealed class VeGrain(
     /// The images this VE may boot: an operator's allow-list when the silo has one, else the catalogue's public images
     /// and the VE's tenant's own (any plain name while the catalogue holds none).
     /// </summary>
-    private async Task<ImageCatalog> ImagesAsync() =>
-        images.HasAllowList ? images : ImageCatalog.Of(await GrainFactory.ImageCatalog().NamesAsync(VeId.Parse(Key)?.Tenant));
+    private async Task<ImageCatalog> ImagesAsync()
+    {
+        if (images.HasAllowList) return images;
+        var names = await GrainFactory.ImageCatalog().NamesAsync(VeId.Parse(Key)?.Tenant);
+        return names.CatalogueEmpty ? ImageCatalog.Open : ImageCatalog.Of(names.Visible);
+    }
 
     /// <summary>Submits <paramref name="spec"/>, validated against <paramref name="capacities"/> (read from the node directory when null).</summary>
     private async Task<VeView> SubmitAsync(VeSpec spec, IReadOnlyDictionary<string, Resources>? capacities)

@@ -17,6 +17,13 @@ public sealed class CatalogueImageSource(IGrainFactory grains, string site) : II
     }
 
     /// <inheritdoc />
+    public async Task<ImageManifest?> FindAsync(string name, string? digest, CancellationToken cancellationToken = default)
+    {
+        ActAsTheSilo();
+        return await grains.ImageCatalog().FindVersionAsync(name, digest).WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task CopyToAsync(ImageBlob blob, Stream destination, CancellationToken cancellationToken = default)
     {
         ActAsTheSilo();
@@ -39,13 +46,10 @@ public sealed class CatalogueImageSource(IGrainFactory grains, string site) : II
     /// <summary>
     /// A node's hypervisor fetches its bases on the silo's own behalf, often off any grain (a shared upload on the thread
     /// pool) with the request context of the call that first needed it: without the caller's token its calls are the
-    /// silo's (marked internal), not the client's. Only this async flow changes: the caller's context is untouched.
+    /// silo's (marked internal), not the client's. The caller the silo validated stays: the catalogue still shows a
+    /// tenant's VM only the images that tenant may boot. Only this async flow changes: the caller's context is untouched.
     /// </summary>
-    private static void ActAsTheSilo()
-    {
-        RequestContext.Remove(Security.CallerContext.TokenKey);
-        RequestContext.Remove(Security.CallerContext.CallerKey);
-    }
+    private static void ActAsTheSilo() => RequestContext.Remove(Security.CallerContext.TokenKey);
 }
 
 /// <summary>One <see cref="CatalogueImageSource"/> per PoP of this silo.</summary>

@@ -45,33 +45,52 @@ public sealed class ImageCatalogGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
 
-    public Task<ImageManifest> RegisterAsync(ImageManifest image, string site)
+    public async Task<ImageManifest> RegisterAsync(ImageManifest image, string site)
     {
         var caller = CallerContext.Current;
+        if (image.Synthetic && caller is not null)
+            throw new ArgumentException("simulated: only a silo registers simulated images; push the image's bytes");
         if (!ImageCatalog.IsValidName(image.Name))
             throw new ArgumentException($"name: '{image.Name}' is not an image name (a letter or digit, then letters, digits, '.', '_' or '-', at most 64)");
         if (image.Format is not ("raw" or "qcow2")) throw new ArgumentException($"format: '{image.Format}' is not raw or qcow2");
         if (caller is { Role: Role.Tenant } && image.Tenant != caller.Tenant)
             throw new AccessDeniedException($"{caller} may push private images of tenant '{caller.Tenant}' only (--tenant {caller.Tenant})", AccessRefusal.Forbidden);
         if (Images.TryGetValue(image.Name, out var versions) && versions[^1].Tenant != image.Tenant)
-            throw new AccessDeniedException(versions[^1].Tenant is { } owner
-                ? $"image '{image.Name}' is private to another tenant; choose another name"
-                : $"image '{image.Name}' is public; a tenant's private image needs another name", AccessRefusal.Forbidden);
+            throw new AccessDeniedException(caller is { Role: Role.Tenant } && versions[^1].Tenant is not null
+                ? $"image name '{image.Name}' is taken; choose another name" // says nothing of whose
+                : versions[^1].Tenant is null ? $"image '{image.Name}' is public; a tenant's private image needs another name"
+                : $"image '{image.Name}' is private to tenant '{versions[^1].Tenant}'; choose another name", AccessRefusal.Forbidden);
+        foreach (var blob in image.Blobs)
+            if (blob.Size != blob.Chunks.Sum(c => (long)c.Size) || blob.Chunks.Any(c => !ImageDigests.IsDigest(c.Digest) || c.Size <= 0))
+                throw new ArgumentException($"blob {blob.Digest}: its size or chunk list does not add up");
         if (!image.Synthetic)
         {
-            var held = _chunksAt.GetValueOrDefault(site);
-            var absent = image.Chunks.Count(c => held?.Contains(c.Digest) != true);
-            if (absent > 0) throw new ArgumentException($"{absent} of the image's {image.Chunks.Count} chunk(s) are not in PoP {site}'s store: push them first");
+            // Asked of the store itself: its reports to this grain are one-way and may not have arrived yet.
+            var store = GrainFactory.GetGrain<ISiteImageStoreGrain>(site);
+            var absent = await store.MissingAsync([.. image.Chunks.Select(c => c.Digest)]);
+            if (absent.Length > 0) throw new ArgumentException($"{absent.Length} of the image's {image.Chunks.Count} chunk(s) are not in PoP {site}'s store: push them first");
+            if (image.Format == "qcow2")
+            {
+                var start = image.Disk.Chunks.IsEmpty ? [] : await store.ReadChunkAsync(image.Disk.Chunks[0].Digest) ?? [];
+                if (Qcow2Header.Problem(start, image.Format) is { } problem) throw new ArgumentException(problem);
+            }
+            await ChunksChangedAsync(site, [.. image.Chunks.Select(c => c.Digest)], []);
         }
-        if (versions is not null && versions[^1].Digest == image.Digest) return Task.FromResult(versions[^1]); // the same content again: nothing new
+        versions = Images.GetValueOrDefault(image.Name); // the awaits above let other calls in
+        if (versions is not null && versions[^1].Digest == image.Digest) return versions[^1]; // the same content again: nothing new
         var stored = image with { Version = (versions?[^1].Version ?? 0) + 1, Pushed = image.Pushed == default ? DateTimeOffset.UtcNow : image.Pushed };
         (Images.TryGetValue(image.Name, out var list) ? list : Images[image.Name] = []).Add(stored);
         _writes.Changed();
-        return Task.FromResult(stored);
+        return stored;
     }
 
     public Task<ImageManifest?> FindAsync(string name) =>
         Task.FromResult(Images.TryGetValue(name, out var versions) && Visible(versions[^1]) ? versions[^1] : null);
+
+    public Task<ImageManifest?> FindVersionAsync(string name, string? digest) =>
+        Task.FromResult(Images.TryGetValue(name, out var versions) && Visible(versions[^1])
+            ? digest is null ? versions[^1] : versions.LastOrDefault(v => v.Digest == digest)
+            : null);
 
     public Task<ImmutableArray<ImageSummary>> ListAsync() => Task.FromResult(Images.Values
         .Where(v => Visible(v[^1])).OrderBy(v => v[^1].Name, StringComparer.Ordinal)
@@ -95,8 +114,8 @@ public sealed class ImageCatalogGrain(
             ?? throw new InvalidOperationException("the cluster has no node yet, so no PoP to store images at");
     }
 
-    public Task<ImmutableArray<string>> NamesAsync(string? tenant) => Task.FromResult(Images.Values
-        .Where(v => v[^1].Tenant is null || v[^1].Tenant == tenant).Select(v => v[^1].Name).Order(StringComparer.Ordinal).ToImmutableArray());
+    public Task<ImageNames> NamesAsync(string? tenant) => Task.FromResult(new ImageNames(Images.Values
+        .Where(v => v[^1].Tenant is null || v[^1].Tenant == tenant).Select(v => v[^1].Name).Order(StringComparer.Ordinal).ToImmutableArray(), Images.Count == 0));
 
     public Task ChunksChangedAsync(string site, ImmutableArray<string> added, ImmutableArray<string> removed, bool full = false)
     {
@@ -117,21 +136,33 @@ public sealed class ImageCatalogGrain(
         return Task.CompletedTask;
     }
 
-    public Task<ImmutableArray<string>> NeededAtAsync(string site) => Task.FromResult(_nodes.Values.Where(n => n.Site == site)
-        .SelectMany(n => n.Images).Distinct(StringComparer.Ordinal)
-        .SelectMany(i => Images.TryGetValue(i, out var v) ? v[^1].Chunks.Select(c => c.Digest) : [])
-        .Distinct(StringComparer.Ordinal).ToImmutableArray());
+    public Task<ImmutableArray<string>> NeededAtAsync(string site)
+    {
+        // The images this PoP's nodes cache (every version: a node may run an older one), and every chunk of a registered
+        // image that no other PoP holds: evicting it would lose the image.
+        var cached = _nodes.Values.Where(n => n.Site == site).SelectMany(n => n.Images).ToHashSet(StringComparer.Ordinal);
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var here = _chunksAt.GetValueOrDefault(site);
+        foreach (var (name, versions) in Images)
+            foreach (var version in versions)
+                foreach (var chunk in version.Chunks)
+                    if (cached.Contains(name) || (here?.Contains(chunk.Digest) == true && !_chunksAt.Any(s => s.Key != site && s.Value.Contains(chunk.Digest))))
+                        needed.Add(chunk.Digest);
+        return Task.FromResult(needed.ToImmutableArray());
+    }
 
     public Task<ImmutableDictionary<string, ImmutableDictionary<string, int>>> FetchSecondsAsync(ImmutableArray<string> images, ImmutableDictionary<string, string> nodes)
     {
         var estimate = new FetchEstimate(options.Bandwidths, _chunksAt);
-        var known = images.Distinct(StringComparer.Ordinal).Where(Images.ContainsKey).Select(i => Images[i][^1]).ToList();
-        var perSite = new Dictionary<(string, string), double>();
-        return Task.FromResult(nodes.ToImmutableDictionary(n => n.Key, n => known.ToImmutableDictionary(i => i.Name, i =>
+        // Per image and PoP, computed once: a call may ask for every node of a large cluster.
+        var known = images.Distinct(StringComparer.Ordinal).Where(Images.ContainsKey).Select(i => Images[i][^1]).Select(i => (Image: i, ToNode: estimate.ToNode(i.Size))).ToList();
+        var perSite = new Dictionary<(string, string), int>();
+        return Task.FromResult(nodes.ToImmutableDictionary(n => n.Key, n => known.ToImmutableDictionary(i => i.Image.Name, i =>
         {
-            if (_nodes.TryGetValue(n.Key, out var cached) && cached.Images.Contains(i.Name)) return 0;
-            if (!perSite.TryGetValue((n.Value, i.Name), out var toSite)) perSite[(n.Value, i.Name)] = toSite = estimate.ToSite(i, n.Value);
-            return (int)Math.Ceiling(toSite + estimate.ToNode(i));
+            if (_nodes.TryGetValue(n.Key, out var cached) && cached.Images.Contains(i.Image.Name)) return 0;
+            if (!perSite.TryGetValue((n.Value, i.Image.Name), out var seconds))
+                perSite[(n.Value, i.Image.Name)] = seconds = (int)Math.Ceiling(estimate.ToSite(i.Image, n.Value) + i.ToNode);
+            return seconds;
         }, StringComparer.Ordinal), StringComparer.Ordinal));
     }
 

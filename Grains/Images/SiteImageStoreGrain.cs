@@ -14,6 +14,7 @@ namespace Discovery.Images;
 public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOptions options, ILogger<SiteImageStoreGrain> logger) : Grain, ISiteImageStoreGrain
 {
     private readonly Dictionary<string, Task<ImmutableDictionary<string, long>>> _pulls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _pinned = new(StringComparer.Ordinal); // chunks of pulls under way: never evicted
 
     private string Site => this.GetPrimaryKeyString();
 
@@ -27,11 +28,15 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public Task<ImmutableArray<string>> MissingAsync(ImmutableArray<string> digests) =>
-        Task.FromResult(digests.Where(d => !Store.Has(d)).Distinct(StringComparer.Ordinal).ToImmutableArray());
+    public async Task<ImmutableArray<string>> MissingAsync(ImmutableArray<string> digests)
+    {
+        await EnsureKnownSiteAsync();
+        return digests.Where(d => !Store.Has(d)).Distinct(StringComparer.Ordinal).ToImmutableArray();
+    }
 
     public async Task PutChunkAsync(string digest, byte[] bytes)
     {
+        await EnsureKnownSiteAsync();
         if (!ImageDigests.IsDigest(digest)) throw new ArgumentException($"chunk '{digest}': not a SHA-256 digest (64 lower-case hex digits)");
         var had = Store.Has(digest);
         if (!await Store.PutAsync(digest, bytes)) throw new ArgumentException($"chunk {digest[..12]}…: its {bytes.Length} bytes do not hash to its digest; nothing stored");
@@ -40,6 +45,17 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
 
     public Task<byte[]?> ReadChunkAsync(string digest) => Store.ReadAsync(digest);
 
+    private bool _known;
+
+    /// <summary>A push names a PoP of the cluster: a store for a name no node has would be a directory anyone could fill.</summary>
+    private async Task EnsureKnownSiteAsync()
+    {
+        if (_known) return;
+        var view = await GrainFactory.NodeDirectory().OverlayAsync(-1);
+        _known = view?.Nodes.Any(n => n.Site == Site) == true;
+        if (!_known) throw new ArgumentException($"site: no PoP named '{Site}' in the cluster (`discovery nodes` shows the PoPs)");
+    }
+
     public Task<ImmutableArray<string>> HeldAsync() => Task.FromResult(Store.Digests.ToImmutableArray());
 
     public Task<ImmutableDictionary<string, long>> EnsureAsync(ImmutableArray<ChunkRef> chunks)
@@ -47,10 +63,16 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
         // Concurrent needs for the same chunks share one pull; a pull that ended (done or failed) is forgotten, so the
         // next need starts again from what is still missing: an interrupted transfer resumes where it stopped.
         var key = ImageDigests.Combine([.. chunks.Select(c => c.Digest)]);
-        if (_pulls.TryGetValue(key, out var running)) return running;
+        if (_pulls.TryGetValue(key, out var running) && !running.IsCompleted) return running;
+        foreach (var c in chunks) _pinned[c.Digest] = _pinned.GetValueOrDefault(c.Digest) + 1;
         var pull = PullAsync(chunks);
         _pulls[key] = pull;
-        _ = pull.ContinueWith(_ => _pulls.Remove(key), TaskScheduler.Current);
+        _ = pull.ContinueWith(_ =>
+        {
+            if (_pulls.GetValueOrDefault(key) == pull) _pulls.Remove(key);
+            foreach (var c in chunks)
+                if (--_pinned[c.Digest] == 0) _pinned.Remove(c.Digest);
+        }, TaskScheduler.Current);
         return pull;
     }
 
@@ -78,8 +100,7 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
             {
                 try
                 {
-                    var bytes = await PullFromAsync(source.Key, source.Value);
-                    pulled.AddOrUpdate(source.Key, bytes, (_, before) => before + bytes); // a source may serve again after a re-plan
+                    await PullFromAsync(source.Key, source.Value, pulled);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -89,16 +110,16 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
             }));
             if (plan.Unavailable.Count > 0 && plan.BySource.Count == 0) break;
         }
-        var evicted = Store.Evict((await Catalogue.NeededAtAsync(Site)).Concat(chunks.Select(c => c.Digest)).ToHashSet(StringComparer.Ordinal));
+        // Spared: what this PoP's nodes' images need and what this PoP alone holds (the catalogue's answer), and every pull's chunks.
+        var evicted = Store.Evict((await Catalogue.NeededAtAsync(Site)).Concat(_pinned.Keys).ToHashSet(StringComparer.Ordinal));
         if (evicted.Count > 0) await Catalogue.ChunksChangedAsync(Site, [], [.. evicted]);
         return pulled.ToImmutableDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Pulls <paramref name="chunks"/> from <paramref name="source"/>'s store, a few at a time, each verified; returns the bytes pulled.</summary>
-    private async Task<long> PullFromAsync(string source, IReadOnlyList<ChunkRef> chunks)
+    /// <summary>Pulls <paramref name="chunks"/> from <paramref name="source"/>'s store, a few at a time, each verified, counting each chunk's bytes in <paramref name="pulled"/> as it lands.</summary>
+    private async Task PullFromAsync(string source, IReadOnlyList<ChunkRef> chunks, ConcurrentDictionary<string, long> pulled)
     {
         var store = GrainFactory.GetGrain<ISiteImageStoreGrain>(source);
-        long bytes = 0;
         var added = new List<string>();
         try
         {
@@ -108,10 +129,9 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
                     var data = await store.ReadChunkAsync(chunk.Digest) ?? throw new InvalidOperationException($"PoP {source} no longer holds chunk {chunk.Digest[..12]}…");
                     if (!await Store.PutAsync(chunk.Digest, data, cancellationToken))
                         throw new InvalidOperationException($"PoP {source} sent bytes that do not match chunk {chunk.Digest[..12]}…"); // refused: planned again without it
-                    Interlocked.Add(ref bytes, data.Length);
+                    pulled.AddOrUpdate(source, data.Length, (_, before) => before + data.Length); // a source may serve again after a re-plan
                     lock (added) added.Add(chunk.Digest);
                 });
-            return bytes;
         }
         finally { await Catalogue.ChunksChangedAsync(Site, [.. added], []); } // what arrived before a failure stays, and is known
     }

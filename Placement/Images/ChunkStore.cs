@@ -40,6 +40,11 @@ public sealed class ChunkStore
     /// <summary>Chunks refused since the store opened: written or read with bytes that do not match their digest.</summary>
     public int Refused { get; private set; }
 
+    /// <summary>Chunks read since the store opened (each <see cref="ReadAsync"/> that found its chunk): what crossed out of it.</summary>
+    public int Reads => _reads;
+
+    private int _reads;
+
     /// <summary>Whether the store holds <paramref name="digest"/>.</summary>
     public bool Has(string digest) { lock (_gate) return _chunks.ContainsKey(digest); }
 
@@ -78,6 +83,7 @@ public sealed class ChunkStore
             return null;
         }
         Touch(digest);
+        Interlocked.Increment(ref _reads);
         return bytes;
     }
 

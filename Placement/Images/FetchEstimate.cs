@@ -19,6 +19,6 @@ public sealed class FetchEstimate(SiteBandwidths bandwidths, IReadOnlyDictionary
         return plan.Unavailable.Count > 0 ? 3600 : plan.Estimated.TotalSeconds;
     }
 
-    /// <summary>Seconds for a node to copy <paramref name="image"/> from its PoP over its own link.</summary>
-    public double ToNode(ImageManifest image) => image.Size / bandwidths.BytesPerSecond("", "");
+    /// <summary>Seconds for a node to copy an image of <paramref name="bytes"/> from its PoP over its own link.</summary>
+    public double ToNode(long bytes) => bytes / bandwidths.BytesPerSecond("", "");
 }

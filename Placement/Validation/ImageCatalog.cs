@@ -26,14 +26,11 @@ public sealed partial class ImageCatalog
     public static ImageCatalog Open { get; } = new(null);
 
     /// <summary>
-    /// The names of the cluster's image catalogue a VE may boot (none: <see cref="Open"/>, a cluster that holds no image
-    /// yet); a VM naming another is refused with these names listed. Names only: the catalogue, not a file, gives the bytes.
+    /// The names of the cluster's image catalogue a VE may boot, even none; a VM naming another is refused with these
+    /// names listed. Names only: the catalogue, not a file, gives the bytes.
     /// </summary>
-    public static ImageCatalog Of(IEnumerable<string> names)
-    {
-        var list = names.ToList();
-        return list.Count == 0 ? Open : new ImageCatalog(list.ToDictionary(n => n, _ => "/", StringComparer.Ordinal), fromCatalogue: true);
-    }
+    public static ImageCatalog Of(IEnumerable<string> names) =>
+        new(names.ToDictionary(n => n, _ => "/", StringComparer.Ordinal), fromCatalogue: true);
 
     private ImageCatalog(Dictionary<string, string> names, bool fromCatalogue) => _paths = new(names, StringComparer.Ordinal);
 
@@ -56,7 +53,9 @@ public sealed partial class ImageCatalog
         if (string.IsNullOrWhiteSpace(image)) return "must not be empty" + Offer();
         if (LooksLikePath(image)) return $"'{image}' is a path; {(HasAllowList ? "name one of: " + string.Join(", ", Names) : "name an image (e.g. debian-12), never a file")}";
         if (!IsValidName(image)) return $"'{image}' is not an image name (a letter or digit, then letters, digits, '.', '_' or '-', at most 64)" + Offer();
-        if (_paths is not null && !_paths.ContainsKey(image)) return $"'{image}' is not a known image; name one of: {string.Join(", ", Names)}";
+        if (_paths is not null && !_paths.ContainsKey(image))
+            return _paths.Count == 0 ? $"'{image}' is not a known image: there is no image you may boot (discovery image push adds one)"
+                : $"'{image}' is not a known image; name one of: {string.Join(", ", Names)}";
         return null;
     }
 

@@ -78,7 +78,7 @@ public static class DomainXml
                 <disk type='file' device='disk'>
                   <driver name='qemu' type='qcow2'/>
                   <source file='{E(disk.Overlay)}'/>
-                  <backingStore type='file'><format type='{E(disk.BaseFormat)}'/><source file='{E(disk.Base)}'/></backingStore>
+                  <backingStore type='file'><format type='{E(disk.BaseFormat)}'/><source file='{E(disk.Base)}'/><backingStore/></backingStore>
                   <target dev='vda' bus='virtio'/>
                 </disk>
                 <serial type='pty'><log file='{E(ConsoleLog(vm.Id))}' append='on'/><target port='0'/></serial>

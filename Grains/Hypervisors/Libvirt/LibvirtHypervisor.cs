@@ -196,6 +196,7 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         }
         // Forget CPU counters of domains that are gone.
         foreach (var gone in _lastCpu.Keys.Except(result.Select(r => r.Id)).ToList()) _lastCpu.Remove(gone);
+        foreach (var gone in _domainImages.Keys.Except(result.Select(r => r.Id)).ToList()) _domainImages.Remove(gone);
         return result;
     }
 
@@ -216,8 +217,13 @@ public sealed class LibvirtHypervisor : IHypervisor, IAsyncDisposable
         _lastCpu[name] = (info.CpuTimeNs, now);
         var vcpus = Math.Max(1, (int)info.NrVirtCpu);
         var memoryMiB = (int)((ulong)(info.MemoryKiB != 0 ? info.MemoryKiB : info.MaxMemKiB) / 1024);
-        return new VmStatus(name, state, vcpus, memoryMiB, state == VmState.Running ? Math.Clamp(usage, 0, vcpus * 100) : 0);
+        // The image a domain boots never changes: read from its XML once, so placement knows what this node holds.
+        if (!_domainImages.TryGetValue(name, out var image))
+            _domainImages[name] = image = LibvirtNative.TakeString(LibvirtNative.virDomainGetXMLDesc(domain, 0)) is { } xml ? DomainXml.ImageOf(xml)?.Image : null;
+        return new VmStatus(name, state, vcpus, memoryMiB, state == VmState.Running ? Math.Clamp(usage, 0, vcpus * 100) : 0, image);
     }
+
+    private readonly Dictionary<string, string?> _domainImages = new(StringComparer.Ordinal); // domain -> the catalogue image it boots, read once
 
     /// <inheritdoc />
     /// <remarks>

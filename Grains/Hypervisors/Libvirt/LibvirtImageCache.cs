@@ -95,8 +95,9 @@ public sealed class LibvirtImageCache
     {
         if (ImageCatalog.LooksLikePath(image) || !ImageCatalog.IsValidName(image))
             throw Refused(HypervisorErrorKind.InvalidDefinition, vmId, $"image '{image}' is not an image name (a VM names an image of the catalogue, never a file)");
-        var manifest = await _source.FindAsync(image, cancellationToken)
-            ?? throw Refused(HypervisorErrorKind.InvalidDefinition, vmId, $"image '{image}' is not in the catalogue");
+        var manifest = await _source.FindAsync(image, expectedDigest, cancellationToken)
+            ?? (expectedDigest is null ? throw Refused(HypervisorErrorKind.InvalidDefinition, vmId, $"image '{image}' is not in the catalogue")
+                : await _source.FindAsync(image, cancellationToken) ?? throw Refused(HypervisorErrorKind.InvalidDefinition, vmId, $"image '{image}' is not in the catalogue"));
         if (expectedDigest is not null && manifest.Digest != expectedDigest)
             throw Refused(HypervisorErrorKind.InvalidState, vmId,
                 $"image '{image}' is at digest {manifest.Digest} in the catalogue, the VM runs {expectedDigest}: its overlay cannot sit on another base");

@@ -72,8 +72,11 @@ public sealed class ImageLayerOnLibvirtTests
             Assert.Equal(0, Count(consoleB, "GUEST-BOOTED"));
             Assert.Equal(1, Count(consoleA, "GUEST-BOOTED"));
             Assert.Equal("running", (await Virsh.RunAsync(b, "domstate", vm)).Trim());
-            // The image crossed once, chunk by chunk, into lyon's store; B's daemon holds one base.
+            // The image crossed once, chunk by chunk, into lyon's store: paris's chunks were read for pm-a's copy (every chunk of
+            // every blob, a repeated one each time) and once each (distinct) for lyon's pull; lyon's for pm-b's copy. B holds one base.
+            var copies = image.Blobs.Sum(b => b.Chunks.Length);
             Assert.Equal(image.Chunks.Select(c => c.Digest).Order(StringComparer.Ordinal), ChunkFiles(stores, "lyon"));
+            Assert.Equal((copies + image.Chunks.Count, copies), (paris.Services.GetRequiredService<ChunkStores>().For("paris").Reads, lyon.Services.GetRequiredService<ChunkStores>().For("lyon").Reads));
             Assert.Equal([LibvirtImageCache.BaseName(image.Disk, "raw")], await Volumes(b, "base-"));
 
             await client.DeleteAsync("alice/app");

@@ -129,10 +129,13 @@ public sealed class ImageLayerTests(ImageLayerFixture fixture) : IClassFixture<I
         var disk = Content(Chunk * 3, 4);
         var pushed = await client.PushImageAsync(new ImagePush("shared", new MemoryStream(disk), Site: "site-00"));
         var store = Grains.GetGrain<ISiteImageStoreGrain>("site-02");
+        var origin = Silo.Services.GetRequiredService<ChunkStores>().For("site-00");
+        var readsBefore = origin.Reads;
 
         var pulls = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.EnsureAsync(pushed.Image.Disk.Chunks)));
 
-        // One pull, its result handed to all four: 3 chunks crossed once.
+        // One pull, its result handed to all four: the 3 chunks were read out of site-00 once.
+        Assert.Equal(3, origin.Reads - readsBefore);
         Assert.All(pulls, p => Assert.Equal(new Dictionary<string, long> { ["site-00"] = disk.Length }, p));
         Assert.Empty(await store.EnsureAsync(pushed.Image.Disk.Chunks)); // nothing left to pull
     }

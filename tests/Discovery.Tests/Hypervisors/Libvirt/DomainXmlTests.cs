@@ -47,7 +47,7 @@ public sealed class DomainXmlTests : IDisposable
                 <disk type='file' device='disk'>
                   <driver name='qemu' type='qcow2'/>
                   <source file='/pool/vm-web1.qcow2'/>
-                  <backingStore type='file'><format type='raw'/><source file='/pool/base-b1.raw'/></backingStore>
+                  <backingStore type='file'><format type='raw'/><source file='/pool/base-b1.raw'/><backingStore/></backingStore>
                   <target dev='vda' bus='virtio'/>
                 </disk>
             """, xml, StringComparison.Ordinal);

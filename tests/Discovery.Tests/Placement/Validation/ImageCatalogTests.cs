@@ -73,4 +73,14 @@ public sealed class ImageCatalogTests
         Assert.Equal(["vms[1].image: '/etc/shadow' is a path; name an image (e.g. debian-12), never a file"],
             VeSpecValidator.Validate(spec).Select(p => p.ToString()));
     }
+
+    [Fact]
+    public void The_catalogue_s_names_are_the_only_ones_a_ve_may_boot_even_when_the_tenant_may_boot_none()
+    {
+        Assert.Null(ImageCatalog.Of(["alpine", "debian-12"]).Problem("debian-12"));
+        Assert.Equal("'alice-app' is not a known image; name one of: alpine, debian-12", ImageCatalog.Of(["alpine", "debian-12"]).Problem("alice-app"));
+        // A tenant who sees no image (only other tenants' private ones exist): strict all the same, not "any plain name".
+        Assert.Equal("'alice-app' is not a known image: there is no image you may boot (discovery image push adds one)", ImageCatalog.Of([]).Problem("alice-app"));
+        Assert.Null(ImageCatalog.Of(["debian-12"]).Resolve("debian-12")); // a name, never a file
+    }
 }
