@@ -26,15 +26,19 @@ public sealed record ImageManifest(
     [property: Id(7)] bool Synthetic = false)
 {
     /// <summary>The image's identity: the digest of its disk, and of its kernel and initrd when it boots directly.</summary>
+    [System.Runtime.Serialization.IgnoreDataMember] // derived: never stored (the grain storage's JSON would try to fill it back)
     public string Digest => Boot is null ? Disk.Digest : ImageDigests.Combine(Disk.Digest, Boot.Kernel.Digest, Boot.Initrd?.Digest ?? "", Boot.CommandLine);
 
     /// <summary>Every blob a node needs to boot it: the disk, then the kernel and initrd of a direct boot.</summary>
+    [System.Runtime.Serialization.IgnoreDataMember] // derived: never stored (the grain storage's JSON would try to fill it back)
     public IEnumerable<ImageBlob> Blobs => Boot is null ? [Disk] : Boot.Initrd is null ? [Disk, Boot.Kernel] : [Disk, Boot.Kernel, Boot.Initrd];
 
     /// <summary>Every distinct chunk of the image, in order of first use.</summary>
+    [System.Runtime.Serialization.IgnoreDataMember] // derived: never stored (the grain storage's JSON would try to fill it back)
     public IReadOnlyList<ChunkRef> Chunks => [.. Blobs.SelectMany(b => b.Chunks).DistinctBy(c => c.Digest)];
 
     /// <summary>Bytes of the image (its distinct chunks).</summary>
+    [System.Runtime.Serialization.IgnoreDataMember] // derived: never stored (the grain storage's JSON would try to fill it back)
     public long Size => Chunks.Sum(c => (long)c.Size);
 
     /// <summary>Whether <paramref name="tenant"/> may see and boot it (an operator, tenant null, sees all).</summary>

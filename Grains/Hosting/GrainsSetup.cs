@@ -76,9 +76,8 @@ public static class GrainsSetup
                 services.GetRequiredService<InfrastructureClock>(),
                 services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), options.FanOutWidth, cancellationToken);
             await services.GetRequiredService<ClusterOverlay>().RefreshAsync();
-            // The simulated images this silo is configured with (each silo registers the same: the same content is no new version).
-            foreach (var image in services.GetRequiredService<Images.ImageStoreOptions>().SimulatedImages)
-                await grains.ImageCatalog().RegisterAsync(Images.SyntheticImages.Of(image), "");
+            await RegisterSimulatedImagesAsync(grains, services.GetRequiredService<Images.ImageStoreOptions>().SimulatedImages,
+                services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), services.GetRequiredService<SiloScheduling>().StoppingToken);
             if (!startMonitoring) return;
             // From now on a node grain activated here starts monitoring by itself, even one that comes home late.
             var scheduling = services.GetRequiredService<SiloScheduling>();
@@ -143,6 +142,50 @@ public static class GrainsSetup
                 if (attempt == 60 && pending.Count > 0)
                     Microsoft.Extensions.Logging.LoggerExtensions.LogError(logger, "{Count} node(s) still held by stand-in activations on other silos after a minute: {Nodes}",
                         pending.Count, string.Join(", ", pending.Take(10)));
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Registers the simulated images this silo is configured with (each silo registers the same: the same content is no
+    /// new version) before the silo serves, so that its first VEs find them; but a silo that joins while the catalogue's
+    /// silo is gone must not wait for it to start monitoring its nodes: after 5 s it goes on, and tries again every 5 s in
+    /// the background until it holds or the silo stops.
+    /// </summary>
+    private static async Task RegisterSimulatedImagesAsync(IGrainFactory grains, IReadOnlyList<string> images, Microsoft.Extensions.Logging.ILoggerFactory loggers,
+        CancellationToken stopping)
+    {
+        if (images.Count == 0) return;
+        async Task RegisterAll()
+        {
+            foreach (var image in images) await grains.ImageCatalog().RegisterAsync(Images.SyntheticImages.Of(image), "");
+        }
+        try
+        {
+            await RegisterAll().WaitAsync(TimeSpan.FromSeconds(5), stopping);
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Never a reason for the silo not to start: its nodes matter more than the simulated images' entries.
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(loggers.CreateLogger("Discovery.Hosting.GrainsSetup"),
+                "Registering the simulated images failed ({Message}); trying again in the background", e.Message);
+        }
+        var logger = loggers.CreateLogger("Discovery.Hosting.GrainsSetup");
+        _ = Task.Run(async () =>
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await RegisterAll();
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "Registering the simulated images failed ({Message}); trying again in 5 s", e.Message);
+                }
+                try { await Task.Delay(TimeSpan.FromSeconds(5), stopping); } catch (OperationCanceledException) { return; }
             }
         }, CancellationToken.None);
     }
