@@ -78,10 +78,5 @@ public static class PageBenchmark
         return (bytes, Percentile([.. times], 0.5));
     }
 
-    private static double Percentile(double[] values, double q)
-    {
-        if (values.Length == 0) return 0;
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-    }
+    private static double Percentile(double[] values, double q) => Images.Percentiles.NearestRank([.. values.Order()], q);
 }

@@ -56,10 +56,5 @@ public static class SolverBenchmark
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double p)
-    {
-        if (sorted.Count == 0) return 0;
-        var rank = (int)Math.Ceiling(p * sorted.Count) - 1;
-        return Math.Round(sorted[Math.Clamp(rank, 0, sorted.Count - 1)], 2);
-    }
+    public static double Percentile(IReadOnlyList<double> sorted, double p) => Math.Round(Images.Percentiles.NearestRank(sorted, p), 2);
 }

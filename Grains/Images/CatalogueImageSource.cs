@@ -10,11 +10,7 @@ namespace Discovery.Images;
 public sealed class CatalogueImageSource(IGrainFactory grains, string site) : IImageSource
 {
     /// <inheritdoc />
-    public async Task<ImageManifest?> FindAsync(string name, CancellationToken cancellationToken = default)
-    {
-        ActAsTheSilo();
-        return await grains.ImageCatalog().FindAsync(name).WaitAsync(cancellationToken);
-    }
+    public Task<ImageManifest?> FindAsync(string name, CancellationToken cancellationToken = default) => FindAsync(name, null, cancellationToken);
 
     /// <inheritdoc />
     public async Task<ImageManifest?> FindAsync(string name, string? digest, CancellationToken cancellationToken = default)

@@ -84,8 +84,7 @@ public sealed class ImageCatalogGrain(
         return stored;
     }
 
-    public Task<ImageManifest?> FindAsync(string name) =>
-        Task.FromResult(Images.TryGetValue(name, out var versions) && Visible(versions[^1]) ? versions[^1] : null);
+    public Task<ImageManifest?> FindAsync(string name) => FindVersionAsync(name, null);
 
     public Task<ImageManifest?> FindVersionAsync(string name, string? digest) =>
         Task.FromResult(Images.TryGetValue(name, out var versions) && Visible(versions[^1])

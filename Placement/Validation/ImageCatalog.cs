@@ -11,7 +11,7 @@ namespace Discovery.Validation;
 /// </summary>
 public sealed partial class ImageCatalog
 {
-    private readonly SortedDictionary<string, string>? _paths;
+    private readonly SortedDictionary<string, string?>? _paths; // name -> its file (allow-list), or null (a catalogue name: no file)
 
     /// <summary>An allow-list of image name to absolute file; null: no list (<see cref="Open"/>).</summary>
     public ImageCatalog(IReadOnlyDictionary<string, string>? images)
@@ -19,20 +19,20 @@ public sealed partial class ImageCatalog
         if (images is not { Count: > 0 }) return;
         var problems = Problems(images);
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(images));
-        _paths = new(images.ToDictionary(), StringComparer.Ordinal);
+        _paths = new(images.ToDictionary(kv => kv.Key, string? (kv) => kv.Value), StringComparer.Ordinal);
     }
 
     /// <summary>No allow-list: plain names only, none resolving to a file.</summary>
-    public static ImageCatalog Open { get; } = new(null);
+    public static ImageCatalog Open { get; } = new((IReadOnlyDictionary<string, string>?)null);
 
     /// <summary>
     /// The names of the cluster's image catalogue a VE may boot, even none; a VM naming another is refused with these
     /// names listed. Names only: the catalogue, not a file, gives the bytes.
     /// </summary>
     public static ImageCatalog Of(IEnumerable<string> names) =>
-        new(names.ToDictionary(n => n, _ => "/", StringComparer.Ordinal), fromCatalogue: true);
+        new(names);
 
-    private ImageCatalog(Dictionary<string, string> names, bool fromCatalogue) => _paths = new(names, StringComparer.Ordinal);
+    private ImageCatalog(IEnumerable<string> names) => _paths = new(names.ToDictionary(n => n, string? (_) => null), StringComparer.Ordinal);
 
     /// <summary>True when an operator listed the images.</summary>
     public bool HasAllowList => _paths is not null;
@@ -66,7 +66,7 @@ public sealed partial class ImageCatalog
     /// </summary>
     public string? Resolve(string image) =>
         Problem(image) is { } problem ? throw new ArgumentException($"image {problem}")
-            : _paths?.GetValueOrDefault(image) is { } path and not "/" ? path : null;
+            : _paths?.GetValueOrDefault(image);
 
     /// <summary>The problems of an operator's allow-list, each naming its key under <c>Images</c>.</summary>
     public static IReadOnlyList<string> Problems(IReadOnlyDictionary<string, string> images)

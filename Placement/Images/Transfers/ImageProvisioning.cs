@@ -100,7 +100,5 @@ public static class ImageProvisioning
         };
     }
 
-    /// <summary>Nearest-rank percentile of a sorted list (0 when empty).</summary>
-    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    private static double Percentile(IReadOnlyList<double> sorted, double p) => Percentiles.NearestRank(sorted, p);
 }
