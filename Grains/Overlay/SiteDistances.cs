@@ -8,7 +8,7 @@ namespace Discovery.Overlay;
 /// </summary>
 public sealed class SiteDistances
 {
-    private readonly Dictionary<(string, string), double> _pairs = [];
+    private readonly Dictionary<(string, string), double> _pairs;
 
     /// <summary>No distance known: every other site is as far as the next.</summary>
     public static SiteDistances None { get; } = new(new Dictionary<string, Dictionary<string, double>>());
@@ -17,12 +17,7 @@ public sealed class SiteDistances
     public SiteDistances(IReadOnlyDictionary<string, Dictionary<string, double>> distances)
     {
         if (Problems(distances) is [var first, ..]) throw new ArgumentOutOfRangeException(nameof(distances), first);
-        foreach (var (a, row) in distances)
-            foreach (var (b, d) in row)
-            {
-                _pairs[(a, b)] = d;
-                _pairs[(b, a)] = d;
-            }
+        _pairs = SitePairs.BothWays(distances);
     }
 
     /// <summary>What is wrong with <paramref name="distances"/>, each naming its pair: a distance that is not a non-negative number, or a pair given both ways with two values.</summary>
@@ -33,7 +28,7 @@ public sealed class SiteDistances
             foreach (var (b, d) in row)
             {
                 if (!(d >= 0) || double.IsInfinity(d)) problems.Add($"SiteDistances:{a}:{b}: must be a non-negative number, got {d}");
-                else if (distances.TryGetValue(b, out var back) && back.TryGetValue(a, out var other) && other != d && StringComparer.Ordinal.Compare(a, b) < 0)
+                else if (SitePairs.GivenTwice(distances, a, b, d) is { } other)
                     problems.Add($"SiteDistances:{a}:{b}: {d} one way and {other} the other; a distance holds both ways, give it once");
             }
         return problems;

@@ -7,19 +7,14 @@ namespace Discovery.Images;
 /// </summary>
 public sealed class SiteBandwidths
 {
-    private readonly Dictionary<(string, string), double> _pairs = [];
+    private readonly Dictionary<(string, string), double> _pairs;
 
     /// <summary>From configuration's shape (site, other site, Mbit/s); throws with the first of <see cref="Problems"/>.</summary>
     public SiteBandwidths(IReadOnlyDictionary<string, Dictionary<string, double>>? pairs = null, double defaultSiteMbps = 1_000, double nodeMbps = 10_000)
     {
         pairs ??= new Dictionary<string, Dictionary<string, double>>();
         if (Problems(pairs, defaultSiteMbps, nodeMbps) is [var first, ..]) throw new ArgumentOutOfRangeException(nameof(pairs), first);
-        foreach (var (a, row) in pairs)
-            foreach (var (b, mbps) in row)
-            {
-                _pairs[(a, b)] = mbps;
-                _pairs[(b, a)] = mbps;
-            }
+        _pairs = SitePairs.BothWays(pairs);
         DefaultSiteMbps = defaultSiteMbps;
         NodeMbps = nodeMbps;
     }
@@ -45,7 +40,7 @@ public sealed class SiteBandwidths
             {
                 if (!Positive(mbps)) problems.Add($"Images:SiteBandwidthMbps:{a}:{b}: must be a positive number of Mbit/s, got {mbps}");
                 else if (a == b) problems.Add($"Images:SiteBandwidthMbps:{a}:{b}: a PoP's link to itself is its nodes' (Images:NodeMbps)");
-                else if (pairs.TryGetValue(b, out var back) && back.TryGetValue(a, out var other) && other != mbps && StringComparer.Ordinal.Compare(a, b) < 0)
+                else if (SitePairs.GivenTwice(pairs, a, b, mbps) is { } other)
                     problems.Add($"Images:SiteBandwidthMbps:{a}:{b}: {mbps} one way and {other} the other; a link holds both ways, give it once");
             }
         return problems;
