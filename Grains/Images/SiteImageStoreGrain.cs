@@ -24,7 +24,8 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Catalogue.ChunksChangedAsync(Site, [.. Store.Digests], [], full: true); // the catalogue learns what survived a restart
+        // The catalogue learns what survived a restart; a PoP with no store yet has none to open (nor to create, if it is no PoP at all).
+        if (stores.Existing(Site) is { } store) Catalogue.ChunksChangedAsync(Site, [.. store.Digests], [], full: true);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -38,6 +39,8 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
     {
         await EnsureKnownSiteAsync();
         if (!ImageDigests.IsDigest(digest)) throw new ArgumentException($"chunk '{digest}': not a SHA-256 digest (64 lower-case hex digits)");
+        if (bytes.Length is 0 or > ImageChunker.DefaultChunkSize)
+            throw new ArgumentException($"chunk {digest[..12]}…: {bytes.Length} bytes; a chunk holds 1 to {ImageChunker.DefaultChunkSize} bytes");
         var had = Store.Has(digest);
         if (!await Store.PutAsync(digest, bytes)) throw new ArgumentException($"chunk {digest[..12]}…: its {bytes.Length} bytes do not hash to its digest; nothing stored");
         if (!had) await Catalogue.ChunksChangedAsync(Site, [digest], []);
@@ -56,7 +59,7 @@ public sealed partial class SiteImageStoreGrain(ChunkStores stores, ImageStoreOp
         if (!_known) throw new ArgumentException($"site: no PoP named '{Site}' in the cluster (`discovery nodes` shows the PoPs)");
     }
 
-    public Task<ImmutableArray<string>> HeldAsync() => Task.FromResult(Store.Digests.ToImmutableArray());
+    public Task<ImmutableArray<string>> HeldAsync() => Task.FromResult(stores.Existing(Site)?.Digests.ToImmutableArray() ?? []);
 
     public Task<ImmutableDictionary<string, long>> EnsureAsync(ImmutableArray<ChunkRef> chunks)
     {
@@ -148,7 +151,11 @@ public sealed class ChunkStores(ImageStoreOptions options)
 {
     private readonly ConcurrentDictionary<string, Lazy<ChunkStore>> _stores = new(StringComparer.Ordinal);
 
-    /// <summary>The store of <paramref name="site"/>.</summary>
+    /// <summary>The store of <paramref name="site"/> when its directory exists; null, creating nothing, when it does not.</summary>
+    public ChunkStore? Existing(string site) =>
+        _stores.ContainsKey(site) || (Validation.ImageCatalog.IsValidName(site) && Directory.Exists(Path.Combine(options.StorePath, site))) ? For(site) : null;
+
+    /// <summary>The store of <paramref name="site"/>, its directory created when missing.</summary>
     public ChunkStore For(string site)
     {
         if (!Validation.ImageCatalog.IsValidName(site)) throw new ArgumentException($"'{site}' cannot name a store directory");

@@ -182,6 +182,22 @@ public sealed class ImageLayerTests(ImageLayerFixture fixture) : IClassFixture<I
     }
 
     [Fact]
+    public async Task A_chunk_larger_than_the_chunk_size_or_a_push_to_no_pop_is_refused_and_nothing_is_stored()
+    {
+        await using var client = await Client();
+        var store = Grains.GetGrain<ISiteImageStoreGrain>("site-00");
+        var big = Content(Chunk + 1, 9);
+        var digest = ImageChunker.Digest(big);
+
+        var tooLarge = await Assert.ThrowsAsync<ArgumentException>(() => store.PutChunkAsync(digest, big));
+        Assert.Equal($"chunk {digest[..12]}…: {Chunk + 1} bytes; a chunk holds 1 to {Chunk} bytes", tooLarge.Message);
+        Assert.Equal<string>([digest], (await store.MissingAsync([digest])).ToArray());
+        var nowhere = await Assert.ThrowsAsync<DiscoveryInvalidInputException>(() => client.PushImageAsync(new ImagePush("lost", new MemoryStream(Content(10, 10)), Site: "atlantis")));
+        Assert.Equal("1 problem(s):\n  image: site: no PoP named 'atlantis' in the cluster (`discovery nodes` shows the PoPs)", nowhere.Message);
+        Assert.False(Directory.Exists(Path.Combine(fixture.Stores, "atlantis")));
+    }
+
+    [Fact]
     public async Task The_embedded_default_comes_with_the_simulated_images_its_templates_name()
     {
         await using var client = await Client();
